@@ -1,0 +1,146 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+from guardian.admin import GuardedModelAdmin
+
+from counterhall.models import (
+    AuditEntry,
+    AuditSeal,
+    BusinessType,
+    CalendarDay,
+    Case,
+    Hall,
+    PolicyParameter,
+    RequiredDocument,
+    StaffProfile,
+    Window,
+)
+from counterhall.roles import SIGNOFF_ROLES
+
+User = get_user_model()
+
+
+@admin.register(Hall)
+class HallAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "region", "phone", "claim_idle_minutes"]
+
+
+@admin.register(Window)
+class WindowAdmin(GuardedModelAdmin):
+    """Windows; ‘对象权限’ grants work_at_window to the staff who may work there."""
+
+    list_display = ["hall", "number", "kind"]
+    list_filter = ["hall", "kind"]
+
+
+class StaffProfileInline(admin.StackedInline):
+    model = StaffProfile
+    can_delete = False
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    inlines = [StaffProfileInline]
+
+
+class RequiredDocumentInline(admin.TabularInline):
+    model = RequiredDocument
+    extra = 0
+
+
+class BusinessTypeForm(forms.ModelForm):
+    signoff_roles = forms.MultipleChoiceField(
+        label=_("集中签批角色"),
+        choices=[(r.value, r.label) for r in SIGNOFF_ROLES],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = BusinessType
+        fields = [
+            "code",
+            "name",
+            "name_en",
+            "category",
+            "is_special",
+            "completion_mode",
+            "limit_days",
+            "signoff_roles",
+            "active",
+            "position",
+            "baseline_steps",
+            "baseline_trips",
+            "baseline_floors",
+            "baseline_minutes",
+        ]
+
+
+@admin.register(BusinessType)
+class BusinessTypeAdmin(admin.ModelAdmin):
+    form = BusinessTypeForm
+    list_display = [
+        "code",
+        "name",
+        "category",
+        "is_special",
+        "completion_mode",
+        "limit_days",
+        "active",
+    ]
+    list_filter = ["category", "is_special", "completion_mode", "active"]
+    inlines = [RequiredDocumentInline]
+    search_fields = ["code", "name", "name_en"]
+
+
+@admin.register(PolicyParameter)
+class PolicyParameterAdmin(admin.ModelAdmin):
+    list_display = ["key", "region", "value", "effective_from", "effective_to", "tag"]
+    list_filter = ["tag", "region"]
+    search_fields = ["key", "note"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "kind", "name"]
+    list_filter = ["kind"]
+    date_hierarchy = "date"
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that only services write: visible in the admin, never edited there."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyAdmin):
+    list_display = ["number", "business_type", "state", "teller", "reviewer", "created_at"]
+    list_filter = ["state", "business_type", "hall"]
+    search_fields = ["number", "applicant_name"]
+    list_select_related = ["business_type", "teller", "reviewer"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor_name", "action", "target_label"]
+    list_filter = ["action"]
+    search_fields = ["target_label", "actor_name", "target_id"]
+    date_hierarchy = "at"
+
+
+@admin.register(AuditSeal)
+class AuditSealAdmin(ReadOnlyAdmin):
+    list_display = ["first_entry_id", "last_entry_id", "entry_count", "digest", "sealed_at"]

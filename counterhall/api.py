@@ -1,0 +1,45 @@
+"""DRF glue shared by every app's API: the staff permission and the error mapping.
+
+Errors come back with the same sentences the pages show: ValidationError → 400 (a message per
+field), PermissionDenied → 403, StaleCase / TransitionNotPossible → 409.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import permissions as drf_permissions
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from counterhall import permissions
+from counterhall.exceptions import DomainError, HandlerMissing, StaleCase, TransitionNotPossible
+
+
+class IsHallStaff(drf_permissions.BasePermission):
+    """Signed-in staff of a hall (session or token)."""
+
+    message = permissions.DENIED_OTHER_HALL
+
+    def has_permission(self, request, view) -> bool:
+        return permissions.is_hall_staff(request.user)
+
+
+def _django_validation_payload(exc: DjangoValidationError) -> dict:
+    if hasattr(exc, "error_dict"):
+        return {
+            field: [str(m) for e in errors for m in e.messages]
+            for field, errors in exc.error_dict.items()
+        }
+    return {"non_field_errors": [str(m) for m in exc.messages]}
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        return Response(_django_validation_payload(exc), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, PermissionDenied) and exc.args:
+        return Response({"detail": str(exc.args[0])}, status=status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, StaleCase | TransitionNotPossible):
+        return Response({"detail": str(exc.message)}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, HandlerMissing | DomainError):
+        return Response({"detail": str(exc.message)}, status=status.HTTP_400_BAD_REQUEST)
+    return drf_exception_handler(exc, context)

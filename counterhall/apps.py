@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CounterhallConfig(AppConfig):
+    name = "counterhall"
+    verbose_name = _("服务大厅")
+
+    def ready(self) -> None:
+        from counterhall import signals  # noqa: F401  (login/logout audit)

@@ -1,0 +1,15 @@
+from counterhall.roles import Role, user_roles
+
+
+def staff(request):
+    """The signed-in person's hall and roles, for the base layout."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    profile = getattr(user, "staff", None)
+    roles = user_roles(user)
+    return {
+        "current_hall": profile.hall if profile else None,
+        "current_roles": [Role(r).label for r in Role.values if r in roles],
+        "role_names": roles,
+    }

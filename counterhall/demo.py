@@ -1,0 +1,85 @@
+"""The demo hall (``manage.py seed_demo``). Business apps add their own demo master data and
+cases with ``register(fn)`` in AppConfig.ready; each fn(hall, users) must be idempotent.
+
+DEMO DATA: every demo account has the password below. Never load this into production.
+"""
+
+from collections.abc import Callable
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from guardian.shortcuts import assign_perm
+
+from counterhall.models import Hall, StaffProfile, Window, WindowKind
+from counterhall.permissions import WORK_AT_WINDOW
+from counterhall.roles import Role
+
+DEMO_PASSWORD = "counterhall-demo"  # noqa: S105  (demo data, printed by make run)
+HALL = {
+    "code": "WQ",
+    "name": "汪清县社会保险事业管理局",
+    "region": "222424",
+    "address": "吉林省延边朝鲜族自治州汪清县",
+    "phone": "0433-8000000（示例）",
+}
+GENERAL_WINDOWS = 6
+SPECIAL_WINDOW = 7
+
+# username, full name, roles, windows
+USERS = [
+    ("teller1", "李柜员", [Role.TELLER], [1]),
+    ("teller2", "王柜员", [Role.TELLER], [2]),
+    ("teller3", "张柜员", [Role.TELLER], [3]),
+    ("special1", "赵专员", [Role.SPECIAL_CLERK], [SPECIAL_WINDOW]),
+    ("reviewer1", "陈复核", [Role.REVIEWER], []),
+    ("reviewer2", "刘复核", [Role.REVIEWER], []),
+    ("leader1", "周局长", [Role.LEADER], []),
+    ("finance1", "吴财务", [Role.FINANCE], []),
+    ("auditor1", "郑稽核", [Role.AUDITOR], []),
+    ("admin", "大厅管理员", [Role.HALL_ADMIN], []),
+]
+
+_builders: list[Callable] = []
+
+
+def register(builder: Callable) -> Callable:
+    if builder not in _builders:
+        _builders.append(builder)
+    return builder
+
+
+def seed() -> dict:
+    User = get_user_model()
+    with transaction.atomic():
+        hall, _ = Hall.objects.update_or_create(code=HALL["code"], defaults=HALL)
+        windows = {}
+        for number in range(1, GENERAL_WINDOWS + 1):
+            windows[number], _ = Window.objects.get_or_create(
+                hall=hall, number=number, defaults={"kind": WindowKind.GENERAL}
+            )
+        windows[SPECIAL_WINDOW], _ = Window.objects.get_or_create(
+            hall=hall, number=SPECIAL_WINDOW, defaults={"kind": WindowKind.SPECIAL}
+        )
+        users = {}
+        for username, full_name, roles, window_numbers in USERS:
+            user, created = User.objects.get_or_create(username=username)
+            if created or not user.check_password(DEMO_PASSWORD):
+                user.set_password(DEMO_PASSWORD)
+            user.first_name = full_name
+            user.is_staff = Role.HALL_ADMIN in roles
+            user.is_superuser = Role.HALL_ADMIN in roles
+            user.save()
+            user.groups.set([Group.objects.get(name=r) for r in roles])
+            StaffProfile.objects.update_or_create(user=user, defaults={"hall": hall})
+            for number in window_numbers:
+                assign_perm(WORK_AT_WINDOW, user, windows[number])
+            users[username] = user
+        users["reviewer1"].user_permissions.add(
+            Permission.objects.get(
+                codename="review_special_business", content_type__app_label="counterhall"
+            )
+        )
+        for builder in _builders:
+            builder(hall=hall, users=users)
+    return {"hall": hall, "users": users, "windows": windows}

@@ -1,0 +1,169 @@
+"""Who may do what — the one module that views, the API, services and transitions ask.
+
+Two questions (after Wagtail's permission policies):
+1. object: ``can_<act>(case, user) -> bool``; these are also the ``permission=`` callables
+   of the Case transitions, enforced by ``counterhall.transitions.fire``;
+2. queryset: ``cases_visible_to(user)`` and friends, one query each, never per row.
+
+Roles are groups (counterhall.roles); where a person works is the guardian object permission
+``counterhall.work_at_window`` on a Window; a claimed case is decided by the holder of the
+guardian object permission ``counterhall.decide_case`` (granted on claim, removed on release).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from counterhall.roles import Role, has_role, user_roles
+
+WORK_AT_WINDOW = "counterhall.work_at_window"
+DECIDE_CASE = "counterhall.decide_case"
+REVIEW_SPECIAL = "counterhall.review_special_business"
+
+READ_ALL_ROLES = (Role.AUDITOR, Role.HALL_ADMIN, Role.LEADER, Role.FINANCE)
+
+# Sentences that say what was missing when an act is refused.
+DENIED_NOT_OWN_CASE = _("只有受理此业务的柜员可以办理此操作。")
+DENIED_WINDOW = _("您没有在此窗口办理业务的授权。")
+DENIED_OWN_INTAKE = _("复核员不能复核自己受理的业务。")
+DENIED_SPECIAL = _("您没有复核特殊性业务的授权。")
+DENIED_NOT_REVIEWER = _("只有专职复核员可以认领复核业务。")
+DENIED_NOT_CLAIMANT = _("只有认领此业务的复核员可以作出决定。")
+DENIED_SIGNOFF = _("此业务不需要您所在角色签批，或您已签批。")
+DENIED_OTHER_HALL = _("此业务不属于您所在的大厅。")
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def user_hall_id(user) -> int | None:
+    staff = getattr(user, "staff", None) if _active(user) else None
+    return staff.hall_id if staff else None
+
+
+def works_at(user, window) -> bool:
+    return _active(user) and user.has_perm(WORK_AT_WINDOW, window)
+
+
+# --------------------------------------------------------------------------- object checks
+# Each returns (allowed, reason) through explain_*; the can_* wrappers return the bool that
+# django-fsm-2 expects from a permission callable.
+
+
+def explain_change_case(case, user) -> str | None:
+    if not _active(user) or case.teller_id != user.pk:
+        return DENIED_NOT_OWN_CASE
+    if not works_at(user, case.window):
+        return DENIED_WINDOW
+    return None
+
+
+def explain_claim_case(case, user) -> str | None:
+    if not _active(user) or not has_role(user, Role.REVIEWER):
+        return DENIED_NOT_REVIEWER
+    if user_hall_id(user) != case.hall_id:
+        return DENIED_OTHER_HALL
+    if case.teller_id == user.pk:
+        return DENIED_OWN_INTAKE
+    if case.business_type.is_special and not user.has_perm(REVIEW_SPECIAL):
+        return DENIED_SPECIAL
+    return None
+
+
+def explain_decide_case(case, user) -> str | None:
+    if not _active(user):
+        return DENIED_NOT_CLAIMANT
+    if case.teller_id == user.pk:
+        return DENIED_OWN_INTAKE
+    if case.reviewer_id != user.pk or not user.has_perm(DECIDE_CASE, case):
+        return DENIED_NOT_CLAIMANT
+    return None
+
+
+def signing_role(case, user) -> str | None:
+    """The first sign-off role this case still needs that the user holds."""
+    if not _active(user) or user.pk in (case.teller_id, case.reviewer_id):
+        return None
+    if user_hall_id(user) != case.hall_id:
+        return None
+    roles = user_roles(user)
+    for role in case.pending_signoff_roles():
+        if role in roles:
+            return role
+    return None
+
+
+def explain_sign_case(case, user) -> str | None:
+    return None if signing_role(case, user) else DENIED_SIGNOFF
+
+
+def can_change_case(case, user) -> bool:
+    return explain_change_case(case, user) is None
+
+
+def can_claim_case(case, user) -> bool:
+    return explain_claim_case(case, user) is None
+
+
+def can_decide_case(case, user) -> bool:
+    return explain_decide_case(case, user) is None
+
+
+def can_sign_case(case, user) -> bool:
+    return explain_sign_case(case, user) is None
+
+
+def can_read_audit(user) -> bool:
+    return _active(user) and (user.is_superuser or has_role(user, Role.AUDITOR, Role.HALL_ADMIN))
+
+
+def is_hall_staff(user) -> bool:
+    return _active(user) and (user.is_superuser or user_hall_id(user) is not None)
+
+
+# --------------------------------------------------------------------------- querysets
+
+
+def windows_for(user) -> QuerySet:
+    """The windows a staff member may work at (one query)."""
+    from guardian.shortcuts import get_objects_for_user
+
+    from counterhall.models import Window
+
+    if not _active(user):
+        return Window.objects.none()
+    return get_objects_for_user(
+        user, WORK_AT_WINDOW, klass=Window.objects.select_related("hall"), accept_global_perms=False
+    )
+
+
+def cases_visible_to(user) -> QuerySet:
+    """Every case this user may read, as one queryset.
+
+    Auditors, hall admins, leaders and finance read their hall; reviewers read their hall's
+    cases that reached review (special business only with the special authorisation);
+    tellers read their own cases and those of the windows they work at — so the special
+    window's cases stay invisible to general tellers.
+    """
+    from counterhall.models import Case, CaseState
+
+    if not _active(user):
+        return Case.objects.none()
+    if user.is_superuser:
+        return Case.objects.all()
+    hall_id = user_hall_id(user)
+    if hall_id is None:
+        return Case.objects.none()
+    roles = user_roles(user)
+    in_hall = Case.objects.filter(hall_id=hall_id)
+    if roles & set(READ_ALL_ROLES):
+        return in_hall
+    visible = Q(teller=user) | Q(window__in=windows_for(user).values("pk"))
+    if Role.REVIEWER in roles:
+        reviewable = ~Q(state__in=[CaseState.DRAFT, CaseState.AWAITING_DOCUMENTS])
+        if not user.has_perm(REVIEW_SPECIAL):
+            reviewable &= Q(business_type__is_special=False)
+        visible |= reviewable
+    return in_hall.filter(visible)

@@ -1,0 +1,73 @@
+"""Business-type handlers, registered by the business apps in their ``AppConfig.ready``.
+
+counterhall imports no business app: it asks this registry. The contract is in
+docs/architecture.md ("Business-type handlers"); in short, per catalogue code:
+
+- ``form_class(data=None, *, case)``: a Django form validating the application, with
+  field-level messages; its ``cleaned_data`` (or its ``to_payload()`` if it defines one) must
+  be JSON-encodable with DjangoJSONEncoder and becomes ``case.payload``;
+- ``compute(case) -> dict``: the figures teller and reviewer see, from ``case.payload`` and
+  dated parameters (Decimal yuan, cents, ROUND_HALF_UP), with a ``"parameters"`` list of the
+  parameter versions used; frozen on the case at submit;
+- ``apply(case, actor)``: the effect on master data, run once inside the ``complete``
+  transaction; idempotent;
+- optional ``attach(case, form)``: set subject fields on the case from the valid form (fields
+  only, the service saves);
+- optional ``completion(case) -> (immediate, limit_days)``: overrides the catalogue's mode
+  (BEN01: at most five retirees are immediate);
+- optional ``signoff_roles(case) -> list[str]``: overrides the catalogue's sign-off roles
+  (BEN04: finance only when a death payment results).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+
+from counterhall.exceptions import HandlerMissing
+
+
+@dataclass(frozen=True)
+class BusinessTypeHandler:
+    code: str
+    form_class: type
+    compute: Callable[[Any], dict]
+    apply: Callable[[Any, Any], None]
+    attach: Callable[[Any, Any], None] | None = None
+    completion: Callable[[Any], tuple[bool, int | None]] | None = None
+    signoff_roles: Callable[[Any], list[str]] | None = None
+    template: str = "counterhall/case_form_fields.html"
+
+
+_handlers: dict[str, BusinessTypeHandler] = {}
+
+
+def register(handler: BusinessTypeHandler) -> BusinessTypeHandler:
+    existing = _handlers.get(handler.code)
+    if existing is not None and existing is not handler:
+        raise ImproperlyConfigured(f"Business type {handler.code} has two handlers.")
+    _handlers[handler.code] = handler
+    return handler
+
+
+def unregister(code: str) -> None:
+    """For tests that register a throw-away handler."""
+    _handlers.pop(code, None)
+
+
+def get_handler(code: str) -> BusinessTypeHandler:
+    try:
+        return _handlers[code]
+    except KeyError:
+        raise HandlerMissing() from None
+
+
+def has_handler(code: str) -> bool:
+    return code in _handlers
+
+
+def registered_codes() -> list[str]:
+    return sorted(_handlers)

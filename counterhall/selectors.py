@@ -1,0 +1,68 @@
+"""Reads for pages. Each starts from the permission-filtered queryset and selects what its
+template touches, so the number of queries does not grow with the rows."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from counterhall import audit
+from counterhall.models import OPEN_STATES, AuditEntry, BusinessType, Case, CaseState
+from counterhall.permissions import cases_visible_to, windows_for
+from counterhall.registry import registered_codes
+
+CASE_RELATED = ("business_type", "window", "hall", "teller", "reviewer")
+
+
+def case_detail(*, user, case_id: int) -> Case:
+    return get_object_or_404(cases_visible_to(user).select_related(*CASE_RELATED), pk=case_id)
+
+
+def case_history(case: Case) -> QuerySet[AuditEntry]:
+    return audit.history_for(case)
+
+
+def teller_open_cases(*, user) -> QuerySet[Case]:
+    return (
+        cases_visible_to(user)
+        .filter(teller=user, state__in=OPEN_STATES)
+        .select_related(*CASE_RELATED)
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def signoff_batch(*, user) -> list[Case]:
+    """Today's batch for a signer: cases waiting for a role the user holds."""
+    from counterhall.permissions import signing_role
+
+    cases = (
+        cases_visible_to(user)
+        .filter(state=CaseState.AWAITING_SIGNOFF)
+        .select_related(*CASE_RELATED)
+        .order_by("decided_at", "pk")
+    )
+    return [c for c in cases if signing_role(c, user)]
+
+
+def queue_counts(*, user) -> dict[str, int]:
+    visible = cases_visible_to(user)
+    return {
+        "submitted": visible.filter(state=CaseState.SUBMITTED).count(),
+        "mine": visible.filter(state=CaseState.IN_REVIEW, reviewer=user).count(),
+    }
+
+
+def recent_audit(*, limit: int = 20) -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.select_related("actor").order_by("-at", "-pk")[:limit]
+
+
+def business_types_served(*, user, window=None) -> QuerySet[BusinessType]:
+    """Types a teller can open at a window: active, with a handler, of the window's kind."""
+    qs = BusinessType.objects.filter(active=True, code__in=registered_codes())
+    if window is not None:
+        qs = qs.filter(is_special=window.is_special)
+    return qs
+
+
+def my_windows(*, user):
+    return windows_for(user).order_by("hall__code", "number")

@@ -1,0 +1,409 @@
+"""Writes on a case: one function per business act, each owning its transaction.
+
+Every function takes keyword arguments with the acting user, locks the case, compares the
+state the user saw (``seen_state``; ``None`` skips the comparison for programmatic callers),
+fires the transition through ``counterhall.transitions.fire`` and so writes the audit entry
+in the same transaction. Views, the API, management commands and test factories all call
+these functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from counterhall import audit, permissions, registry
+from counterhall.calendar import add_working_days
+from counterhall.exceptions import StaleCase
+from counterhall.lock_objects import lock_case
+from counterhall.models import (
+    BusinessType,
+    Case,
+    CaseState,
+    CompletionMode,
+    DocumentStatus,
+    Window,
+)
+from counterhall.numbering import next_case_number
+from counterhall.transitions import fire
+
+REASONS_REQUIRED = _("请填写原因。")
+
+
+def _locked(case_id: int, seen_state: str | None) -> Case:
+    case = lock_case(case_id)
+    if seen_state is not None and case.state != seen_state:
+        raise StaleCase(case)
+    return case
+
+
+def _reasons(reasons: Iterable[str]) -> list[str]:
+    cleaned = [r.strip() for r in reasons if r and r.strip()]
+    if not cleaned:
+        raise ValidationError({"reasons": [REASONS_REQUIRED]})
+    return cleaned
+
+
+def _json(value) -> dict:
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+# --------------------------------------------------------------------------- intake
+
+
+def case_open(
+    *, actor, window: Window, business_type: BusinessType, applicant_name: str = ""
+) -> Case:
+    """Open a case at a window (受理). The teller must work at the window; special business
+    only at the special window, general business only at general windows."""
+    registry.get_handler(business_type.code)  # raises HandlerMissing for a type not yet served
+    if not permissions.works_at(actor, window):
+        raise PermissionDenied(permissions.DENIED_WINDOW)
+    if not business_type.active:
+        raise ValidationError(_("此业务类型已停办。"))
+    if business_type.is_special != window.is_special:
+        raise ValidationError(
+            _("特殊性业务只能在特殊业务窗口受理，一般性业务只能在综合柜员窗口受理。")
+        )
+    with transaction.atomic():
+        case = Case(
+            hall=window.hall,
+            window=window,
+            business_type=business_type,
+            teller=actor,
+            applicant_name=applicant_name.strip(),
+            documents={
+                d.code: {"status": DocumentStatus.MISSING} for d in business_type.documents.all()
+            },
+        )
+        case.number = next_case_number(hall=window.hall)
+        case.full_clean(exclude=["state"])
+        case.save()
+        audit.record(
+            actor=actor,
+            action="case.open",
+            target=case,
+            after={
+                "state": case.state,
+                "business_type": business_type.code,
+                "window": window.number,
+            },
+        )
+    return case
+
+
+def case_set_documents(
+    *,
+    actor,
+    case_id: int,
+    seen_state: str | None,
+    received: Iterable[str],
+    deferred: Mapping[str, dt.date] | None = None,
+) -> Case:
+    """Record which required documents the applicant brought (要件核对). A deferrable document
+    may be accepted missing against a signed promise with a date (容缺受理), never for special
+    business. After a one-time notice no new requirement may be added."""
+    deferred = dict(deferred or {})
+    with transaction.atomic():
+        case = _locked(case_id, seen_state)
+        if case.state != CaseState.DRAFT:
+            raise ValidationError(_("只有受理中的业务可以修改要件清单。"))
+        if not permissions.can_change_case(case, actor):
+            raise PermissionDenied(permissions.explain_change_case(case, actor))
+        docs = {d.code: d for d in case.business_type.documents.all()}
+        received = set(received)
+        unknown = (received | set(deferred)) - set(docs)
+        if unknown:
+            raise ValidationError(_("未知的要件：%s") % "、".join(sorted(unknown)))
+        today = timezone.localdate()
+        errors = []
+        for code, promised in deferred.items():
+            doc = docs[code]
+            if code in received:
+                continue
+            if case.business_type.is_special or not doc.deferrable or doc.proves_payout:
+                errors.append(_("“%s”不能容缺受理。") % doc.name)
+            elif promised is None or promised < today:
+                errors.append(_("“%s”的承诺补交日期须为今天或以后。") % doc.name)
+        if errors:
+            raise ValidationError({"deferred": errors})
+        before = case.documents
+        documents = {}
+        for code in docs:
+            if code in received:
+                documents[code] = {"status": DocumentStatus.RECEIVED}
+            elif code in deferred:
+                documents[code] = {"status": DocumentStatus.DEFERRED, "promised_by": deferred[code]}
+            else:
+                documents[code] = {"status": DocumentStatus.MISSING}
+        if case.missing_notice:
+            noticed = set(case.missing_notice.get("documents", []))
+            new = [
+                docs[c].name
+                for c, e in documents.items()
+                if e["status"] == DocumentStatus.MISSING and c not in noticed
+            ]
+            if new:
+                raise ValidationError(_("一次性告知后不得新增补正要求：%s。") % "、".join(new))
+        case.documents = _json(documents)
+        dues = [deferred[c] for c, e in documents.items() if e["status"] == DocumentStatus.DEFERRED]
+        case.documents_due = min(dues) if dues else None
+        case.save(update_fields=["documents", "documents_due", "updated_at"])
+        audit.record(
+            actor=actor, action="case.documents", target=case, before=before, after=case.documents
+        )
+    return case
+
+
+def case_save_application(*, actor, case_id: int, seen_state: str | None, data) -> Case:
+    """Validate the application with the type's form and keep it with its live figures.
+    Raises ValidationError with the form's field errors; nothing is saved then."""
+    with transaction.atomic():
+        case = _locked(case_id, seen_state)
+        if case.state not in (CaseState.DRAFT, CaseState.RETURNED):
+            raise ValidationError(_("只有受理中或已退回的业务可以修改申请内容。"))
+        if not permissions.can_change_case(case, actor):
+            raise PermissionDenied(permissions.explain_change_case(case, actor))
+        handler = registry.get_handler(case.business_type.code)
+        form = handler.form_class(data, case=case)
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_data())
+        payload = form.to_payload() if hasattr(form, "to_payload") else form.cleaned_data
+        before = case.payload
+        case.payload = _json(payload)
+        if handler.attach:
+            handler.attach(case, form)
+        case.figures = _json(handler.compute(case))
+        case.save()
+        audit.record(
+            actor=actor, action="case.application", target=case, before=before, after=case.payload
+        )
+    return case
+
+
+def _completion(case: Case, handler) -> tuple[bool, int | None]:
+    if handler.completion:
+        return handler.completion(case)
+    bt = case.business_type
+    if bt.completion_mode == CompletionMode.IMMEDIATE:
+        return True, None
+    return False, bt.limit_days
+
+
+def case_submit(*, actor, case_id: int, seen_state: str | None) -> Case:
+    """Pass the case internally to review (内部传递复核). Guards: all required documents present
+    or validly deferred; the type at its kind of window; the actor is the case's teller. The
+    figures are recomputed and frozen; a time-limited case gets its promised date."""
+    with transaction.atomic():
+        case = _locked(case_id, seen_state)
+        handler = registry.get_handler(case.business_type.code)
+        if case.state == CaseState.DRAFT:
+            form = handler.form_class(case.payload, case=case)
+            if not form.is_valid():
+                raise ValidationError(_("申请内容不完整或有误，请先填写并保存申请表。"))
+            case.figures = _json(handler.compute(case))
+        now = timezone.now()
+        immediate, limit_days = _completion(case, handler)
+        deadline = None if immediate else add_working_days(timezone.localdate(now), limit_days or 0)
+        roles = (
+            handler.signoff_roles(case)
+            if handler.signoff_roles
+            else case.business_type.signoff_roles
+        )
+        fire(
+            case.submit,
+            actor=actor,
+            at=now,
+            immediate=immediate,
+            deadline=deadline,
+            signoff_roles=roles,
+            audit_after={"promised_deadline": deadline, "immediate": immediate},
+        )
+    return case
+
+
+def case_notify_missing(*, actor, case_id: int, seen_state: str | None) -> Case:
+    """Issue the one-time notice (一次性告知书) listing every missing document at once."""
+    with transaction.atomic():
+        case = _locked(case_id, seen_state)
+        if case.missing_notice:
+            raise ValidationError(_("此业务已出具过一次性告知书，不能再次告知。"))
+        fire(
+            case.notify_missing,
+            actor=actor,
+            at=timezone.now(),
+            audit_after={"missing": case.missing_document_codes()},
+        )
+    return case
+
+
+def case_documents_received(*, actor, case_id: int, seen_state: str | None) -> Case:
+    """The applicant came back with the documents: the visit is counted."""
+    with transaction.atomic():
+        case = _locked(case_id, seen_state)
+        fire(
+            case.documents_received, actor=actor, audit_after={"visits": case.applicant_visits + 1}
+        )
+    return case
+
+
+def case_withdraw(*, actor, case_id: int, seen_state: str | None, reason: str) -> Case:
+    reasons = _reasons([reason])
+    with transaction.atomic():
+        case = _locked(case_id, seen_state)
+        fire(case.withdraw, actor=actor, note=reasons[0], at=timezone.now())
+    return case
+
+
+def case_reject(
+    *, actor, case_id: int, seen_state: str | None, reasons: Iterable[str], note: str = ""
+) -> Case:
+    """不予受理 by the teller at intake, or rejection by the claiming reviewer. Reasons required."""
+    reasons = _reasons(reasons)
+    with transaction.atomic():
+        case = _locked(case_id, seen_state)
+        reviewer = case.reviewer
+        fire(
+            case.reject,
+            actor=actor,
+            note=note,
+            at=timezone.now(),
+            reasons=reasons,
+            audit_after={"reasons": reasons},
+        )
+        if reviewer is not None:
+            remove_perm(permissions.DECIDE_CASE, reviewer, case)
+    return case
+
+
+# --------------------------------------------------------------------------- review
+
+
+def case_claim(*, actor, case_id: int, seen_state: str | None) -> Case:
+    """A reviewer takes a submitted case; it is locked to them (guardian decide_case)."""
+    with transaction.atomic():
+        case = _locked(case_id, seen_state)
+        fire(
+            case.claim,
+            actor=actor,
+            reviewer=actor,
+            at=timezone.now(),
+            audit_after={"reviewer": actor.get_username()},
+        )
+        assign_perm(permissions.DECIDE_CASE, actor, case)
+    return case
+
+
+def case_release(
+    *, actor, case_id: int, seen_state: str | None, system: bool = False, note: str = ""
+) -> Case:
+    """Put a claimed case back in the queue at its place (submission time unchanged)."""
+    with transaction.atomic():
+        case = _locked(case_id, seen_state)
+        reviewer = case.reviewer
+        fire(case.release, actor=actor, system=system, note=note)
+        if reviewer is not None:
+            remove_perm(permissions.DECIDE_CASE, reviewer, case)
+    return case
+
+
+def case_approve(*, actor, case_id: int, seen_state: str | None, note: str = "") -> Case:
+    """The claiming reviewer approves; a type that needs sign-off waits for the daily session."""
+    with transaction.atomic():
+        case = _locked(case_id, seen_state)
+        fire(case.approve, actor=actor, note=note, at=timezone.now())
+        remove_perm(permissions.DECIDE_CASE, actor, case)
+    return case
+
+
+def case_return(
+    *, actor, case_id: int, seen_state: str | None, reasons: Iterable[str], note: str = ""
+) -> Case:
+    """The claiming reviewer sends the case back to its teller with reasons."""
+    reasons = _reasons(reasons)
+    with transaction.atomic():
+        case = _locked(case_id, seen_state)
+        fire(
+            case.return_,
+            actor=actor,
+            note=note,
+            at=timezone.now(),
+            reasons=reasons,
+            audit_after={"reasons": reasons},
+        )
+        remove_perm(permissions.DECIDE_CASE, actor, case)
+    return case
+
+
+def case_resubmit(*, actor, case_id: int, seen_state: str | None) -> Case:
+    """After correction the teller sends a returned case back to the queue; the round trip
+    is counted and the figures are recomputed and frozen again."""
+    with transaction.atomic():
+        case = _locked(case_id, seen_state)
+        handler = registry.get_handler(case.business_type.code)
+        if case.state == CaseState.RETURNED:
+            form = handler.form_class(case.payload, case=case)
+            if not form.is_valid():
+                raise ValidationError(_("申请内容不完整或有误，请先修改并保存申请表。"))
+            case.figures = _json(handler.compute(case))
+        fire(
+            case.resubmit,
+            actor=actor,
+            at=timezone.now(),
+            audit_after={"round_trips": case.round_trips + 1},
+        )
+    return case
+
+
+# ------------------------------------------------------------------ sign-off and completion
+
+
+def case_sign(*, actor, case_id: int, seen_state: str | None, note: str = "") -> Case:
+    """A leader or finance officer signs in the daily session (集中签批)."""
+    with transaction.atomic():
+        case = _locked(case_id, seen_state)
+        role = permissions.signing_role(case, actor)
+        fire(
+            case.sign,
+            actor=actor,
+            note=note,
+            role=role or "",
+            signer=actor,
+            at=timezone.now(),
+            audit_after={"role": role},
+        )
+    return case
+
+
+def case_hold(*, actor, case_id: int, seen_state: str | None, reasons: Iterable[str]) -> Case:
+    """A signer holds a case back; it returns to its teller with the reasons."""
+    reasons = _reasons(reasons)
+    with transaction.atomic():
+        case = _locked(case_id, seen_state)
+        fire(
+            case.hold,
+            actor=actor,
+            at=timezone.now(),
+            reasons=reasons,
+            audit_after={"reasons": reasons},
+        )
+    return case
+
+
+def case_complete(*, actor, case_id: int, seen_state: str | None) -> Case:
+    """The teller completes an approved case (办结): only now does the business take effect,
+    through the type's ``apply``, in the same transaction, exactly once."""
+    with transaction.atomic():
+        case = _locked(case_id, seen_state)
+        handler = registry.get_handler(case.business_type.code)
+        fire(case.complete, actor=actor, at=timezone.now())
+        handler.apply(case, actor)
+    return case

@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from counterhall import views
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="counterhall/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("cases/new/", views.CaseOpenView.as_view(), name="case-open"),
+    path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case-detail"),
+    path("cases/<int:pk>/documents/", views.CaseDocumentsView.as_view(), name="case-documents"),
+    path(
+        "cases/<int:pk>/application/", views.CaseApplicationView.as_view(), name="case-application"
+    ),
+    path("cases/<int:pk>/print/<str:kind>/", views.CasePrintView.as_view(), name="case-print"),
+    path("cases/<int:pk>/<slug:action>/", views.CaseActionView.as_view(), name="case-action"),
+    path("cases/number/<str:number>/", views.case_by_number, name="case-by-number"),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "counterhall"
+admin.site.site_title = "counterhall"

@@ -1,0 +1,349 @@
+"""Pages of the hall's core: home per role, the case workspace, printing. Views are thin:
+they parse a form, call one service or selector, and render or redirect."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import TemplateView
+from django_fsm import has_transition_perm
+
+from counterhall import permissions, registry, selectors, services
+from counterhall.exceptions import DomainError
+from counterhall.forms import CaseActionForm, CaseOpenForm, DocumentsForm
+from counterhall.models import Case, CaseState, DocumentStatus
+from counterhall.roles import Role, user_roles
+
+
+def add_service_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form, field by field where it can."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def error_sentences(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [str(m) for errors in exc.error_dict.values() for e in errors for m in e.messages]
+    return [str(m) for m in exc.messages]
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    """Who you are, where you work today and what waits for you."""
+
+    template_name = "counterhall/home.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        roles = user_roles(user)
+        ctx["windows"] = list(selectors.my_windows(user=user))
+        if roles & {Role.TELLER, Role.SPECIAL_CLERK}:
+            ctx["open_cases"] = list(selectors.teller_open_cases(user=user)[:50])
+        if Role.REVIEWER in roles:
+            ctx["queue"] = selectors.queue_counts(user=user)
+        if roles & {Role.LEADER, Role.FINANCE}:
+            ctx["signoff_batch"] = selectors.signoff_batch(user=user)
+        if permissions.can_read_audit(user):
+            ctx["recent_audit"] = list(selectors.recent_audit(limit=15))
+        return ctx
+
+
+class CaseOpenView(LoginRequiredMixin, TemplateView):
+    template_name = "counterhall/case_open.html"
+
+    def _form(self, data=None):
+        user = self.request.user
+        windows = selectors.my_windows(user=user)
+        return CaseOpenForm(
+            data,
+            windows=windows,
+            business_types=selectors.business_types_served(user=user),
+            initial={"business_type": self.request.GET.get("type")},
+        )
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.setdefault("form", self._form())
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        form = self._form(request.POST)
+        if form.is_valid():
+            try:
+                case = services.case_open(
+                    actor=request.user,
+                    window=form.cleaned_data["window"],
+                    business_type=form.cleaned_data["business_type"],
+                    applicant_name=form.cleaned_data["applicant_name"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            except DomainError as exc:
+                form.add_error(None, str(exc.message))
+            else:
+                messages.success(request, _("已受理，业务编号 %s。") % case.number)
+                return redirect("case-detail", pk=case.pk)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    slug: str
+    transition: str
+    label: Any
+    service: Any
+    needs_reasons: bool = False
+    style: str = "primary"
+
+    def call(self, *, actor, case: Case, form: CaseActionForm):
+        kwargs: dict[str, Any] = {
+            "actor": actor,
+            "case_id": case.pk,
+            "seen_state": form.cleaned_data["seen_state"],
+        }
+        note = form.cleaned_data.get("note", "")
+        if self.slug in ("reject", "return", "hold"):
+            kwargs["reasons"] = form.reason_list()
+        if self.slug == "withdraw":
+            reasons = form.reason_list()
+            kwargs["reason"] = reasons[0] if reasons else ""
+        if self.slug in ("approve", "return", "sign", "reject"):
+            kwargs["note"] = note
+        return self.service(**kwargs)
+
+
+ACTIONS = {
+    a.slug: a
+    for a in [
+        CaseAction("submit", "submit", _("提交复核"), services.case_submit),
+        CaseAction(
+            "notify-missing",
+            "notify_missing",
+            _("出具一次性告知书"),
+            services.case_notify_missing,
+            style="secondary",
+        ),
+        CaseAction(
+            "documents-received",
+            "documents_received",
+            _("材料已补正，继续受理"),
+            services.case_documents_received,
+        ),
+        CaseAction("claim", "claim", _("认领复核"), services.case_claim),
+        CaseAction("approve", "approve", _("复核通过"), services.case_approve),
+        CaseAction(
+            "return",
+            "return_",
+            _("退回柜员"),
+            services.case_return,
+            needs_reasons=True,
+            style="warning",
+        ),
+        CaseAction("release", "release", _("放回队列"), services.case_release, style="secondary"),
+        CaseAction("resubmit", "resubmit", _("重新提交复核"), services.case_resubmit),
+        CaseAction("sign", "sign", _("签批"), services.case_sign),
+        CaseAction(
+            "hold", "hold", _("暂缓并退回"), services.case_hold, needs_reasons=True, style="warning"
+        ),
+        CaseAction("complete", "complete", _("办结"), services.case_complete),
+        CaseAction(
+            "reject",
+            "reject",
+            _("不予受理"),
+            services.case_reject,
+            needs_reasons=True,
+            style="danger",
+        ),
+        CaseAction(
+            "withdraw",
+            "withdraw",
+            _("撤回"),
+            services.case_withdraw,
+            needs_reasons=True,
+            style="danger",
+        ),
+    ]
+}
+
+
+def available_actions(case: Case, user) -> list[CaseAction]:
+    """The buttons this user may press on this case now (conditions and permission)."""
+    return [a for a in ACTIONS.values() if has_transition_perm(getattr(case, a.transition), user)]
+
+
+class CaseDetailView(LoginRequiredMixin, TemplateView):
+    """The case workspace: checklist, application, figures, history and the acts available."""
+
+    template_name = "counterhall/case_detail.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        case = selectors.case_detail(user=user, case_id=kwargs["pk"])
+        may_edit = permissions.can_change_case(case, user)
+        handler = (
+            registry.get_handler(case.business_type.code)
+            if registry.has_handler(case.business_type.code)
+            else None
+        )
+        if may_edit and case.state == CaseState.DRAFT:
+            ctx.setdefault(
+                "documents_form", DocumentsForm(case=case, initial={"seen_state": case.state})
+            )
+        if may_edit and handler and case.state in (CaseState.DRAFT, CaseState.RETURNED):
+            ctx.setdefault(
+                "application_form", handler.form_class(initial=case.payload or None, case=case)
+            )
+            ctx["application_template"] = handler.template
+        documents = {d.code: d for d in case.business_type.documents.all()}
+        ctx.update(
+            case=case,
+            handler=handler,
+            document_rows=[
+                (documents[code], entry)
+                for code, entry in case.documents.items()
+                if code in documents
+            ],
+            actions=available_actions(case, user),
+            action_form=CaseActionForm(initial={"seen_state": case.state}),
+            history=selectors.case_history(case),
+            DocumentStatus=DocumentStatus,
+        )
+        return ctx
+
+
+class CaseDocumentsView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        case = selectors.case_detail(user=request.user, case_id=pk)
+        form = DocumentsForm(request.POST, case=case)
+        if form.is_valid():
+            try:
+                services.case_set_documents(
+                    actor=request.user,
+                    case_id=case.pk,
+                    seen_state=form.cleaned_data["seen_state"],
+                    received=form.received(),
+                    deferred=form.deferred(),
+                )
+                messages.success(request, _("要件清单已保存。"))
+            except ValidationError as exc:
+                for sentence in error_sentences(exc):
+                    messages.error(request, sentence)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+        else:
+            messages.error(request, _("要件清单有误，请检查日期。"))
+        return redirect("case-detail", pk=pk)
+
+
+class CaseApplicationView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        case = selectors.case_detail(user=request.user, case_id=pk)
+        handler = registry.get_handler(case.business_type.code)
+        try:
+            services.case_save_application(
+                actor=request.user,
+                case_id=case.pk,
+                seen_state=request.POST.get("seen_state"),
+                data=request.POST,
+            )
+        except ValidationError as exc:
+            form = handler.form_class(request.POST, case=case)
+            if form.is_valid():  # errors only the service knows (e.g. master-data checks)
+                add_service_errors(form, exc)
+            view = CaseDetailView()
+            view.setup(request, pk=pk)
+            ctx = view.get_context_data(pk=pk, application_form=form)
+            messages.error(request, _("申请内容有误，请按提示修改。"))
+            return view.render_to_response(ctx, status=400)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("申请内容已保存，核算结果已更新。"))
+        return redirect("case-detail", pk=pk)
+
+
+class CaseActionView(LoginRequiredMixin, View):
+    """Every state change posts here: /cases/<pk>/<action>/ → the action's service."""
+
+    def post(self, request, pk, action):
+        act = ACTIONS.get(action)
+        if act is None:
+            return HttpResponseRedirect(reverse("case-detail", args=[pk]))
+        case = selectors.case_detail(user=request.user, case_id=pk)
+        form = CaseActionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("请求不完整，请刷新页面后重试。"))
+            return redirect("case-detail", pk=pk)
+        try:
+            case = act.call(actor=request.user, case=case, form=form)
+        except ValidationError as exc:
+            for sentence in error_sentences(exc):
+                messages.error(request, sentence)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc) or permissions.DENIED_NOT_OWN_CASE)
+        else:
+            messages.success(
+                request,
+                _("%(action)s：已完成（%(number)s，当前状态：%(state)s）。")
+                % {
+                    "action": act.label,
+                    "number": case.number,
+                    "state": case.get_state_display(),
+                },
+            )
+            next_url = request.POST.get("next")
+            if next_url and next_url.startswith("/") and not next_url.startswith("//"):
+                return HttpResponseRedirect(next_url)
+        return redirect("case-detail", pk=pk)
+
+
+class CasePrintView(LoginRequiredMixin, TemplateView):
+    """Printable A4 documents: the one-time notice (一次性告知书) and the receipt (受理回执)."""
+
+    kinds = {"notice": "counterhall/print_notice.html", "receipt": "counterhall/print_receipt.html"}
+
+    def get_template_names(self):
+        if self.kwargs["kind"] not in self.kinds:
+            raise Http404
+        return [self.kinds[self.kwargs["kind"]]]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        case = selectors.case_detail(user=self.request.user, case_id=kwargs["pk"])
+        documents = {d.code: d for d in case.business_type.documents.all()}
+        if kwargs["kind"] == "notice":
+            if not case.missing_notice:
+                raise PermissionDenied(_("此业务没有出具一次性告知书。"))
+            ctx["missing"] = [
+                documents[c] for c in case.missing_notice["documents"] if c in documents
+            ]
+        else:
+            if case.submitted_at is None:
+                raise PermissionDenied(_("此业务尚未提交复核，不能打印受理回执。"))
+            ctx["received"] = [
+                (documents[c], e)
+                for c, e in case.documents.items()
+                if c in documents and e.get("status") != "missing"
+            ]
+        ctx["case"] = case
+        return ctx
+
+
+def case_by_number(request, number):
+    case = get_object_or_404(permissions.cases_visible_to(request.user), number=number)
+    return redirect("case-detail", pk=case.pk)

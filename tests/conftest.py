@@ -1,0 +1,126 @@
+import importlib
+import os
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+
+from counterhall import registry
+from counterhall.roles import Role
+from tests import factories, handlers
+
+os.environ.setdefault("COUNTERHALL_TESTING", "1")
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def load_reference_data():
+    """Reload what the data migrations put in (roles, catalogue, parameters, calendar).
+
+    Transactional tests end with a flush that empties every table, data-migration rows
+    included; the tests that need them after such a flush ask for ``reference_data``.
+    """
+    from django.apps import apps
+
+    for name in ("0002_catalogue", "0003_parameters_calendar"):
+        importlib.import_module(f"counterhall.migrations.{name}").load(apps, None)
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    load_reference_data()
+
+
+@pytest.fixture
+def postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "needs PostgreSQL (row locks / SKIP LOCKED / triggers); set DATABASE_URL=postgres://…"
+        )
+
+
+@pytest.fixture
+def test_types(db):
+    """Throw-away business types with the test handler: general immediate, general
+    time-limited with sign-off, and special."""
+    types = SimpleNamespace(
+        general=factories.business_type("TST01"),
+        limited=factories.business_type("TST02", limit_days=5, signoff=["leader", "finance"]),
+        special=factories.business_type("TST03", special=True, limit_days=10, signoff=["leader"]),
+        deferrable=factories.business_type("TST04", documents=("form", "contract")),
+    )
+    for code in ("TST01", "TST02", "TST03", "TST04"):
+        registry.register(handlers.handler(code))
+    handlers.APPLIED.clear()
+    yield types
+    for code in ("TST01", "TST02", "TST03", "TST04"):
+        registry.unregister(code)
+
+
+@pytest.fixture
+def hall(db):
+    return factories.HallFactory(code="TS", name="测试大厅")
+
+
+@pytest.fixture
+def window(hall):
+    return factories.WindowFactory(hall=hall, number=1)
+
+
+@pytest.fixture
+def other_window(hall):
+    return factories.WindowFactory(hall=hall, number=2)
+
+
+@pytest.fixture
+def special_window(hall):
+    return factories.WindowFactory(hall=hall, number=9, kind="special")
+
+
+@pytest.fixture
+def teller(hall, window):
+    return factories.UserFactory(username="t1", roles=[Role.TELLER], hall=hall, windows=[window])
+
+
+@pytest.fixture
+def other_teller(hall, other_window):
+    return factories.UserFactory(
+        username="t2", roles=[Role.TELLER], hall=hall, windows=[other_window]
+    )
+
+
+@pytest.fixture
+def special_clerk(hall, special_window):
+    return factories.UserFactory(
+        username="s1", roles=[Role.SPECIAL_CLERK], hall=hall, windows=[special_window]
+    )
+
+
+@pytest.fixture
+def reviewer(hall):
+    return factories.UserFactory(
+        username="r1", roles=[Role.REVIEWER], hall=hall, special_review=True
+    )
+
+
+@pytest.fixture
+def other_reviewer(hall):
+    return factories.UserFactory(username="r2", roles=[Role.REVIEWER], hall=hall)
+
+
+@pytest.fixture
+def leader(hall):
+    return factories.UserFactory(username="l1", roles=[Role.LEADER], hall=hall)
+
+
+@pytest.fixture
+def finance(hall):
+    return factories.UserFactory(username="f1", roles=[Role.FINANCE], hall=hall)
+
+
+@pytest.fixture
+def auditor(hall):
+    return factories.UserFactory(username="a1", roles=[Role.AUDITOR], hall=hall)

@@ -1,0 +1,125 @@
+import pytest
+from django.urls import reverse
+
+from counterhall import demo, services
+from counterhall.models import CaseState
+from tests import factories
+
+
+@pytest.fixture
+def demo_hall(db):
+    return demo.seed()
+
+
+@pytest.mark.parametrize("username", [u[0] for u in demo.USERS])
+def test_each_demo_user_logs_in_and_sees_home_in_chinese(client, demo_hall, username):
+    response = client.post(
+        reverse("login"), {"username": username, "password": demo.DEMO_PASSWORD}, follow=True
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'lang="zh-hans"' in body
+    assert "您好" in body and "汪清县社会保险事业管理局" in body
+
+
+def test_teller_home_says_where_they_work_and_what_waits(client, demo_hall):
+    client.force_login(demo_hall["users"]["teller1"])
+    body = client.get(reverse("home")).content.decode()
+    assert "综合柜员" in body and "1 号窗口" in body and "我的在办业务" in body
+
+
+def test_reviewer_home_shows_the_queue(client, demo_hall):
+    client.force_login(demo_hall["users"]["reviewer1"])
+    assert "复核队列" in client.get(reverse("home")).content.decode()
+
+
+def test_seed_demo_is_idempotent(demo_hall):
+    again = demo.seed()
+    assert again["hall"].pk == demo_hall["hall"].pk
+    assert again["hall"].windows.count() == 7
+    assert again["hall"].windows.filter(kind="special").count() == 1
+
+
+def test_english_switch(client, demo_hall):
+    client.force_login(demo_hall["users"]["teller1"])
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
+    body = response.content.decode()
+    assert 'lang="en"' in body
+    assert "Hello" in body
+
+
+def test_anonymous_is_sent_to_login(client, db):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_teller_works_a_case_through_the_pages(client, teller, window, reviewer, test_types):
+    client.force_login(teller)
+    response = client.post(
+        reverse("case-open"),
+        {"window": window.pk, "business_type": test_types.general.pk, "applicant_name": "王五"},
+    )
+    case = teller.cases_taken.get()
+    assert response.status_code == 302
+
+    client.post(
+        reverse("case-documents", args=[case.pk]),
+        {"seen_state": "draft", "doc_form": "on", "doc_id": "on"},
+    )
+    client.post(
+        reverse("case-application", args=[case.pk]), {"seen_state": "draft", "amount": "12.50"}
+    )
+    response = client.post(
+        reverse("case-action", args=[case.pk, "submit"]), {"seen_state": "draft"}, follow=True
+    )
+
+    case.refresh_from_db()
+    assert case.state == CaseState.SUBMITTED
+    assert case.figures["double"] == "25.00"
+    assert "提交复核" in response.content.decode()
+
+
+def test_application_errors_show_at_the_field(client, teller, window, test_types):
+    case = factories.open_case(teller=teller, window=window, business_type=test_types.general)
+    client.force_login(teller)
+
+    response = client.post(
+        reverse("case-application", args=[case.pk]), {"seen_state": "draft", "amount": "abc"}
+    )
+
+    assert response.status_code == 400
+    assert "field-error" in response.content.decode()
+    case.refresh_from_db()
+    assert case.payload == {}
+
+
+def test_other_teller_cannot_see_case(client, teller, other_teller, window, test_types):
+    case = factories.open_case(teller=teller, window=window, business_type=test_types.general)
+    client.force_login(other_teller)
+    assert client.get(reverse("case-detail", args=[case.pk])).status_code == 404
+
+
+def test_notice_and_receipt_print(client, teller, window, test_types):
+    case = factories.open_case(teller=teller, window=window, business_type=test_types.general)
+    services.case_set_documents(actor=teller, case_id=case.pk, seen_state=None, received=["form"])
+    services.case_notify_missing(actor=teller, case_id=case.pk, seen_state=None)
+    client.force_login(teller)
+
+    body = client.get(reverse("case-print", args=[case.pk, "notice"])).content.decode()
+    assert "一次性告知书" in body and "要件 id" in body and case.number in body
+    assert client.get(reverse("case-print", args=[case.pk, "receipt"])).status_code == 403
+
+
+def test_home_query_count_does_not_grow_with_cases(
+    client, teller, window, test_types, django_assert_max_num_queries
+):
+    client.force_login(teller)
+    for _ in range(3):
+        factories.open_case(teller=teller, window=window, business_type=test_types.general)
+    with django_assert_max_num_queries(20) as small:
+        client.get(reverse("home"))
+    for _ in range(27):
+        factories.open_case(teller=teller, window=window, business_type=test_types.general)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(reverse("home"))

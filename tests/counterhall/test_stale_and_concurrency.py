@@ -1,0 +1,130 @@
+"""A transition that lost a race gives a clear message, never a 500; on PostgreSQL real
+threads prove one winner, one audit entry, and gap-free numbers."""
+
+import threading
+
+import pytest
+from django.db import close_old_connections, connection
+from django.urls import reverse
+
+from counterhall import services
+from counterhall.exceptions import STALE_CASE_MESSAGE, StaleCase
+from counterhall.models import AuditEntry, Case, CaseState
+from tests import factories
+
+
+def test_stale_seen_state_raises_and_writes_nothing(teller, window, reviewer, test_types):
+    case = factories.submitted_case(teller=teller, window=window, business_type=test_types.general)
+    services.case_claim(actor=reviewer, case_id=case.pk, seen_state=CaseState.SUBMITTED)
+    before = AuditEntry.objects.count()
+
+    with pytest.raises(StaleCase):
+        services.case_claim(actor=reviewer, case_id=case.pk, seen_state=CaseState.SUBMITTED)
+    assert AuditEntry.objects.count() == before
+
+
+def test_stale_in_memory_object_raises_stale_case(teller, window, test_types):
+    from counterhall.transitions import fire
+
+    case = factories.ready_case(teller=teller, window=window, business_type=test_types.general)
+    stale = Case.objects.get(pk=case.pk)
+    services.case_withdraw(actor=teller, case_id=case.pk, seen_state=None, reason="撤回")
+
+    with pytest.raises(StaleCase):
+        fire(stale.reject, actor=teller, at=stale.created_at, reasons=["x"])
+
+
+def test_stale_button_shows_message_not_500(client, teller, window, reviewer, test_types):
+    case = factories.submitted_case(teller=teller, window=window, business_type=test_types.general)
+    services.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
+    client.force_login(reviewer)
+
+    response = client.post(
+        reverse("case-action", args=[case.pk, "claim"]),
+        {"seen_state": CaseState.SUBMITTED},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert str(STALE_CASE_MESSAGE) in response.content.decode()
+
+
+def _in_threads(n, target):
+    barrier = threading.Barrier(n)
+    results, errors = [], []
+
+    def run(i):
+        try:
+            barrier.wait()
+            results.append(target(i))
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results, errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_threads_one_transition_exactly_one_wins(
+    postgres_only, reference_data, teller, window, reviewer, other_reviewer, test_types
+):
+    case = factories.submitted_case(teller=teller, window=window, business_type=test_types.general)
+    reviewers = [reviewer, other_reviewer]
+
+    results, errors = _in_threads(
+        2,
+        lambda i: services.case_claim(
+            actor=reviewers[i], case_id=case.pk, seen_state=CaseState.SUBMITTED
+        ),
+    )
+
+    assert len(results) == 1
+    assert len(errors) == 1 and isinstance(errors[0], StaleCase)
+    assert AuditEntry.objects.filter(action="case.claim", target_id=str(case.pk)).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_threads_without_seen_state_still_one_wins(
+    postgres_only, reference_data, teller, window, reviewer, test_types
+):
+    case = factories.in_review_case(
+        teller=teller, window=window, business_type=test_types.general, reviewer=reviewer
+    )
+
+    def act(i):
+        if i == 0:
+            return services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
+        return services.case_release(actor=reviewer, case_id=case.pk, seen_state=None)
+
+    results, errors = _in_threads(2, act)
+
+    assert len(results) == 1 and len(errors) == 1
+    decided = AuditEntry.objects.filter(
+        target_id=str(case.pk), action__in=["case.approve", "case.release"]
+    )
+    assert decided.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_eight_threads_open_cases_numbers_unique_and_gap_free(
+    postgres_only, reference_data, teller, window, test_types
+):
+    results, errors = _in_threads(
+        8,
+        lambda i: (
+            factories.open_case(
+                teller=teller, window=window, business_type=test_types.general
+            ).number
+        ),
+    )
+
+    assert errors == []
+    sequences = sorted(int(n.rsplit("-", 1)[1]) for n in results)
+    assert sequences == list(range(1, 9))
+    assert len(set(results)) == 8
