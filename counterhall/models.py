@@ -397,6 +397,24 @@ class Case(ConcurrentTransitionMixin, TimeStampedModel):
     state = FSMField(_("状态"), choices=CaseState.choices, default=CaseState.DRAFT, protected=True)
 
     applicant_name = models.CharField(_("办事人"), max_length=100, blank=True)
+    # The case's subject, set by the business-type handler's attach() (string references:
+    # counterhall imports no business app).
+    employer = models.ForeignKey(
+        "registration.Employer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("参保单位"),
+    )
+    person = models.ForeignKey(
+        "registration.InsuredPerson",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("参保人员"),
+    )
     payload = models.JSONField(_("申请内容"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     figures = models.JSONField(_("核算结果"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     documents = models.JSONField(_("要件清单"), default=dict, blank=True, encoder=DjangoJSONEncoder)
