@@ -11,7 +11,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from counterhall.models import TimeStampedModel
-from registration.models import Employer, InsuredPerson, Scheme
+from registration.selectors import Scheme
+
+Employer = "registration.Employer"
+InsuredPerson = "registration.InsuredPerson"
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 

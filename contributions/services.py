@@ -28,7 +28,6 @@ from counterhall import audit
 from counterhall.money import cents
 from counterhall.params import ParamReader
 from registration import selectors as registration_selectors
-from registration.models import Employer, Enrollment, EnrollmentStatus, FlexibleWorker
 
 ZERO = Decimal("0")
 
@@ -100,7 +99,7 @@ def bill_generate_employer(
     period = period.replace(day=1)
     last_day = calc.month_after(period) - dt.timedelta(days=1)
     with transaction.atomic():
-        employer = Employer.objects.select_for_update().get(pk=employer_id)
+        employer = registration_selectors.employer_get(employer_id, lock=True)
         existing = AssessmentBill.objects.filter(
             kind=BillKind.MONTHLY, employer=employer, period=period
         ).first()
@@ -110,11 +109,7 @@ def bill_generate_employer(
         lines, missing = [], []
         for spell in registration_selectors.staff_in_period(employer, period, last_day):
             person = spell.person
-            schemes = set(
-                Enrollment.objects.filter(person=person, employer=employer, start__lte=last_day)
-                .exclude(status=EnrollmentStatus.ENDED, end__lt=period)
-                .values_list("scheme", flat=True)
-            )
+            schemes = registration_selectors.enrolled_schemes(person, employer, period, last_day)
             base = selectors.base_for(person=person, employer=employer, year=period.year)
             if base is None:
                 missing.append(person.name)
@@ -183,7 +178,7 @@ def bill_generate_flexible(
     """The monthly 核定单 of a flexible worker at the chosen base level. Idempotent."""
     period = period.replace(day=1)
     with transaction.atomic():
-        worker = FlexibleWorker.objects.select_related("person").get(pk=worker_id)
+        worker = registration_selectors.flexible_worker_get(worker_id)
         existing = AssessmentBill.objects.filter(
             kind=BillKind.MONTHLY, person=worker.person, period=period
         ).first()
@@ -227,11 +222,11 @@ def bills_generate_month(*, actor, period: dt.date) -> dict:
     period = period.replace(day=1)
     last_day = calc.month_after(period) - dt.timedelta(days=1)
     created = existing = 0
-    employers = Employer.objects.filter(registered_on__lte=last_day, status="active")
+    employers = registration_selectors.active_employers(registered_by=last_day)
     for employer_id in employers.values_list("pk", flat=True):
         _bill, new = bill_generate_employer(actor=actor, employer_id=employer_id, period=period)
         created, existing = created + new, existing + (not new)
-    workers = FlexibleWorker.objects.filter(start__lte=last_day, end__isnull=True)
+    workers = registration_selectors.open_flexible_workers(started_by=last_day)
     for worker_id in workers.values_list("pk", flat=True):
         _bill, new = bill_generate_flexible(actor=actor, worker_id=worker_id, period=period)
         created, existing = created + new, existing + (not new)
@@ -293,7 +288,7 @@ def backpay_assess(*, actor, employer_id: int, person_id: int, figures: dict, ca
             done = AssessmentBill.objects.filter(case=case).first()
             if done is not None:
                 return done
-        employer = Employer.objects.get(pk=employer_id)
+        employer = registration_selectors.employer_get(employer_id)
         months = [calc.parse_period(m["period"]) for m in figures["months"]]
         taken = Contribution.objects.filter(
             person_id=person_id,
@@ -325,9 +320,7 @@ def backpay_assess(*, actor, employer_id: int, person_id: int, figures: dict, ca
             figures=figures,
             case=case,
         )
-        from registration.models import InsuredPerson
-
-        person = InsuredPerson.objects.get(pk=person_id)
+        person = registration_selectors.person_get(person_id)
         for month in figures["months"]:
             shares = {
                 k: {

@@ -7,29 +7,66 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 
 from registration.models import (
+    EMPLOYEE_SCHEMES,
+    FLEXIBLE_SCHEMES,
+    INVOLUNTARY_REASONS,
     Employer,
+    EmployerStatus,
     Employment,
     Enrollment,
     EnrollmentStatus,
     FlexibleWorker,
     InsuredPerson,
+    PersonStatus,
+    RetirementCategory,
+    Scheme,
+    SeparationReason,
 )
 from registration.services import deregistration_blockers, find_employer, find_person
+from registration.validators import (
+    mask_resident_id,
+    normalize_resident_id,
+    normalize_uscc,
+    parse_resident_id,
+    validate_resident_id,
+    validate_uscc,
+)
 
+# Re-exported for other apps, which import only registration.services / selectors.
 __all__ = [
+    "EMPLOYEE_SCHEMES",
+    "FLEXIBLE_SCHEMES",
+    "INVOLUNTARY_REASONS",
+    "EmployerStatus",
+    "PersonStatus",
+    "RetirementCategory",
+    "Scheme",
+    "SeparationReason",
+    "active_employers",
     "active_enrollments",
     "deregistration_blockers",
     "employer_by_uscc",
+    "employer_get",
     "employer_staff",
     "employer_summary",
     "employment_history",
+    "enrolled_schemes",
     "find_employer",
     "find_person",
+    "flexible_worker_get",
+    "mask_resident_id",
+    "normalize_resident_id",
+    "normalize_uscc",
     "open_employment",
     "open_flexible_spell",
+    "open_flexible_workers",
+    "parse_resident_id",
     "person_by_id_number",
+    "person_get",
     "person_summary",
     "staff_in_period",
+    "validate_resident_id",
+    "validate_uscc",
 ]
 
 
@@ -98,3 +135,36 @@ def person_summary(person: InsuredPerson) -> dict:
         "flexible": open_flexible_spell(person),
         "enrollments": list(active_enrollments(person)),
     }
+
+
+def person_get(pk: int) -> InsuredPerson:
+    return InsuredPerson.objects.get(pk=pk)
+
+
+def employer_get(pk: int, *, lock: bool = False) -> Employer:
+    qs = Employer.objects.select_for_update() if lock else Employer.objects
+    return qs.get(pk=pk)
+
+
+def active_employers(*, registered_by: dt.date) -> QuerySet[Employer]:
+    return Employer.objects.filter(
+        status=EmployerStatus.ACTIVE, registered_on__lte=registered_by
+    ).order_by("pk")
+
+
+def flexible_worker_get(pk: int) -> FlexibleWorker:
+    return FlexibleWorker.objects.select_related("person").get(pk=pk)
+
+
+def open_flexible_workers(*, started_by: dt.date) -> QuerySet[FlexibleWorker]:
+    return FlexibleWorker.objects.filter(start__lte=started_by, end__isnull=True).order_by("pk")
+
+
+def enrolled_schemes(person, employer, first: dt.date, last: dt.date) -> set[str]:
+    """Schemes in which the person was enrolled through the employer at some time in
+    [first, last]."""
+    return set(
+        Enrollment.objects.filter(person=person, employer=employer, start__lte=last)
+        .filter(Q(end__isnull=True) | Q(end__gte=first))
+        .values_list("scheme", flat=True)
+    )
