@@ -13,10 +13,20 @@ from django.utils.translation import gettext_lazy as _
 
 from contributions import calc, selectors
 from counterhall.money import cents
-from counterhall.params import ParamReader
+from counterhall.params import ParameterMissing, ParamReader
 from registration import selectors as people
 
 MAX_BACKPAY_MONTHS = 120
+BASE_KEYS = ("base.avg_wage", "base.floor_ratio", "base.ceiling_ratio")
+EMPLOYEE_KEYS = (
+    *BASE_KEYS,
+    "pension.employer_rate",
+    "pension.individual_rate",
+    "unemployment.employer_rate",
+    "unemployment.individual_rate",
+)
+FLEXIBLE_KEYS = (*BASE_KEYS, "pension.flexible_rate", "pension.flexible_account_rate")
+LATE_FEE_KEYS = ("late_fee.daily_rate", "late_fee.cap_at_principal")
 _SPLIT = re.compile(r"[\s,，;；、]+")
 
 
@@ -108,6 +118,15 @@ class CaseForm(forms.Form):
             raise ValidationError(_("该单位已于 %(d)s 注销。") % {"d": employer.deregistered_on})
         return employer
 
+    def probe_parameters(self, field: str, on: dt.date, *keys: str) -> None:
+        """A parameter missing for the date is the teller's field message, not a crash."""
+        reader = ParamReader(region=self.region, on=on)
+        try:
+            for key in keys:
+                reader.get(key)
+        except ParameterMissing as exc:
+            self.add_error(field, str(exc))
+
     def _known_person(self, number: str):
         person = people.person_by_id_number(number)
         if person is None:
@@ -198,6 +217,8 @@ class BaseDeclarationForm(CaseForm):
         elif not lines:
             self.add_error("wages", _("请至少填写一名职工的工资。"))
         self.lines = lines
+        if not self.errors:
+            self.probe_parameters("year", first, *EMPLOYEE_KEYS)
         return cleaned
 
     def to_payload(self) -> dict:
@@ -265,6 +286,8 @@ class FlexibleEnrollForm(CaseForm):
         start = cleaned.get("start")
         if start and start > _today() + dt.timedelta(days=31):
             self.add_error("start", _("参保日期不能晚于下月。"))
+        if start and not self.errors:
+            self.probe_parameters("start", start, *FLEXIBLE_KEYS)
         return cleaned
 
 
@@ -341,6 +364,9 @@ class BackPaymentForm(CaseForm):
         paid = cleaned.get("paid_date")
         if paid and last and paid <= calc.month_after(last) - dt.timedelta(days=1):
             self.add_error("paid_date", _("缴款日期应在补缴所属期之后。"))
+        if not self.errors:
+            self.probe_parameters("period_from", first, *EMPLOYEE_KEYS, *LATE_FEE_KEYS)
+            self.probe_parameters("period_to", last, *EMPLOYEE_KEYS, *LATE_FEE_KEYS)
         return cleaned
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from counterhall.params import ParameterMissing, ParamReader
 from registration import selectors
 from registration.models import RetirementCategory, SeparationReason
 from registration.validators import (
@@ -17,6 +18,15 @@ from registration.validators import (
     validate_uscc,
 )
 
+PREVIEW_KEYS = (
+    "base.avg_wage",
+    "base.floor_ratio",
+    "base.ceiling_ratio",
+    "pension.employer_rate",
+    "pension.individual_rate",
+    "unemployment.employer_rate",
+    "unemployment.individual_rate",
+)
 INJURY_CLASS_CHOICES = [(i, _("%(n)d 类") % {"n": i}) for i in range(1, 9)]
 
 
@@ -127,6 +137,16 @@ class EmployerEnrollForm(CaseForm):
         if value > _today():
             raise ValidationError(_("参保登记日期不能晚于今天。"))
         return value
+
+    def clean(self):
+        cleaned = super().clean()
+        on, cls = cleaned.get("registered_on"), cleaned.get("injury_class")
+        if on and cls and not self.errors:
+            try:
+                ParamReader(region=self.region, on=on).get(f"injury.class_base_rate.{cls}")
+            except ParameterMissing as exc:
+                self.add_error("registered_on", str(exc))
+        return cleaned
 
     def clean_bank_account(self):
         value = self.cleaned_data["bank_account"].replace(" ", "")
@@ -248,7 +268,10 @@ class EmployeeEnrollForm(CaseForm):
         max_digits=12,
         decimal_places=2,
         help_text=_("新参保职工以起薪核定当年缴费基数。"),
-        error_messages={"invalid": _("请输入数字金额，例如 5000.00。")},
+        error_messages={
+            "invalid": _("请输入数字金额，例如 5000.00。"),
+            "min_value": _("起薪不能为负数。"),
+        },
     )
 
     def clean_uscc(self):
@@ -293,6 +316,13 @@ class EmployeeEnrollForm(CaseForm):
             )
         if start and start > _today():
             self.add_error("start", _("参保日期不能晚于今天。"))
+        if start and not self.errors:
+            reader = ParamReader(region=self.region, on=start)
+            try:
+                for key in PREVIEW_KEYS:
+                    reader.get(key)
+            except ParameterMissing as exc:
+                self.add_error("start", str(exc))
         if cleaned.get("deemed_months") is None:
             cleaned["deemed_months"] = 0
         return cleaned
