@@ -49,7 +49,7 @@ WAGES = f"{md.ID_MALE} 5000\n{md.ID_X}，3000\n{md.ID_EXTRA}\t25000\n"
 
 
 def test_con01_base_declaration_worked_example(people, staffed):
-    employer, (a, b, c) = staffed
+    employer, _persons = staffed
     case = casework.complete("CON01", {"uscc": md.USCC_A, "year": "2026", "wages": WAGES}, **people)
     bases = dict(DeclaredBase.objects.filter(year=2026).values_list("person__name", "base"))
     assert bases == {"张三": D("5000.00"), "王五": D("3900.00"), "赵六": D("19500.00")}
@@ -133,7 +133,7 @@ BACKPAY = {
 
 
 def test_con03_back_payment_with_late_fee(people, staffed):
-    employer, (a, _b, _c) = staffed
+    _employer, (a, _b, _c) = staffed
     case = casework.complete("CON03", BACKPAY, **people)
     f = case.figures
     # 2026-02 is due 2026-03-15; paid 2026-04-29 → 45 days (rules.md §1.4)
