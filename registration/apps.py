@@ -26,3 +26,7 @@ class RegistrationConfig(AppConfig):
         from registration.lookup import lookup
 
         registry.register_subject_lookup(lookup)
+        from counterhall import demo
+        from registration.demo import build
+
+        demo.register(build)

@@ -20,8 +20,14 @@ def subjects():
     employer = md.employer()
     person = md.person()
     md.employee(employer_obj=employer, person_obj=person)
-    con.base_declare(actor=None, person_id=person.pk, employer_id=employer.pk, year=2026,
-                     declared_wage="5000", region="222424")
+    con.base_declare(
+        actor=None,
+        person_id=person.pk,
+        employer_id=employer.pk,
+        year=2026,
+        declared_wage="5000",
+        region="222424",
+    )
     flex = md.person(id_number=md.ID_FEMALE, name="李四", category="female_55")
     reg.flexible_enroll(actor=None, person_id=flex.pk, base_ratio="0.60", start=dt.date(2026, 1, 1))
     return employer

@@ -21,7 +21,10 @@ def deferred_case(teller, window):
     codes = [d.code for d in case.business_type.documents.all() if d.code != "bank_account"]
     promised = timezone.localdate() + dt.timedelta(days=7)
     services.case_set_documents(
-        actor=teller, case_id=case.pk, seen_state=None, received=codes,
+        actor=teller,
+        case_id=case.pk,
+        seen_state=None,
+        received=codes,
         deferred={"bank_account": promised},
     )
     services.case_save_application(
@@ -68,7 +71,10 @@ def test_non_deferrable_document_cannot_be_deferred(teller, window):
     case = casework.open_case("REG01", teller=teller, window=window)
     with pytest.raises(ValidationError) as info:
         services.case_set_documents(
-            actor=teller, case_id=case.pk, seen_state=None, received=[],
+            actor=teller,
+            case_id=case.pk,
+            seen_state=None,
+            received=[],
             deferred={"business_licence": timezone.localdate()},
         )
     assert "不能容缺受理" in str(info.value)

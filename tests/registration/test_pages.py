@@ -16,7 +16,13 @@ def test_pinyin_initials_are_stored_on_the_type():
 
 @pytest.mark.parametrize(
     ("query", "first"),
-    [("dwcb", "REG01"), ("REG04", "REG04"), ("单位注销", "REG03"), ("bjhd", "CON03"), ("con02", "CON02")],
+    [
+        ("dwcb", "REG01"),
+        ("REG04", "REG04"),
+        ("单位注销", "REG03"),
+        ("bjhd", "CON03"),
+        ("con02", "CON02"),
+    ],
 )
 def test_type_picker_finds_by_code_name_or_initials(client, teller, query, first):
     client.force_login(teller)
@@ -81,8 +87,12 @@ def test_live_preview_computes_without_saving(client, teller, window):
     case = casework.open_case("REG04", teller=teller, window=window)
     client.force_login(teller)
     data = {
-        "uscc": md.USCC_A, "id_number": md.ID_FEMALE, "name": "李四",
-        "retirement_category": "female_55", "start": "2026-01-01", "starting_wage": "25000",
+        "uscc": md.USCC_A,
+        "id_number": md.ID_FEMALE,
+        "name": "李四",
+        "retirement_category": "female_55",
+        "start": "2026-01-01",
+        "starting_wage": "25000",
     }
     body = client.post(reverse("registration:preview", args=[case.pk]), data).content.decode()
     assert "19500.00" in body and "3120.00" in body and "base.avg_wage" in body
@@ -106,8 +116,14 @@ def test_case_form_errors_at_the_field_through_the_page(client, teller, window):
     client.force_login(teller)
     response = client.post(
         reverse("case-application", args=[case.pk]),
-        {"seen_state": "draft", "uscc": "91222424MA0Y12340C", "name": "x",
-         "legal_representative": "y", "injury_class": "1", "registered_on": "2026-01-05"},
+        {
+            "seen_state": "draft",
+            "uscc": "91222424MA0Y12340C",
+            "name": "x",
+            "legal_representative": "y",
+            "injury_class": "1",
+            "registered_on": "2026-01-05",
+        },
     )
     assert response.status_code == 400
     assert "第 18 位应为 B" in response.content.decode()
