@@ -37,6 +37,9 @@ def _today() -> dt.date:
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs, format=format)
+
 
 class MonthInput(forms.TextInput):
     input_type = "month"

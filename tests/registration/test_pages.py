@@ -137,3 +137,12 @@ def test_receipt_and_notice(client, teller, window, reviewer):
     client.post(reverse("case-action", args=[case.pk, "notify-missing"]), {"seen_state": "draft"})
     notice = client.get(reverse("case-print", args=[case.pk, "notice"])).content.decode()
     assert "营业执照" in notice and case.number in notice
+
+
+def test_date_inputs_render_iso_dates_for_the_browser(client, teller, window):
+    from django.utils import timezone
+
+    case = casework.open_case("REG01", teller=teller, window=window)
+    client.force_login(teller)
+    page = client.get(reverse("case-detail", args=[case.pk])).content.decode()
+    assert f'type="date" name="registered_on" value="{timezone.localdate():%Y-%m-%d}"' in page
