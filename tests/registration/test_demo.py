@@ -42,8 +42,11 @@ def test_demo_is_built_through_the_services_and_idempotent():
 def test_master_data_admin_is_read_only(client):
     users = demo.seed()["users"]
     client.force_login(users["admin"])
-    for name in ("registration/employer", "registration/insuredperson",
-                 "contributions/assessmentbill"):
+    for name in (
+        "registration/employer",
+        "registration/insuredperson",
+        "contributions/assessmentbill",
+    ):
         response = client.get(f"/admin/{name}/")
         assert response.status_code == 200
         assert "222424196503151234" not in response.content.decode()
