@@ -1,0 +1,7 @@
+"""/api/v1/calculations/: the business apps' calculation endpoints, one include per app."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("contributions.api_urls")),
+]
