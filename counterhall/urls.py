@@ -15,6 +15,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("cases/mine/", views.WorkListView.as_view(), name="case-worklist"),
     path("cases/new/", views.CaseOpenView.as_view(), name="case-open"),
     path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case-detail"),
     path("cases/<int:pk>/documents/", views.CaseDocumentsView.as_view(), name="case-documents"),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("cases/<int:pk>/print/<str:kind>/", views.CasePrintView.as_view(), name="case-print"),
     path("cases/<int:pk>/<slug:action>/", views.CaseActionView.as_view(), name="case-action"),
     path("cases/number/<str:number>/", views.case_by_number, name="case-by-number"),
+    path("review/", include("review.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -60,6 +60,17 @@ class HomeView(LoginRequiredMixin, TemplateView):
         return ctx
 
 
+class WorkListView(LoginRequiredMixin, TemplateView):
+    """The teller's open cases with their live internal status (polled by the home page)."""
+
+    template_name = "counterhall/_worklist.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["cases"] = list(selectors.teller_open_cases(user=self.request.user)[:50])
+        return ctx
+
+
 class CaseOpenView(LoginRequiredMixin, TemplateView):
     template_name = "counterhall/case_open.html"
 
