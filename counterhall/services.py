@@ -18,7 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
+from guardian.shortcuts import remove_perm
 
 from counterhall import audit, permissions, registry
 from counterhall.calendar import add_working_days
@@ -308,7 +308,7 @@ def case_claim_locked(*, actor, case: Case) -> Case:
         at=now,
         audit_after={"reviewer": actor.get_username(), "waited_seconds": waited},
     )
-    assign_perm(permissions.DECIDE_CASE, actor, case)
+    permissions.grant_decide_case(actor, case)
     return case
 
 

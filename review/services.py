@@ -16,6 +16,22 @@ from counterhall.roles import Role, has_role
 from review import selectors
 
 IDLE_BATCH = 100
+# What a claim reads and writes (guard, permission, transition, audit label); the rest of
+# the row (application, figures, documents) is neither loaded nor rewritten.
+CLAIM_FIELDS = (
+    "number",
+    "hall__code",
+    "hall__name",
+    "business_type__name",
+    "business_type__is_special",
+    "business_type__code",
+    "teller_id",
+    "reviewer_id",
+    "state",
+    "submitted_at",
+    "claimed_at",
+    "updated_at",
+)
 
 
 def case_take_next(*, actor) -> Case | None:
@@ -37,7 +53,8 @@ def case_take_next(*, actor) -> Case | None:
         case = (
             selectors.claimable(actor=actor, hall_id=hall_id)
             .select_for_update(skip_locked=True, of=("self",))
-            .select_related("business_type", "window", "hall", "teller")
+            .select_related("business_type", "hall")
+            .only(*CLAIM_FIELDS)
             .first()
         )
         if case is None:
