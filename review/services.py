@@ -20,8 +20,7 @@ IDLE_BATCH = 100
 # the row (application, figures, documents) is neither loaded nor rewritten.
 CLAIM_FIELDS = (
     "number",
-    "hall__code",
-    "hall__name",
+    "hall_id",
     "business_type__name",
     "business_type__is_special",
     "business_type__code",
@@ -53,7 +52,7 @@ def case_take_next(*, actor) -> Case | None:
         case = (
             selectors.claimable(actor=actor, hall_id=hall_id)
             .select_for_update(skip_locked=True, of=("self",))
-            .select_related("business_type", "hall")
+            .select_related("business_type")
             .only(*CLAIM_FIELDS)
             .first()
         )
