@@ -25,6 +25,7 @@ import hashlib
 import json
 import multiprocessing as mp
 import os
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -149,13 +150,14 @@ def service_worker(reviewer_id, barrier, seconds, out):
     user = get_user_model().objects.get(pk=reviewer_id)
     user_roles(user), user_hall_id(user), user.has_perm(REVIEW_SPECIAL)  # per-session caches
     barrier.wait()
+    cpu0 = time.process_time()
     deadline = time.monotonic() + seconds
     count = 0
     while time.monotonic() < deadline:
         if case_take_next(actor=user) is None:
             break
         count += 1
-    out.put((count, time.monotonic()))
+    out.put((count, time.monotonic(), time.process_time() - cpu0))
     connection.close()
 
 
@@ -192,6 +194,7 @@ def raw_worker(dsn, hall_id, reviewer_id, perm_id, ct_id, barrier, seconds, out)
     conn = psycopg.connect(dsn)
     username = f"bench-reviewer-{reviewer_id}"
     barrier.wait()
+    cpu0 = time.process_time()
     deadline = time.monotonic() + seconds
     count = 0
     while time.monotonic() < deadline:
@@ -229,7 +232,7 @@ def raw_worker(dsn, hall_id, reviewer_id, perm_id, ct_id, barrier, seconds, out)
             )
             conn.execute(GRANT_SQL, {**params, "perm": perm_id, "ct": ct_id, "id": str(case_id)})
         count += 1
-    out.put((count, time.monotonic()))
+    out.put((count, time.monotonic(), time.process_time() - cpu0))
     conn.close()
 
 
@@ -261,10 +264,11 @@ def run(kind, n, *, dsn, hall_id, reviewers, seconds):
     results = [out.get(timeout=seconds + 120) for _ in procs]
     for p in procs:
         p.join()
-    claims = sum(c for c, _ in results)
-    elapsed = max(end for _, end in results) - start
+    claims = sum(r[0] for r in results)
+    elapsed = max(r[1] for r in results) - start
+    cpu_ms = sum(r[2] for r in results) * 1000 / max(claims, 1)
     check(claims)
-    return claims, claims / elapsed
+    return claims / elapsed, cpu_ms
 
 
 def check(claims: int) -> None:
@@ -281,10 +285,17 @@ def check(claims: int) -> None:
         )
 
 
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="length of each run")
     parser.add_argument("--cases", type=int, default=10_000, help="queued cases")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs per figure, alternating; the median is shown"
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -300,19 +311,35 @@ def main() -> None:
     django.setup()
     try:
         hall_id, _teller_id, reviewers = build(args.cases, max(CONCURRENCY))
-        print(f"review queue: {args.cases} queued cases, {args.seconds:g} s per run, ")
-        print(f"reviewers are processes; {os.cpu_count()} CPU(s); PostgreSQL at {url}")
+        print(
+            f"review queue: {args.cases} queued cases, {args.seconds:g} s per run, median of "
+            f"{args.repeat} alternating runs; reviewers are processes"
+        )
+        print(f"{os.cpu_count()} CPU(s), load average {_load()}; PostgreSQL at {url}")
         print()
-        print(f"{'reviewers':>9}  {'service claims/s':>16}  {'raw claims/s':>12}  {'ratio':>6}")
+        print(
+            f"{'reviewers':>9}  {'service claims/s':>16}  {'raw claims/s':>12}  {'ratio':>6}"
+            f"  {'client CPU ms/claim: service':>28}  {'raw':>5}"
+        )
         for n in CONCURRENCY:
-            rates = {}
-            for kind in ("service", "raw"):
-                reset_queue(dsn)
-                _claims, rates[kind] = run(
-                    kind, n, dsn=dsn, hall_id=hall_id, reviewers=reviewers, seconds=args.seconds
-                )
-            ratio = rates["service"] / rates["raw"]
-            print(f"{n:>9}  {rates['service']:>16.0f}  {rates['raw']:>12.0f}  {ratio:>6.2f}")
+            rates = {"service": [], "raw": []}
+            cpu = {"service": [], "raw": []}
+            for _ in range(args.repeat):
+                for kind in ("service", "raw"):
+                    reset_queue(dsn)
+                    rate, cpu_ms = run(
+                        kind, n, dsn=dsn, hall_id=hall_id, reviewers=reviewers, seconds=args.seconds
+                    )
+                    rates[kind].append(rate)
+                    cpu[kind].append(cpu_ms)
+            service, raw = statistics.median(rates["service"]), statistics.median(rates["raw"])
+            cpu_service, cpu_raw = statistics.median(cpu["service"]), statistics.median(cpu["raw"])
+            print(
+                f"{n:>9}  {service:>16.0f}  {raw:>12.0f}  {service / raw:>6.2f}"
+                f"  {cpu_service:>28.2f}  {cpu_raw:>5.2f}"
+            )
+        print()
+        print(f"load average at the end: {_load()}")
     finally:
         from django.db import connections
 
