@@ -40,7 +40,9 @@ class QueueView(ReviewerRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        services.release_idle_claims(hall_id=permissions.user_hall_id(user))
+        hall_id = permissions.user_hall_id(user)
+        if hall_id is not None:
+            services.release_idle_claims(hall_id=hall_id)
         ctx.update(
             stats=selectors.queue_stats(user=user),
             head=selectors.queue_head(user=user),

@@ -87,12 +87,18 @@ def test_return_with_checked_reasons_and_free_text(client, submitted, reviewer, 
 
     client.post(
         reverse("review:decision", args=[case.pk, "return"]),
-        {"seen_state": CaseState.IN_REVIEW, "reasons": [reason.pk], "other": "金额多填一位\n"},
+        {
+            "seen_state": CaseState.IN_REVIEW,
+            "reasons": [reason.pk],
+            "other": "金额多填一位\n",
+            "note": "改后即可",
+        },
     )
 
     case.refresh_from_db()
     assert case.state == CaseState.RETURNED
     assert case.return_reasons == ["申请表填写有误或漏填", "金额多填一位"]
+    assert case.decision_note == "改后即可"
     entry = AuditEntry.objects.get(action="case.return", target_id=str(case.pk))
     assert entry.after["reasons"] == case.return_reasons
 
