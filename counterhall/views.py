@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -60,7 +60,19 @@ class HomeView(LoginRequiredMixin, TemplateView):
         return ctx
 
 
-class WorkListView(LoginRequiredMixin, TemplateView):
+class HtmxLoginRequiredMixin(LoginRequiredMixin):
+    """For fragments polled by htmx: when the session has ended, send the whole page to
+    the login page (HX-Redirect) instead of swapping the login form into the fragment."""
+
+    def handle_no_permission(self):
+        if self.request.headers.get("HX-Request") and not self.request.user.is_authenticated:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = reverse("login") + "?next=" + reverse("home")
+            return response
+        return super().handle_no_permission()
+
+
+class WorkListView(HtmxLoginRequiredMixin, TemplateView):
     """The teller's open cases with their live internal status (polled by the home page)."""
 
     template_name = "counterhall/_worklist.html"

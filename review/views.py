@@ -4,7 +4,6 @@ Thin: each parses a form, calls one service or selector, and renders or redirect
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
@@ -17,14 +16,14 @@ from counterhall import services as core_services
 from counterhall.exceptions import DomainError
 from counterhall.models import CaseState
 from counterhall.roles import Role, has_role
-from counterhall.views import error_sentences
+from counterhall.views import HtmxLoginRequiredMixin, error_sentences
 from review import selectors, services
 from review.forms import DecisionForm, ReturnForm
 
 POLL_SECONDS = 5
 
 
-class ReviewerRequiredMixin(LoginRequiredMixin):
+class ReviewerRequiredMixin(HtmxLoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not has_role(request.user, Role.REVIEWER):
             raise PermissionDenied(permissions.DENIED_NOT_REVIEWER)

@@ -87,3 +87,11 @@ def test_queue_page_query_count_does_not_grow(
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(reverse("review:queue"))
     assert 'id="queue-length">1000 件' in response.content.decode()
+
+
+def test_polls_after_logout_send_the_page_to_login(client, db):
+    for name in ("review:queue-live", "case-worklist"):
+        response = client.get(reverse(name), headers={"HX-Request": "true"})
+        assert response.status_code == 204
+        assert response["HX-Redirect"].startswith(reverse("login"))
+    assert client.get(reverse("review:queue")).status_code == 302
