@@ -92,14 +92,16 @@ def record(*, actor, action: str, target=None, before=None, after=None, note: st
 
     if action not in ACTIONS:
         raise ValueError(f"Unregistered audit action {action!r}; add it with register_action().")
-    if hall is None and target is not None:
+    hall_id = hall.pk if hall is not None else getattr(target, "hall_id", None)
+    if hall is None and hall_id is None and target is not None:
         hall = getattr(target, "hall", None)
+        hall_id = hall.pk if hall is not None else None
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     entry = AuditEntry(
         at=timezone.now(),
         actor=actor_obj,
         actor_name=actor_obj.get_username() if actor_obj else str(_("系统")),
-        hall=hall,
+        hall_id=hall_id,
         action=action,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",

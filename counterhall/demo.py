@@ -49,7 +49,9 @@ def register(builder: Callable) -> Callable:
     return builder
 
 
-def seed() -> dict:
+def seed(*, business_data: bool = True) -> dict:
+    """The demo hall, its windows and staff; with ``business_data`` also every app's demo
+    master data and cases (tests that need an empty queue pass False)."""
     User = get_user_model()
     with transaction.atomic():
         hall, _ = Hall.objects.update_or_create(code=HALL["code"], defaults=HALL)
@@ -80,7 +82,7 @@ def seed() -> dict:
                 codename="review_special_business", content_type__app_label="counterhall"
             )
         )
-        for builder in _builders:
+        for builder in _builders if business_data else []:
             builder(hall=hall, users=users)
     return {"hall": hall, "users": users, "windows": windows}
 

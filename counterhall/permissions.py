@@ -99,6 +99,29 @@ def explain_sign_case(case, user) -> str | None:
     return None if signing_role(case, user) else DENIED_SIGNOFF
 
 
+def grant_decide_case(user, case) -> None:
+    """Grant guardian ``decide_case`` on a case just claimed, in one statement.
+
+    Equivalent to ``guardian.shortcuts.assign_perm(DECIDE_CASE, user, case)``, which takes a
+    permission lookup, a select, a savepoint and an insert: the claim is the review queue's
+    hot path (bench/review_queue.py), so the permission is looked up inside the INSERT.
+    """
+    from django.db import connection
+    from guardian.models import UserObjectPermission
+
+    app_label, codename = DECIDE_CASE.split(".")
+    table = connection.ops.quote_name(UserObjectPermission._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (permission_id, content_type_id, object_pk, user_id) "  # noqa: S608
+            "SELECT p.id, p.content_type_id, %s, %s FROM auth_permission p "
+            "JOIN django_content_type ct ON ct.id = p.content_type_id "
+            "WHERE ct.app_label = %s AND ct.model = %s AND p.codename = %s "
+            "ON CONFLICT DO NOTHING",
+            [str(case.pk), user.pk, app_label, case._meta.model_name, codename],
+        )
+
+
 def can_change_case(case, user) -> bool:
     return explain_change_case(case, user) is None
 

@@ -18,7 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
+from guardian.shortcuts import remove_perm
 
 from counterhall import audit, permissions, registry
 from counterhall.calendar import add_working_days
@@ -332,14 +332,24 @@ def case_claim(*, actor, case_id: int, seen_state: str | None) -> Case:
     """A reviewer takes a submitted case; it is locked to them (guardian decide_case)."""
     with transaction.atomic():
         case = _locked(case_id, seen_state)
-        fire(
-            case.claim,
-            actor=actor,
-            reviewer=actor,
-            at=timezone.now(),
-            audit_after={"reviewer": actor.get_username()},
-        )
-        assign_perm(permissions.DECIDE_CASE, actor, case)
+        case_claim_locked(actor=actor, case=case)
+    return case
+
+
+def case_claim_locked(*, actor, case: Case) -> Case:
+    """The claim itself, for a caller that already holds the case's row lock inside its
+    transaction (the review queue's take-next locks the head with SKIP LOCKED). The audit
+    entry keeps how long the case waited in the queue (for the queue's median wait)."""
+    now = timezone.now()
+    waited = (now - case.submitted_at).total_seconds() if case.submitted_at else None
+    fire(
+        case.claim,
+        actor=actor,
+        reviewer=actor,
+        at=now,
+        audit_after={"reviewer": actor.get_username(), "waited_seconds": waited},
+    )
+    permissions.grant_decide_case(actor, case)
     return case
 
 

@@ -6,6 +6,9 @@ calls a transition directly; services call ``fire()`` inside their transaction.
 
 from __future__ import annotations
 
+import functools
+import inspect
+
 from django.core.exceptions import PermissionDenied
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
@@ -50,6 +53,11 @@ def action_name(method) -> str:
     return "case." + method.__name__.rstrip("_")
 
 
+@functools.cache
+def _takes_note(func) -> bool:
+    return "note" in inspect.signature(func).parameters
+
+
 def fire(method, *, actor, note: str = "", system: bool = False, audit_after=None, **kwargs):
     """Run one transition of a locked case for ``actor`` and write its audit entry.
 
@@ -64,6 +72,8 @@ def fire(method, *, actor, note: str = "", system: bool = False, audit_after=Non
         raise TransitionNotPossible(reason)
     if not system and not has_transition_perm(method, actor):
         raise PermissionDenied(permission_reason(method, actor) or permissions.DENIED_NOT_OWN_CASE)
+    if _takes_note(method.__func__):
+        kwargs.setdefault("note", note)  # approve / return_ keep it as the decision note
     before = case.state
     result = method(**kwargs)
     try:

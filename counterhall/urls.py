@@ -15,6 +15,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("cases/mine/", views.WorkListView.as_view(), name="case-worklist"),
     path("cases/new/", views.CaseOpenView.as_view(), name="case-open"),
     path("cases/new/subject/", views.SubjectLookupView.as_view(), name="case-open-subject"),
     path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case-detail"),
@@ -32,6 +33,7 @@ urlpatterns = [
     path("cases/number/<str:number>/", views.case_by_number, name="case-by-number"),
     path("api/v1/calculations/", include("counterhall.api_urls")),
     path("registration/", include("registration.urls")),
+    path("review/", include("review.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -66,6 +66,29 @@ def search_business_types(types, query: str) -> list:
     initials are stored on the type (BusinessType.pinyin_initials), not computed here."""
     scored = [(bt.matches(query), bt) for bt in types]
     return [bt for score, bt in sorted(scored, key=lambda p: (-p[0], p[1].position)) if score]
+
+
+class HtmxLoginRequiredMixin(LoginRequiredMixin):
+    """For fragments polled by htmx: when the session has ended, send the whole page to
+    the login page (HX-Redirect) instead of swapping the login form into the fragment."""
+
+    def handle_no_permission(self):
+        if self.request.headers.get("HX-Request") and not self.request.user.is_authenticated:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = reverse("login") + "?next=" + reverse("home")
+            return response
+        return super().handle_no_permission()
+
+
+class WorkListView(HtmxLoginRequiredMixin, TemplateView):
+    """The teller's open cases with their live internal status (polled by the home page)."""
+
+    template_name = "counterhall/_worklist.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["cases"] = list(selectors.teller_open_cases(user=self.request.user)[:50])
+        return ctx
 
 
 class CaseOpenView(LoginRequiredMixin, TemplateView):

@@ -1,0 +1,50 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from counterhall.models import CaseState
+from review.models import ReturnReason
+
+NO_REASON = _("请至少勾选一项退回原因，或在“其他原因”中填写。")
+
+
+class DecisionForm(forms.Form):
+    """Approve or release: the state the reviewer saw, and an optional note."""
+
+    seen_state = forms.ChoiceField(choices=CaseState.choices, widget=forms.HiddenInput)
+    note = forms.CharField(label=_("复核意见"), max_length=500, required=False)
+
+
+class ReturnForm(forms.Form):
+    """Return to the teller with structured reasons: the type's checklist plus free text."""
+
+    seen_state = forms.ChoiceField(choices=CaseState.choices, widget=forms.HiddenInput)
+    reasons = forms.ModelMultipleChoiceField(
+        label=_("退回原因"),
+        queryset=ReturnReason.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    other = forms.CharField(
+        label=_("其他原因（每行一条）"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        required=False,
+    )
+    note = forms.CharField(label=_("补充说明"), max_length=500, required=False)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reasons"].queryset = ReturnReason.objects.for_type(case.business_type)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.reason_list():
+            self.add_error("reasons", NO_REASON)
+        return cleaned
+
+    def reason_list(self) -> list[str]:
+        chosen = [r.text for r in self.cleaned_data.get("reasons") or []]
+        other = [
+            line.strip() for line in self.cleaned_data.get("other", "").splitlines() if line.strip()
+        ]
+        return chosen + other

@@ -1,0 +1,151 @@
+"""The reviewer's pages: the live queue, take-next, the review screen and its decisions.
+Thin: each parses a form, calls one service or selector, and renders or redirects."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from counterhall import permissions
+from counterhall import selectors as core_selectors
+from counterhall import services as core_services
+from counterhall.exceptions import DomainError
+from counterhall.models import CaseState
+from counterhall.roles import Role, has_role
+from counterhall.views import HtmxLoginRequiredMixin, error_sentences
+from review import selectors, services
+from review.forms import DecisionForm, ReturnForm
+
+POLL_SECONDS = 5
+
+
+class ReviewerRequiredMixin(HtmxLoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not has_role(request.user, Role.REVIEWER):
+            raise PermissionDenied(permissions.DENIED_NOT_REVIEWER)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class QueueView(ReviewerRequiredMixin, TemplateView):
+    """The hall's review queue with its figures; the live part re-renders every few seconds
+    (htmx polling ``review:queue-live``). Idle claims are returned on read."""
+
+    template_name = "review/queue.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        hall_id = permissions.user_hall_id(user)
+        if hall_id is not None:
+            services.release_idle_claims(hall_id=hall_id)
+        ctx.update(
+            stats=selectors.queue_stats(user=user),
+            head=selectors.queue_head(user=user),
+            in_review=selectors.in_review(user=user),
+            mine=selectors.reviewer_today(user=user),
+            poll_seconds=POLL_SECONDS,
+            page_size=selectors.QUEUE_PAGE,
+        )
+        return ctx
+
+
+class QueueLiveView(QueueView):
+    template_name = "review/_queue_live.html"
+
+
+class TakeNextView(ReviewerRequiredMixin, View):
+    def post(self, request):
+        try:
+            case = services.case_take_next(actor=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("review:queue")
+        if case is None:
+            messages.info(request, _("队列中暂无您可以复核的业务。"))
+            return redirect("review:queue")
+        messages.success(request, _("已认领 %(number)s。") % {"number": case.number})
+        return redirect("review:case", pk=case.pk)
+
+
+class ReviewCaseView(ReviewerRequiredMixin, TemplateView):
+    """Everything the teller saw — application, documents checklist, frozen figures with
+    the parameter versions, history — and the reviewer's decisions."""
+
+    template_name = "review/case.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        case = core_selectors.case_detail(user=user, case_id=kwargs["pk"])
+        documents = {d.code: d for d in case.business_type.documents.all()}
+        may_decide = case.state == CaseState.IN_REVIEW and permissions.can_decide_case(case, user)
+        initial = {"seen_state": case.state}
+        if may_decide:
+            ctx.setdefault("return_form", ReturnForm(case=case, initial=initial))
+            ctx.setdefault("decision_form", DecisionForm(initial=initial))
+        ctx.update(
+            case=case,
+            may_decide=may_decide,
+            document_rows=[
+                (documents[code], entry)
+                for code, entry in case.documents.items()
+                if code in documents
+            ],
+            history=core_selectors.case_history(case),
+        )
+        return ctx
+
+
+class ReviewDecisionView(ReviewerRequiredMixin, View):
+    """POST /review/cases/<pk>/<approve|return|release>/ → the counterhall service."""
+
+    def post(self, request, pk, decision):
+        case = core_selectors.case_detail(user=request.user, case_id=pk)
+        if decision == "return":
+            form = ReturnForm(request.POST, case=case)
+        else:
+            form = DecisionForm(request.POST)
+        if not form.is_valid():
+            if decision == "return":
+                view = ReviewCaseView()
+                view.setup(request, pk=pk)
+                messages.error(request, _("请选择或填写退回原因。"))
+                ctx = view.get_context_data(pk=pk, return_form=form)
+                return view.render_to_response(ctx, status=400)
+            messages.error(request, _("请求不完整，请刷新页面后重试。"))
+            return redirect("review:case", pk=pk)
+        common = {
+            "actor": request.user,
+            "case_id": case.pk,
+            "seen_state": form.cleaned_data["seen_state"],
+        }
+        note = form.cleaned_data.get("note", "")
+        try:
+            if decision == "approve":
+                case = core_services.case_approve(**common, note=note)
+                done = _("已复核通过 %(number)s（%(state)s）。")
+            elif decision == "return":
+                case = core_services.case_return(**common, reasons=form.reason_list(), note=note)
+                done = _("已退回 %(number)s，柜员将看到退回原因。")
+            elif decision == "release":
+                case = core_services.case_release(**common, note=note)
+                done = _("已将 %(number)s 放回队列。")
+            else:
+                return redirect("review:case", pk=pk)
+        except ValidationError as exc:
+            for sentence in error_sentences(exc):
+                messages.error(request, sentence)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc) or permissions.DENIED_NOT_CLAIMANT)
+        else:
+            messages.success(
+                request, done % {"number": case.number, "state": case.get_state_display()}
+            )
+            return redirect("review:queue")
+        return redirect("review:case", pk=pk)

@@ -1,0 +1,97 @@
+"""Take-next claims the head of the queue: applicant-waiting cases first, then the nearest
+promised date, then the oldest submission; never the reviewer's own intake; special
+business only with the authorisation."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from counterhall import permissions, services
+from counterhall.models import AuditEntry, Case, CaseState
+from counterhall.roles import Role
+from review.services import case_take_next
+from tests import factories
+
+
+def test_take_next_claims_in_queue_order(clock, teller, window, reviewer, test_types):
+    limited = test_types.limited  # time-limited: 5 working days
+    late = factories.submitted_case(teller=teller, window=window, business_type=limited)
+    clock.advance(minutes=1)
+    first_immediate = factories.submitted_case(
+        teller=teller, window=window, business_type=test_types.general
+    )
+    clock.advance(minutes=1)
+    second_immediate = factories.submitted_case(
+        teller=teller, window=window, business_type=test_types.general
+    )
+    # A time-limited case with a nearer promised date than ``late``.
+    soon = factories.submitted_case(teller=teller, window=window, business_type=limited)
+    Case.objects.filter(pk=soon.pk).update(
+        promised_deadline=late.promised_deadline - dt.timedelta(days=1)
+    )
+
+    taken = [case_take_next(actor=reviewer).pk for _ in range(4)]
+
+    assert taken == [first_immediate.pk, second_immediate.pk, soon.pk, late.pk]
+    assert case_take_next(actor=reviewer) is None
+
+
+def test_claim_locks_case_to_reviewer_with_audit(submitted, reviewer, clock):
+    case = submitted()
+    clock.advance(minutes=7)
+
+    taken = case_take_next(actor=reviewer)
+
+    taken.refresh_from_db()
+    assert taken.pk == case.pk
+    assert taken.state == CaseState.IN_REVIEW
+    assert taken.reviewer == reviewer
+    assert reviewer.has_perm(permissions.DECIDE_CASE, taken)
+    entry = AuditEntry.objects.get(action="case.claim", target_id=str(case.pk))
+    assert entry.actor == reviewer
+    assert entry.after["waited_seconds"] == 7 * 60
+
+
+def test_never_own_intake(hall, window, test_types, reviewer):
+    both = factories.UserFactory(
+        username="tr", roles=[Role.TELLER, Role.REVIEWER], hall=hall, windows=[window]
+    )
+    own = factories.submitted_case(teller=both, window=window, business_type=test_types.general)
+
+    assert case_take_next(actor=both) is None
+    assert case_take_next(actor=reviewer).pk == own.pk
+
+
+def test_special_business_only_to_authorised_reviewers(
+    special_clerk, special_window, reviewer, other_reviewer, test_types
+):
+    special = factories.submitted_case(
+        teller=special_clerk, window=special_window, business_type=test_types.special
+    )
+
+    assert case_take_next(actor=other_reviewer) is None  # no review_special_business
+    assert case_take_next(actor=reviewer).pk == special.pk
+
+
+def test_only_reviewers_take_next(teller, submitted):
+    submitted()
+    with pytest.raises(PermissionDenied):
+        case_take_next(actor=teller)
+
+
+def test_claim_in_progress_is_skipped_not_stolen(submitted, reviewer, other_reviewer):
+    first, second = submitted(), submitted()
+    services.case_claim(actor=other_reviewer, case_id=first.pk, seen_state=None)
+
+    assert case_take_next(actor=reviewer).pk == second.pk
+    first.refresh_from_db()
+    assert first.reviewer == other_reviewer
+
+
+def test_other_halls_queue_is_not_taken(submitted, test_types):
+    submitted()
+    elsewhere = factories.HallFactory(code="ZZ")
+    stranger = factories.UserFactory(username="rz", roles=[Role.REVIEWER], hall=elsewhere)
+
+    assert case_take_next(actor=stranger) is None
