@@ -8,7 +8,18 @@ from tests import factories
 
 @pytest.fixture
 def demo_hall(db):
-    return demo.seed()
+    """The demo hall with its staff (the apps' demo cases are tested once, below)."""
+    return demo.seed(business_data=False)
+
+
+def test_every_demo_home_page_renders_with_the_demo_cases(client, db):
+    demo.seed()
+    for username, *_ in demo.USERS:
+        client.post(reverse("login"), {"username": username, "password": demo.DEMO_PASSWORD})
+        response = client.get(reverse("home"))
+        assert response.status_code == 200, username
+        assert "您好" in response.content.decode()
+        client.post(reverse("logout"))
 
 
 @pytest.mark.parametrize("username", [u[0] for u in demo.USERS])
