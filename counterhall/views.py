@@ -16,13 +16,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
-from django_fsm import has_transition_perm
+from django_fsm import can_proceed, has_transition_perm
 
 from counterhall import permissions, registry, selectors, services
 from counterhall.exceptions import DomainError
 from counterhall.forms import CaseActionForm, CaseOpenForm, DocumentsForm
 from counterhall.models import Case, CaseState, DocumentStatus
 from counterhall.roles import Role, user_roles
+from counterhall.transitions import blocking_condition, permission_reason
 
 
 def add_service_errors(form, exc: ValidationError) -> None:
@@ -165,12 +166,20 @@ class SubjectLookupView(LoginRequiredMixin, View):
 
 @dataclass(frozen=True)
 class CaseAction:
+    """One button of the case workspace and the service it calls. ``inputs`` names what the
+    act takes from the form besides the seen state: ``reasons`` (a list, one per line),
+    ``reason`` (the first line) and ``note``."""
+
     slug: str
     transition: str
     label: Any
     service: Any
-    needs_reasons: bool = False
+    inputs: tuple[str, ...] = ()
     style: str = "primary"
+
+    @property
+    def needs_reasons(self) -> bool:
+        return "reasons" in self.inputs or "reason" in self.inputs
 
     def call(self, *, actor, case: Case, form: CaseActionForm):
         kwargs: dict[str, Any] = {
@@ -178,14 +187,13 @@ class CaseAction:
             "case_id": case.pk,
             "seen_state": form.cleaned_data["seen_state"],
         }
-        note = form.cleaned_data.get("note", "")
-        if self.slug in ("reject", "return", "hold"):
-            kwargs["reasons"] = form.reason_list()
-        if self.slug == "withdraw":
-            reasons = form.reason_list()
+        reasons = form.reason_list()
+        if "reasons" in self.inputs:
+            kwargs["reasons"] = reasons
+        if "reason" in self.inputs:
             kwargs["reason"] = reasons[0] if reasons else ""
-        if self.slug in ("approve", "return", "sign", "reject"):
-            kwargs["note"] = note
+        if "note" in self.inputs:
+            kwargs["note"] = form.cleaned_data.get("note", "")
         return self.service(**kwargs)
 
 
@@ -207,37 +215,20 @@ ACTIONS = {
             services.case_documents_received,
         ),
         CaseAction("claim", "claim", _("认领复核"), services.case_claim),
-        CaseAction("approve", "approve", _("复核通过"), services.case_approve),
+        CaseAction("approve", "approve", _("复核通过"), services.case_approve, ("note",)),
         CaseAction(
-            "return",
-            "return_",
-            _("退回柜员"),
-            services.case_return,
-            needs_reasons=True,
-            style="warning",
+            "return", "return_", _("退回柜员"), services.case_return, ("reasons", "note"), "warning"
         ),
         CaseAction("release", "release", _("放回队列"), services.case_release, style="secondary"),
         CaseAction("resubmit", "resubmit", _("重新提交复核"), services.case_resubmit),
-        CaseAction("sign", "sign", _("签批"), services.case_sign),
-        CaseAction(
-            "hold", "hold", _("暂缓并退回"), services.case_hold, needs_reasons=True, style="warning"
-        ),
+        CaseAction("sign", "sign", _("签批"), services.case_sign, ("note",)),
+        CaseAction("hold", "hold", _("暂缓并退回"), services.case_hold, ("reasons",), "warning"),
         CaseAction("complete", "complete", _("办结"), services.case_complete),
         CaseAction(
-            "reject",
-            "reject",
-            _("不予受理"),
-            services.case_reject,
-            needs_reasons=True,
-            style="danger",
+            "reject", "reject", _("不予受理"), services.case_reject, ("reasons", "note"), "danger"
         ),
         CaseAction(
-            "withdraw",
-            "withdraw",
-            _("撤回"),
-            services.case_withdraw,
-            needs_reasons=True,
-            style="danger",
+            "withdraw", "withdraw", _("撤回"), services.case_withdraw, ("reason",), "danger"
         ),
     ]
 }
@@ -246,6 +237,20 @@ ACTIONS = {
 def available_actions(case: Case, user) -> list[CaseAction]:
     """The buttons this user may press on this case now (conditions and permission)."""
     return [a for a in ACTIONS.values() if has_transition_perm(getattr(case, a.transition), user)]
+
+
+def blocked_actions(case: Case, user) -> list[tuple[CaseAction, str]]:
+    """Acts the user could take from this state but a case condition blocks, with the
+    sentence that says why (e.g. submit while documents are missing)."""
+    blocked = []
+    for action in ACTIONS.values():
+        method = getattr(case, action.transition)
+        if not can_proceed(method, check_conditions=False):
+            continue
+        reason = blocking_condition(method)
+        if reason and permission_reason(method, user) is None:
+            blocked.append((action, reason))
+    return blocked
 
 
 def payload_rows(case: Case, handler) -> list[tuple[Any, Any]]:
@@ -304,6 +309,7 @@ class CaseDetailView(LoginRequiredMixin, TemplateView):
             figures_template=handler.figures_template if handler else "counterhall/_figures.html",
             may_receive_deferred=may_edit and bool(case.deferred_document_codes()),
             actions=available_actions(case, user),
+            blocked_actions=blocked_actions(case, user),
             action_form=CaseActionForm(initial={"seen_state": case.state}),
             history=selectors.case_history(case),
             DocumentStatus=DocumentStatus,

@@ -134,3 +134,42 @@ def test_home_query_count_does_not_grow_with_cases(
         factories.open_case(teller=teller, window=window, business_type=test_types.general)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse("home"))
+
+
+def test_withdraw_through_the_page_needs_a_reason(client, teller, window, test_types):
+    case = factories.open_case(teller=teller, window=window, business_type=test_types.general)
+    client.force_login(teller)
+    url = reverse("case-action", args=[case.pk, "withdraw"])
+
+    response = client.post(url, {"seen_state": "draft", "reasons": "  "}, follow=True)
+    assert "请填写原因" in response.content.decode()
+    case.refresh_from_db()
+    assert case.state == CaseState.DRAFT
+
+    client.post(url, {"seen_state": "draft", "reasons": "办事人放弃申请\n第二行"})
+    case.refresh_from_db()
+    assert case.state == CaseState.WITHDRAWN
+
+
+def test_reject_at_intake_through_the_page_keeps_every_reason(client, teller, window, test_types):
+    case = factories.open_case(teller=teller, window=window, business_type=test_types.general)
+    client.force_login(teller)
+
+    client.post(
+        reverse("case-action", args=[case.pk, "reject"]),
+        {"seen_state": "draft", "reasons": "不属于受理范围\n材料虚假", "note": "已当面说明"},
+    )
+
+    case.refresh_from_db()
+    assert case.state == CaseState.REJECTED
+    assert case.return_reasons == ["不属于受理范围", "材料虚假"]
+
+
+def test_reason_taking_acts_fold_behind_a_disclosure(client, teller, window, test_types):
+    case = factories.open_case(teller=teller, window=window, business_type=test_types.general)
+    client.force_login(teller)
+    body = client.get(reverse("case-detail", args=[case.pk])).content.decode()
+    assert 'id="act-withdraw"' in body and 'id="act-reject"' in body
+    # submit is not offered while documents are missing; the page says why instead
+    assert 'data-action="submit"' not in body
+    assert 'id="blocked-submit"' in body and "要件不齐" in body
