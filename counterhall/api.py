@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import permissions as drf_permissions
 from rest_framework import status
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from counterhall import permissions
 from counterhall.exceptions import DomainError, HandlerMissing, StaleCase, TransitionNotPossible
@@ -34,6 +33,10 @@ def _django_validation_payload(exc: DjangoValidationError) -> dict:
 
 
 def exception_handler(exc, context):
+    # Imported here: rest_framework.views reads DEFAULT_PERMISSION_CLASSES (this module) while
+    # it is being imported, so a module-level import would be circular.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     if isinstance(exc, DjangoValidationError):
         return Response(_django_validation_payload(exc), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, PermissionDenied) and exc.args:

@@ -24,6 +24,8 @@ urlpatterns = [
     path("cases/<int:pk>/print/<str:kind>/", views.CasePrintView.as_view(), name="case-print"),
     path("cases/<int:pk>/<slug:action>/", views.CaseActionView.as_view(), name="case-action"),
     path("cases/number/<str:number>/", views.case_by_number, name="case-by-number"),
+    path("api/v1/calculations/", include("benefits.api_urls")),
+    path("api/v1/calculations/", include("transfers.api_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -27,6 +27,7 @@ def load_reference_data():
 
     for name in ("0002_catalogue", "0003_parameters_calendar"):
         importlib.import_module(f"counterhall.migrations.{name}").load(apps, None)
+    importlib.import_module("benefits.migrations.0001_parameters").load(apps, None)
 
 
 @pytest.fixture
