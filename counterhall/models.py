@@ -180,6 +180,13 @@ class BusinessType(TimeStampedModel):
     baseline_minutes = models.PositiveSmallIntegerField(
         _("原模式办事时间（分钟）"), null=True, blank=True
     )
+    pinyin_initials = models.CharField(
+        _("拼音首字母"),
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text=_("由业务名称生成，用于按拼音首字母查找业务（如 dwcb）。"),
+    )
 
     class Meta:
         ordering = ["position", "code"]
@@ -196,12 +203,55 @@ class BusinessType(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
+    def save(self, *args, **kwargs):
+        self.pinyin_initials = pinyin_initials(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "pinyin_initials"}
+        super().save(*args, **kwargs)
+
+    def matches(self, query: str) -> int:
+        """How well a search text fits this type (0 = not at all): by code, Chinese name or
+        pinyin initials, the initials also as a subsequence ("dwcb" → 单位新参保登记)."""
+        return match_business_type(self.code, self.name, self.pinyin_initials, query)
+
     def clean(self) -> None:
         unknown = set(self.signoff_roles or []) - {r.value for r in SIGNOFF_ROLES}
         if unknown:
             raise ValidationError(
                 {"signoff_roles": _("签批角色只能是主管局长（leader）或财务人员（finance）。")}
             )
+
+
+def pinyin_initials(name: str) -> str:
+    """单位新参保登记 → dwxcbdj (first letters; non-Chinese characters kept, lowercased)."""
+    from pypinyin import Style, lazy_pinyin
+
+    letters = lazy_pinyin(name or "", style=Style.FIRST_LETTER, errors="default")
+    return "".join(ch for part in letters for ch in part.lower() if ch.isalnum())
+
+
+def _is_subsequence(needle: str, haystack: str) -> bool:
+    it = iter(haystack)
+    return all(ch in it for ch in needle)
+
+
+def match_business_type(code: str, name: str, initials: str, query: str) -> int:
+    q = (query or "").strip().lower()
+    if not q:
+        return 1
+    if code.lower() == q:
+        return 100
+    if code.lower().startswith(q):
+        return 90
+    if q in name.lower():
+        return 80
+    if initials.startswith(q):
+        return 70
+    if q in initials:
+        return 60
+    if q.isascii() and q.isalpha() and _is_subsequence(q, initials):
+        return 50
+    return 0
 
 
 class RequiredDocument(models.Model):
@@ -397,6 +447,24 @@ class Case(ConcurrentTransitionMixin, TimeStampedModel):
     state = FSMField(_("状态"), choices=CaseState.choices, default=CaseState.DRAFT, protected=True)
 
     applicant_name = models.CharField(_("办事人"), max_length=100, blank=True)
+    # The case's subject, set by the business-type handler's attach() (string references:
+    # counterhall imports no business app).
+    employer = models.ForeignKey(
+        "registration.Employer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("参保单位"),
+    )
+    person = models.ForeignKey(
+        "registration.InsuredPerson",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("参保人员"),
+    )
     payload = models.JSONField(_("申请内容"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     figures = models.JSONField(_("核算结果"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     documents = models.JSONField(_("要件清单"), default=dict, blank=True, encoder=DjangoJSONEncoder)
@@ -445,6 +513,23 @@ class Case(ConcurrentTransitionMixin, TimeStampedModel):
             for code, entry in self.documents.items()
             if entry.get("status", DocumentStatus.MISSING) == DocumentStatus.MISSING
         ]
+
+    def deferred_document_codes(self) -> list[str]:
+        return [
+            code
+            for code, entry in self.documents.items()
+            if entry.get("status") == DocumentStatus.DEFERRED
+        ]
+
+    @property
+    def documents_overdue(self) -> bool:
+        """容缺受理 reminder: a deferred document is still outstanding after its promised date."""
+        return (
+            self.documents_due is not None
+            and self.documents_due < timezone.localdate()
+            and bool(self.deferred_document_codes())
+            and self.state not in (CaseState.REJECTED, CaseState.WITHDRAWN)
+        )
 
     @property
     def is_open(self) -> bool:

@@ -16,7 +16,14 @@ docs/architecture.md ("Business-type handlers"); in short, per catalogue code:
 - optional ``completion(case) -> (immediate, limit_days)``: overrides the catalogue's mode
   (BEN01: at most five retirees are immediate);
 - optional ``signoff_roles(case) -> list[str]``: overrides the catalogue's sign-off roles
-  (BEN04: finance only when a death payment results).
+  (BEN04: finance only when a death payment results);
+- ``template`` renders the form in the case workspace; ``figures_template`` renders
+  ``case.figures`` (teller and reviewer).
+
+Business apps may also register one *subject lookup* (``register_subject_lookup``): given a
+USCC or ID number typed at intake it returns a ``SubjectInfo`` (the employer and/or person it
+found and a template showing what the hall knows), so counterhall can show the subject and
+set ``Case.employer`` / ``Case.person`` without importing the app.
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ class BusinessTypeHandler:
     completion: Callable[[Any], tuple[bool, int | None]] | None = None
     signoff_roles: Callable[[Any], list[str]] | None = None
     template: str = "counterhall/case_form_fields.html"
+    figures_template: str = "counterhall/_figures.html"
 
 
 _handlers: dict[str, BusinessTypeHandler] = {}
@@ -71,3 +79,34 @@ def has_handler(code: str) -> bool:
 
 def registered_codes() -> list[str]:
     return sorted(_handlers)
+
+
+@dataclass(frozen=True)
+class SubjectInfo:
+    query: str
+    employer: Any = None
+    person: Any = None
+    template: str = ""
+    context: dict | None = None
+    error: str = ""
+
+    @property
+    def found(self) -> bool:
+        return self.employer is not None or self.person is not None
+
+
+_subject_lookups: list[Callable[[str], SubjectInfo | None]] = []
+
+
+def register_subject_lookup(lookup: Callable[[str], SubjectInfo | None]) -> None:
+    if lookup not in _subject_lookups:
+        _subject_lookups.append(lookup)
+
+
+def lookup_subject(query: str) -> SubjectInfo | None:
+    """The first registered lookup that recognises the text (None: no lookup knows it)."""
+    for lookup in _subject_lookups:
+        info = lookup(query)
+        if info is not None:
+            return info
+    return None

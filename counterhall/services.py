@@ -60,10 +60,17 @@ def _json(value) -> dict:
 
 
 def case_open(
-    *, actor, window: Window, business_type: BusinessType, applicant_name: str = ""
+    *,
+    actor,
+    window: Window,
+    business_type: BusinessType,
+    applicant_name: str = "",
+    employer=None,
+    person=None,
 ) -> Case:
     """Open a case at a window (受理). The teller must work at the window; special business
-    only at the special window, general business only at general windows."""
+    only at the special window, general business only at general windows. ``employer`` /
+    ``person``: the subject identified at intake (registry.lookup_subject), if known."""
     registry.get_handler(business_type.code)  # raises HandlerMissing for a type not yet served
     if not permissions.works_at(actor, window):
         raise PermissionDenied(permissions.DENIED_WINDOW)
@@ -80,6 +87,8 @@ def case_open(
             business_type=business_type,
             teller=actor,
             applicant_name=applicant_name.strip(),
+            employer=employer,
+            person=person,
             documents={
                 d.code: {"status": DocumentStatus.MISSING} for d in business_type.documents.all()
             },
@@ -95,6 +104,8 @@ def case_open(
                 "state": case.state,
                 "business_type": business_type.code,
                 "window": window.number,
+                "employer": getattr(employer, "pk", None),
+                "person": getattr(person, "pk", None),
             },
         )
     return case
@@ -155,6 +166,36 @@ def case_set_documents(
                 raise ValidationError(_("一次性告知后不得新增补正要求：%s。") % "、".join(new))
         case.documents = _json(documents)
         dues = [deferred[c] for c, e in documents.items() if e["status"] == DocumentStatus.DEFERRED]
+        case.documents_due = min(dues) if dues else None
+        case.save(update_fields=["documents", "documents_due", "updated_at"])
+        audit.record(
+            actor=actor, action="case.documents", target=case, before=before, after=case.documents
+        )
+    return case
+
+
+def case_receive_deferred(*, actor, case_id: int, codes: Iterable[str]) -> Case:
+    """The applicant brings a document accepted missing against a promise (容缺受理), in any
+    state after intake: it is marked received and the reminder moves to the next promise."""
+    with transaction.atomic():
+        case = _locked(case_id, None)
+        if not permissions.can_change_case(case, actor):
+            raise PermissionDenied(permissions.explain_change_case(case, actor))
+        codes = set(codes)
+        deferred = set(case.deferred_document_codes())
+        if not codes or not codes <= deferred:
+            raise ValidationError(_("只能补交容缺受理的要件。"))
+        before = case.documents
+        documents = {
+            code: ({"status": DocumentStatus.RECEIVED} if code in codes else entry)
+            for code, entry in case.documents.items()
+        }
+        case.documents = _json(documents)
+        dues = [
+            dt.date.fromisoformat(str(e["promised_by"]))
+            for e in documents.values()
+            if e.get("status") == DocumentStatus.DEFERRED and e.get("promised_by")
+        ]
         case.documents_due = min(dues) if dues else None
         case.save(update_fields=["documents", "documents_due", "updated_at"])
         audit.record(
