@@ -26,6 +26,7 @@ urlpatterns = [
     path("cases/number/<str:number>/", views.case_by_number, name="case-by-number"),
     path("api/v1/calculations/", include("benefits.api_urls")),
     path("api/v1/calculations/", include("transfers.api_urls")),
+    path("transfers/", include("transfers.urls")),
     path("admin/", admin.site.urls),
 ]
 

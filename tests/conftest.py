@@ -27,7 +27,8 @@ def load_reference_data():
 
     for name in ("0002_catalogue", "0003_parameters_calendar"):
         importlib.import_module(f"counterhall.migrations.{name}").load(apps, None)
-    importlib.import_module("benefits.migrations.0001_parameters").load(apps, None)
+    for name in ("0001_parameters", "0003_deemed_index"):
+        importlib.import_module(f"benefits.migrations.{name}").load(apps, None)
 
 
 @pytest.fixture

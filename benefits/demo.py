@@ -1,0 +1,5 @@
+"""Demo master data for the benefit types: filled in later."""
+
+
+def build(*, hall, users) -> None:
+    return None
