@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from benefits import calculations as calc
 from benefits import selectors
 from benefits.models import ChangeKind, FlexibleKind
-from counterhall.params import ParamReader
+from counterhall.params import ParameterMissing, ParamReader
 from registration import selectors as registration
 from transfers import selectors as history
 
@@ -155,6 +155,8 @@ def assess_retirees(*, employer, persons, region: str, on: dt.date | None = None
             )
         except ValidationError as exc:
             errors.extend(exc.messages)
+        except ParameterMissing as exc:
+            errors.append(f"{person.name}：{exc}")
     return rows, errors, refs
 
 
@@ -278,7 +280,8 @@ def assess_unemployment_claim(*, person, registration_date: dt.date, region: str
                 % {"name": person.name}
             }
         )
-    if selectors.drawing_claim(person) is not None:
+    drawing = selectors.drawing_claim(person)
+    if drawing is not None and drawing.remaining_months(registration_date) > 0:
         raise ValidationError(
             {"id_number": _("%(name)s 正在领取失业保险金，不能重复申领。") % {"name": person.name}}
         )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from benefits import assessments
 from benefits.models import ChangeKind, FlexibleKind, StopReason
+from counterhall.params import ParameterMissing
 from registration import selectors as registration
 
 
@@ -140,6 +141,8 @@ class FlexibleRetirementForm(IdNumberMixin, CaseForm):
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 self.add_error(field if field in self.fields else None, messages)
+        except ParameterMissing as exc:
+            self.add_error(None, str(exc))
         return cleaned
 
 
@@ -166,6 +169,8 @@ class UnemploymentClaimForm(IdNumberMixin, CaseForm):
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 self.add_error(field if field in self.fields else None, messages)
+        except ParameterMissing as exc:
+            self.add_error(None, str(exc))
         return cleaned
 
 
@@ -210,4 +215,6 @@ class UnemploymentChangeForm(IdNumberMixin, CaseForm):
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 self.add_error(field if field in self.fields else None, messages)
+        except ParameterMissing as exc:
+            self.add_error(None, str(exc))
         return cleaned

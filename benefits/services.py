@@ -126,9 +126,17 @@ def unemployment_claim_create(*, actor, case, person, figures: dict) -> Unemploy
         done = UnemploymentClaim.objects.filter(case=case).first()
         if done is not None:
             return done
-        if UnemploymentClaim.objects.filter(person=person, status=ClaimStatus.DRAWING).exists():
-            raise ValidationError(_("此人员正在领取失业保险金。"))
         start = _month(figures["start_month"])
+        for drawing in UnemploymentClaim.objects.select_for_update().filter(
+            person=person, status=ClaimStatus.DRAWING
+        ):
+            if drawing.remaining_months(start) > 0:
+                raise ValidationError(_("此人员正在领取失业保险金。"))
+            drawing.status = ClaimStatus.ENDED  # the earlier spell ran out
+            drawing.stop_reason = StopReason.EXHAUSTED
+            drawing.drawn_months = drawing.entitlement_months
+            drawing.current_since = None
+            drawing.save()
         claim = UnemploymentClaim.objects.create(
             person=person,
             case=case,

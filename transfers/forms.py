@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from counterhall.params import ParameterMissing
 from registration import selectors as registration
 from transfers import assessments
 from transfers.models import Direction
@@ -46,6 +47,8 @@ class TransferForm(forms.Form):
             except ValidationError as exc:
                 for field, messages in exc.message_dict.items():
                     self.add_error(field if field in self.fields else None, messages)
+            except ParameterMissing as exc:
+                self.add_error(None, str(exc))
         return cleaned
 
     def to_payload(self) -> dict:
