@@ -23,3 +23,7 @@ class ContributionsConfig(AppConfig):
             audit.register_action(name, label)
         register_deregistration_check(selectors.arrears_blocker)
         from contributions import handlers  # noqa: F401  (registers CON01–CON04)
+        from contributions.demo import build
+        from counterhall import demo
+
+        demo.register(build)

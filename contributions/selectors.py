@@ -121,3 +121,13 @@ def bills(*, employer=None, person=None) -> QuerySet[AssessmentBill]:
     if person is not None:
         qs = qs.filter(Q(person=person))
     return qs.order_by("-period", "pk")
+
+
+def assessed_months(*, person, months: list[dt.date]) -> list[str]:
+    """Which of these months already have an assessed contribution for the person."""
+    taken = (
+        Contribution.objects.filter(person=person, period__in=months)
+        .values_list("period", flat=True)
+        .distinct()
+    )
+    return sorted({f"{p:%Y-%m}" for p in taken})

@@ -87,6 +87,8 @@ def base_declare(
 
 
 def _new_bill(**fields) -> AssessmentBill:
+    if fields.get("total", ZERO) == ZERO:
+        fields["status"] = BillStatus.PAID  # nothing due (e.g. an employer without staff)
     return AssessmentBill.objects.create(**fields)
 
 

@@ -33,8 +33,8 @@ def _django_validation_payload(exc: DjangoValidationError) -> dict:
 
 
 def exception_handler(exc, context):
-    # Imported here: rest_framework.views reads DEFAULT_PERMISSION_CLASSES (this module) while
-    # it is being imported, so a module-level import would be circular.
+    # Imported here: rest_framework.views reads DEFAULT_PERMISSION_CLASSES (this module) at
+    # import time, so a module-level import is circular when an app imports DRF views first.
     from rest_framework.views import exception_handler as drf_exception_handler
 
     if isinstance(exc, DjangoValidationError):

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from guardian.shortcuts import assign_perm
 
-from counterhall.models import Hall, StaffProfile, Window, WindowKind
+from counterhall.models import BusinessType, Case, CaseState, Hall, StaffProfile, Window, WindowKind
 from counterhall.permissions import WORK_AT_WINDOW
 from counterhall.roles import Role
 
@@ -83,3 +83,62 @@ def seed() -> dict:
         for builder in _builders:
             builder(hall=hall, users=users)
     return {"hall": hall, "users": users, "windows": windows}
+
+
+DEMO_MARK = "示例："
+
+
+def demo_case(
+    *,
+    hall,
+    users,
+    code,
+    label,
+    data=None,
+    received=True,
+    until=CaseState.DRAFT,
+    reasons=(),
+    window=1,
+):
+    """One demo case taken by teller1 at ``window`` and driven to ``until`` through the real
+    services (reviewer1, leader1, finance1). Idempotent: the case is found again by its
+    applicant name (``示例：<label>``)."""
+    from counterhall import services as cases
+
+    marker = DEMO_MARK + label
+    existing = Case.objects.filter(hall=hall, applicant_name=marker).first()
+    if existing is not None:
+        return existing
+    teller, reviewer = users["teller1"], users["reviewer1"]
+    window_obj = hall.windows.get(number=window)
+    bt = BusinessType.objects.get(code=code)
+    case = cases.case_open(actor=teller, window=window_obj, business_type=bt, applicant_name=marker)
+    docs = [d.code for d in bt.documents.all()]
+    if not received:
+        cases.case_set_documents(actor=teller, case_id=case.pk, seen_state=None, received=docs[:1])
+        if until == CaseState.AWAITING_DOCUMENTS:
+            return cases.case_notify_missing(actor=teller, case_id=case.pk, seen_state=None)
+    cases.case_set_documents(actor=teller, case_id=case.pk, seen_state=None, received=docs)
+    if data is not None:
+        case = cases.case_save_application(
+            actor=teller, case_id=case.pk, seen_state=None, data=data
+        )
+    if until == CaseState.DRAFT:
+        return case
+    case = cases.case_submit(actor=teller, case_id=case.pk, seen_state=None)
+    if until == CaseState.SUBMITTED:
+        return case
+    case = cases.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
+    if until == CaseState.IN_REVIEW:
+        return case
+    if until == CaseState.RETURNED:
+        return cases.case_return(actor=reviewer, case_id=case.pk, seen_state=None, reasons=reasons)
+    case = cases.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
+    for signer in ("leader1", "finance1"):
+        if case.state == CaseState.AWAITING_SIGNOFF and signer in users:
+            if until == CaseState.AWAITING_SIGNOFF:
+                return case
+            case = cases.case_sign(actor=users[signer], case_id=case.pk, seen_state=None)
+    if until == CaseState.APPROVED:
+        return case
+    return cases.case_complete(actor=teller, case_id=case.pk, seen_state=None)

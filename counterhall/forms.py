@@ -10,6 +10,13 @@ class CaseOpenForm(forms.Form):
         label=_("业务类型"), queryset=BusinessType.objects.none()
     )
     applicant_name = forms.CharField(label=_("办事人"), max_length=100, required=False)
+    subject = forms.CharField(
+        label=_("单位统一社会信用代码或个人身份证号码"),
+        max_length=24,
+        required=False,
+        help_text=_("可先查询本中心已有的登记信息。"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
 
     def __init__(self, *args, windows, business_types, **kwargs):
         super().__init__(*args, **kwargs)

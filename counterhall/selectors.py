@@ -15,7 +15,23 @@ CASE_RELATED = ("business_type", "window", "hall", "teller", "reviewer")
 
 
 def case_detail(*, user, case_id: int) -> Case:
-    return get_object_or_404(cases_visible_to(user).select_related(*CASE_RELATED), pk=case_id)
+    return get_object_or_404(
+        cases_visible_to(user).select_related(*CASE_RELATED, "employer", "person"), pk=case_id
+    )
+
+
+def cases_with_overdue_documents(*, user) -> QuerySet[Case]:
+    """容缺受理 reminders: the user's cases whose deferred-document promise date has passed
+    (Case.documents_overdue checks that the deferred document is still outstanding)."""
+    from django.utils import timezone
+
+    return (
+        cases_visible_to(user)
+        .filter(documents_due__lt=timezone.localdate())
+        .exclude(state__in=[CaseState.REJECTED, CaseState.WITHDRAWN])
+        .select_related(*CASE_RELATED)
+        .order_by("documents_due", "pk")
+    )
 
 
 def case_history(case: Case) -> QuerySet[AuditEntry]:

@@ -16,16 +16,22 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("cases/new/", views.CaseOpenView.as_view(), name="case-open"),
+    path("cases/new/subject/", views.SubjectLookupView.as_view(), name="case-open-subject"),
     path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case-detail"),
     path("cases/<int:pk>/documents/", views.CaseDocumentsView.as_view(), name="case-documents"),
     path(
         "cases/<int:pk>/application/", views.CaseApplicationView.as_view(), name="case-application"
     ),
+    path(
+        "cases/<int:pk>/receive-deferred/",
+        views.CaseReceiveDeferredView.as_view(),
+        name="case-receive-deferred",
+    ),
     path("cases/<int:pk>/print/<str:kind>/", views.CasePrintView.as_view(), name="case-print"),
     path("cases/<int:pk>/<slug:action>/", views.CaseActionView.as_view(), name="case-action"),
     path("cases/number/<str:number>/", views.case_by_number, name="case-by-number"),
-    path("api/v1/calculations/", include("benefits.api_urls")),
-    path("api/v1/calculations/", include("transfers.api_urls")),
+    path("api/v1/calculations/", include("counterhall.api_urls")),
+    path("registration/", include("registration.urls")),
     path("transfers/", include("transfers.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,6 +11,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -60,7 +61,17 @@ class HomeView(LoginRequiredMixin, TemplateView):
         return ctx
 
 
+def search_business_types(types, query: str) -> list:
+    """Types matching a search by code, Chinese name or pinyin initials, best first. The
+    initials are stored on the type (BusinessType.pinyin_initials), not computed here."""
+    scored = [(bt.matches(query), bt) for bt in types]
+    return [bt for score, bt in sorted(scored, key=lambda p: (-p[0], p[1].position)) if score]
+
+
 class CaseOpenView(LoginRequiredMixin, TemplateView):
+    """受理: pick the business type (code, name or pinyin initials such as "dwcb"), identify
+    the subject by USCC or ID number (what the hall knows is shown), open the case."""
+
     template_name = "counterhall/case_open.html"
 
     def _form(self, data=None):
@@ -73,29 +84,60 @@ class CaseOpenView(LoginRequiredMixin, TemplateView):
             initial={"business_type": self.request.GET.get("type")},
         )
 
+    def get_template_names(self):
+        if self.request.headers.get("HX-Request") and self.request.method == "GET":
+            return ["counterhall/_type_list.html"]
+        return [self.template_name]
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.setdefault("form", self._form())
+        form = ctx.setdefault("form", self._form())
+        query = self.request.GET.get("q", "").strip()
+        types = list(form.fields["business_type"].queryset)
+        chosen = form["business_type"].value()
+        ctx.update(
+            query=query,
+            type_list=search_business_types(types, query),
+            chosen_type=str(chosen) if chosen else "",
+        )
         return ctx
 
     def post(self, request, *args, **kwargs):
         form = self._form(request.POST)
+        subject = registry.lookup_subject(request.POST.get("subject", ""))
+        if "lookup" in request.POST:
+            return self.render_to_response(self.get_context_data(form=form, subject=subject))
         if form.is_valid():
-            try:
-                case = services.case_open(
-                    actor=request.user,
-                    window=form.cleaned_data["window"],
-                    business_type=form.cleaned_data["business_type"],
-                    applicant_name=form.cleaned_data["applicant_name"],
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            except DomainError as exc:
-                form.add_error(None, str(exc.message))
+            if subject is not None and subject.error:
+                form.add_error("subject", subject.error)
             else:
-                messages.success(request, _("已受理，业务编号 %s。") % case.number)
-                return redirect("case-detail", pk=case.pk)
-        return self.render_to_response(self.get_context_data(form=form))
+                try:
+                    case = services.case_open(
+                        actor=request.user,
+                        window=form.cleaned_data["window"],
+                        business_type=form.cleaned_data["business_type"],
+                        applicant_name=form.cleaned_data["applicant_name"],
+                        employer=subject.employer if subject else None,
+                        person=subject.person if subject else None,
+                    )
+                except ValidationError as exc:
+                    add_service_errors(form, exc)
+                except DomainError as exc:
+                    form.add_error(None, str(exc.message))
+                else:
+                    messages.success(request, _("已受理，业务编号 %s。") % case.number)
+                    return redirect("case-detail", pk=case.pk)
+        return self.render_to_response(self.get_context_data(form=form, subject=subject))
+
+
+class SubjectLookupView(LoginRequiredMixin, View):
+    """htmx: what the hall knows about a USCC or ID number (POST: no personal data in URLs)."""
+
+    def post(self, request):
+        if not permissions.is_hall_staff(request.user):
+            raise PermissionDenied
+        subject = registry.lookup_subject(request.POST.get("subject", ""))
+        return TemplateResponse(request, "counterhall/_subject.html", {"subject": subject})
 
 
 @dataclass(frozen=True)
@@ -216,6 +258,8 @@ class CaseDetailView(LoginRequiredMixin, TemplateView):
                 for code, entry in case.documents.items()
                 if code in documents
             ],
+            figures_template=handler.figures_template if handler else "counterhall/_figures.html",
+            may_receive_deferred=may_edit and bool(case.deferred_document_codes()),
             actions=available_actions(case, user),
             action_form=CaseActionForm(initial={"seen_state": case.state}),
             history=selectors.case_history(case),
@@ -245,6 +289,25 @@ class CaseDocumentsView(LoginRequiredMixin, View):
                 messages.error(request, exc.message)
         else:
             messages.error(request, _("要件清单有误，请检查日期。"))
+        return redirect("case-detail", pk=pk)
+
+
+class CaseReceiveDeferredView(LoginRequiredMixin, View):
+    """A document accepted under 容缺受理 is brought in later."""
+
+    def post(self, request, pk):
+        case = selectors.case_detail(user=request.user, case_id=pk)
+        try:
+            services.case_receive_deferred(
+                actor=request.user, case_id=case.pk, codes=request.POST.getlist("code")
+            )
+        except ValidationError as exc:
+            for sentence in error_sentences(exc):
+                messages.error(request, sentence)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc) or permissions.DENIED_NOT_OWN_CASE)
+        else:
+            messages.success(request, _("容缺要件已补交。"))
         return redirect("case-detail", pk=pk)
 
 

@@ -21,4 +21,12 @@ class RegistrationConfig(AppConfig):
             ("person.close", _("终止参保关系")),
         ]:
             audit.register_action(name, label)
+        from counterhall import registry
         from registration import handlers  # noqa: F401  (registers REG01–REG05)
+        from registration.lookup import lookup
+
+        registry.register_subject_lookup(lookup)
+        from counterhall import demo
+        from registration.demo import build
+
+        demo.register(build)

@@ -1,0 +1,306 @@
+"""Business-type handlers REG01–REG05 (registered in RegistrationConfig.ready).
+
+Figures follow one shape, rendered by registration/_figures.html:
+``{"summary": [[key, value], …], "schemes": {scheme: {…}}, "totals": {…}, "lines": […],
+"parameters": [...]}`` — keys are labelled by the ``figure_label`` template filter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from counterhall import registry
+from counterhall.money import cents
+from counterhall.params import ParamReader
+from registration import forms, selectors, services
+
+TEMPLATE = "registration/case_form.html"
+FIGURES_TEMPLATE = "registration/_figures.html"
+
+
+def _date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def _region(case) -> str:
+    return case.hall.region
+
+
+def contribution_figures(*, region: str, on: dt.date, wage, injury_class: int | None) -> dict:
+    """Clamped base and each scheme's shares for one employee's month (shared with CON01).
+
+    The arithmetic lives in contributions; registration reaches it through the hooks that
+    contributions registers (registration.services.register_contribution_hook)."""
+    calculator = services.contribution_hook("employee_month")
+    if calculator is None:
+        return {}
+    return calculator(region=region, on=on, wage=Decimal(str(wage)), injury_class=injury_class)
+
+
+# --------------------------------------------------------------------------- REG01
+
+
+def compute_employer_enroll(case) -> dict:
+    p = case.payload
+    reader = ParamReader(region=_region(case), on=_date(p["registered_on"]))
+    rate = reader.decimal(f"injury.class_base_rate.{int(p['injury_class'])}")
+    return {
+        "summary": [
+            ["uscc", p["uscc"]],
+            ["employer_name", p["name"]],
+            ["injury_class", p["injury_class"]],
+            ["injury_rate", rate],
+            ["registered_on", p["registered_on"]],
+        ],
+        "parameters": reader.references(),
+    }
+
+
+def apply_employer_enroll(case, actor) -> None:
+    p = case.payload
+    employer = services.employer_register(
+        actor=actor,
+        uscc=p["uscc"],
+        name=p["name"],
+        address=p.get("address", ""),
+        legal_representative=p["legal_representative"],
+        injury_class=int(p["injury_class"]),
+        bank_account=p.get("bank_account", ""),
+        bank_name=p.get("bank_name", ""),
+        registered_on=_date(p["registered_on"]),
+        region=_region(case),
+        case=case,
+    )
+    _set_subject(case, employer=employer)
+
+
+def _set_subject(case, *, employer=None, person=None) -> None:
+    """After apply: the case points at the subject it created (fields only)."""
+    from counterhall.models import Case
+
+    updates = {}
+    if employer is not None and case.employer_id != employer.pk:
+        updates["employer"] = employer
+    if person is not None and case.person_id != person.pk:
+        updates["person"] = person
+    if updates:
+        Case.objects.filter(pk=case.pk).update(**updates)
+        for field, value in updates.items():
+            setattr(case, field, value)
+
+
+# --------------------------------------------------------------------------- attach
+
+
+def attach_employer(case, form) -> None:
+    case.employer = form.employer
+
+
+def attach_employer_and_person(case, form) -> None:
+    case.employer = form.employer
+    case.person = form.person
+
+
+# --------------------------------------------------------------------------- REG02
+
+
+def compute_employer_change(case) -> dict:
+    p = case.payload
+    employer = selectors.employer_by_uscc(p["uscc"])
+    summary = [["uscc", p["uscc"]]]
+    for field in forms.CHANGE_FIELDS:
+        value = p.get(field)
+        if value in (None, ""):
+            continue
+        old = getattr(employer, field, "") if employer else ""
+        summary.append([f"change.{field}", f"{old or '—'} → {value}"])
+    figures = {"summary": summary, "parameters": []}
+    if p.get("injury_class"):
+        reader = ParamReader(region=_region(case), on=case.created_at.date())
+        rate = reader.decimal(f"injury.class_base_rate.{int(p['injury_class'])}")
+        summary.append(["injury_rate", rate])
+        figures["parameters"] = reader.references()
+    return figures
+
+
+def apply_employer_change(case, actor) -> None:
+    p = case.payload
+    employer = selectors.employer_by_uscc(p["uscc"])
+    changes = {}
+    for field in forms.CHANGE_FIELDS:
+        value = p.get(field)
+        if value not in (None, ""):
+            changes[field] = int(value) if field == "injury_class" else value
+    services.employer_change(actor=actor, employer_id=employer.pk, changes=changes, case=case)
+
+
+# --------------------------------------------------------------------------- REG03
+
+
+def compute_employer_deregister(case) -> dict:
+    p = case.payload
+    employer = selectors.employer_by_uscc(p["uscc"])
+    summary = [["uscc", p["uscc"]], ["deregistered_on", p["deregistered_on"]]]
+    if employer is not None:
+        info = selectors.employer_summary(employer)
+        summary += [["employer_name", employer.name], ["staff_count", info["staff_count"]]]
+    return {"summary": summary, "parameters": []}
+
+
+def apply_employer_deregister(case, actor) -> None:
+    p = case.payload
+    employer = selectors.employer_by_uscc(p["uscc"])
+    services.employer_deregister(
+        actor=actor,
+        employer_id=employer.pk,
+        on=_date(p["deregistered_on"]),
+        reason=p.get("reason", ""),
+        case=case,
+    )
+
+
+# --------------------------------------------------------------------------- REG04
+
+
+def compute_employee_enroll(case) -> dict:
+    p = case.payload
+    employer = selectors.employer_by_uscc(p["uscc"])
+    decoded = selectors.parse_resident_id(p["id_number"])
+    start = _date(p["start"])
+    figures = contribution_figures(
+        region=_region(case),
+        on=start,
+        wage=p["starting_wage"],
+        injury_class=employer.injury_class if employer else None,
+    )
+    figures["summary"] = [
+        ["employer_name", employer.name if employer else p["uscc"]],
+        ["person_name", p["name"]],
+        ["id_masked", selectors.mask_resident_id(decoded.number)],
+        ["birth_date", decoded.birth_date],
+        ["sex", decoded.sex],
+        ["start", start],
+        *figures.get("summary", []),
+    ]
+    figures.setdefault("parameters", [])
+    return figures
+
+
+def apply_employee_enroll(case, actor) -> None:
+    p = case.payload
+    employer = selectors.employer_by_uscc(p["uscc"])
+    person = services.person_register(
+        actor=actor,
+        id_number=p["id_number"],
+        name=p["name"],
+        phone=p.get("phone", ""),
+        retirement_category=p["retirement_category"],
+        work_start=_date(p["work_start"]) if p.get("work_start") else None,
+        deemed_months=int(p.get("deemed_months") or 0),
+        region=_region(case),
+        case=case,
+    )
+    start = _date(p["start"])
+    services.employee_enroll(
+        actor=actor, employer_id=employer.pk, person_id=person.pk, start=start, case=case
+    )
+    declare = services.contribution_hook("declare_base")
+    if declare is not None:
+        declare(
+            actor=actor,
+            person_id=person.pk,
+            employer_id=employer.pk,
+            year=start.year,
+            declared_wage=cents(p["starting_wage"]),
+            region=_region(case),
+            case=case,
+        )
+    _set_subject(case, employer=employer, person=person)
+
+
+# --------------------------------------------------------------------------- REG05
+
+
+def compute_employee_separate(case) -> dict:
+    p = case.payload
+    person = selectors.person_by_id_number(p["id_number"])
+    employer = selectors.employer_by_uscc(p["uscc"])
+    spell = selectors.open_employment(person) if person else None
+    reason = selectors.SeparationReason(p["reason"])
+    return {
+        "summary": [
+            ["employer_name", employer.name if employer else p["uscc"]],
+            ["person_name", person.name if person else "—"],
+            ["spell_start", spell.start if spell else "—"],
+            ["end", p["end"]],
+            ["reason", reason.label],
+            ["involuntary", reason in selectors.INVOLUNTARY_REASONS],
+        ],
+        "parameters": [],
+    }
+
+
+def apply_employee_separate(case, actor) -> None:
+    p = case.payload
+    person = selectors.person_by_id_number(p["id_number"])
+    employer = selectors.employer_by_uscc(p["uscc"])
+    services.employee_separate(
+        actor=actor,
+        employer_id=employer.pk,
+        person_id=person.pk,
+        end=_date(p["end"]),
+        reason=p["reason"],
+        case=case,
+    )
+
+
+HANDLERS = [
+    registry.BusinessTypeHandler(
+        code="REG01",
+        form_class=forms.EmployerEnrollForm,
+        compute=compute_employer_enroll,
+        apply=apply_employer_enroll,
+        template=TEMPLATE,
+        figures_template=FIGURES_TEMPLATE,
+    ),
+    registry.BusinessTypeHandler(
+        code="REG02",
+        form_class=forms.EmployerChangeForm,
+        compute=compute_employer_change,
+        apply=apply_employer_change,
+        attach=attach_employer,
+        template=TEMPLATE,
+        figures_template=FIGURES_TEMPLATE,
+    ),
+    registry.BusinessTypeHandler(
+        code="REG03",
+        form_class=forms.EmployerDeregisterForm,
+        compute=compute_employer_deregister,
+        apply=apply_employer_deregister,
+        attach=attach_employer,
+        template=TEMPLATE,
+        figures_template=FIGURES_TEMPLATE,
+    ),
+    registry.BusinessTypeHandler(
+        code="REG04",
+        form_class=forms.EmployeeEnrollForm,
+        compute=compute_employee_enroll,
+        apply=apply_employee_enroll,
+        attach=attach_employer_and_person,
+        template=TEMPLATE,
+        figures_template=FIGURES_TEMPLATE,
+    ),
+    registry.BusinessTypeHandler(
+        code="REG05",
+        form_class=forms.EmployeeSeparateForm,
+        compute=compute_employee_separate,
+        apply=apply_employee_separate,
+        attach=attach_employer_and_person,
+        template=TEMPLATE,
+        figures_template=FIGURES_TEMPLATE,
+    ),
+]
+
+for _handler in HANDLERS:
+    registry.register(_handler)

@@ -25,10 +25,14 @@ def load_reference_data():
     """
     from django.apps import apps
 
-    for name in ("0002_catalogue", "0003_parameters_calendar"):
-        importlib.import_module(f"counterhall.migrations.{name}").load(apps, None)
-    for name in ("0001_parameters", "0003_deemed_index"):
-        importlib.import_module(f"benefits.migrations.{name}").load(apps, None)
+    for name in (
+        "counterhall.migrations.0002_catalogue",
+        "counterhall.migrations.0003_parameters_calendar",
+        "contributions.migrations.0002_flexible_base_levels",
+        "benefits.migrations.0001_parameters",
+        "benefits.migrations.0003_deemed_index",
+    ):
+        importlib.import_module(name).load(apps, None)
 
 
 @pytest.fixture

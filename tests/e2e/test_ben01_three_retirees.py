@@ -29,9 +29,12 @@ def test_three_retirees_are_determined_while_the_applicant_waits(live_server, ne
     login(teller, live_server.url, "teller1", demo.DEMO_PASSWORD)
     teller.wait_for_url(f"{live_server.url}/")
     teller.goto(f"{live_server.url}/cases/new/")
-    teller.select_option("#id_business_type", value=str(BusinessType.objects.get(code="BEN01").pk))
+    teller.fill("#type-q", "BEN01")
+    bt = BusinessType.objects.get(code="BEN01")
+    teller.check(f"input[name=business_type][value='{bt.pk}']")
     teller.fill("#id_applicant_name", "孟厂长")
-    teller.click("form button.primary")
+    teller.fill("#id_subject", benefits_demo.USCC)
+    teller.click("#case-open-form button[name=open]")
     teller.wait_for_url(re.compile(r"/cases/\d+/$"))
     case_url = teller.url
 

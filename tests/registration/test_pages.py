@@ -1,0 +1,139 @@
+"""The counter pages: type picker, subject lookup, live preview, subject on the case."""
+
+import pytest
+from django.urls import reverse
+
+from counterhall.models import BusinessType, Case
+from tests import casework
+from tests import masterdata as md
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pinyin_initials_are_stored_on_the_type():
+    assert BusinessType.objects.get(code="REG01").pinyin_initials == "dwxcbdj"
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("dwcb", "REG01"),
+        ("REG04", "REG04"),
+        ("单位注销", "REG03"),
+        ("bjhd", "CON03"),
+        ("con02", "CON02"),
+    ],
+)
+def test_type_picker_finds_by_code_name_or_initials(client, teller, query, first):
+    client.force_login(teller)
+    response = client.get(reverse("case-open"), {"q": query}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="type-list"' in body and "<html" not in body
+    codes = [bt.code for bt in response.context["type_list"]]
+    assert codes[0] == first
+
+
+def test_type_picker_query_count_does_not_grow(client, teller, django_assert_max_num_queries):
+    client.force_login(teller)
+    with django_assert_max_num_queries(12):
+        client.get(reverse("case-open"), {"q": "d"})
+
+
+def test_subject_lookup_shows_what_the_hall_knows(client, teller):
+    employer = md.employer()
+    md.employee(employer_obj=employer, person_obj=md.person())
+    client.force_login(teller)
+    body = client.post(reverse("case-open-subject"), {"subject": md.USCC_A}).content.decode()
+    assert employer.name in body and "在职参保职工" in body
+    body = client.post(reverse("case-open-subject"), {"subject": md.ID_MALE}).content.decode()
+    assert "张三" in body and "222424********1234" in body and md.ID_MALE not in body
+    body = client.post(reverse("case-open-subject"), {"subject": md.ID_FEMALE}).content.decode()
+    assert "尚无此人员的登记" in body
+    body = client.post(reverse("case-open-subject"), {"subject": "222424196503151235"})
+    assert "应为 4" in body.content.decode()
+
+
+def test_open_with_subject_sets_the_case_subject(client, teller, window):
+    employer = md.employer()
+    client.force_login(teller)
+    bt = BusinessType.objects.get(code="REG02")
+    response = client.post(
+        reverse("case-open"),
+        {"window": window.pk, "business_type": bt.pk, "subject": md.USCC_A.lower(), "open": "1"},
+    )
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.employer == employer
+    page = client.get(reverse("case-detail", args=[case.pk])).content.decode()
+    assert 'id="case-employer"' in page and employer.name in page
+    assert f'value="{md.USCC_A}"' in page  # the form starts from the subject
+
+
+def test_open_with_a_bad_subject_says_so_and_opens_nothing(client, teller, window):
+    client.force_login(teller)
+    bt = BusinessType.objects.get(code="REG02")
+    response = client.post(
+        reverse("case-open"),
+        {"window": window.pk, "business_type": bt.pk, "subject": "91222424MA0Y12340C"},
+    )
+    assert response.status_code == 200
+    assert "应为 B" in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_live_preview_computes_without_saving(client, teller, window):
+    md.employer()
+    case = casework.open_case("REG04", teller=teller, window=window)
+    client.force_login(teller)
+    data = {
+        "uscc": md.USCC_A,
+        "id_number": md.ID_FEMALE,
+        "name": "李四",
+        "retirement_category": "female_55",
+        "start": "2026-01-01",
+        "starting_wage": "25000",
+    }
+    body = client.post(reverse("registration:preview", args=[case.pk]), data).content.decode()
+    assert "19500.00" in body and "3120.00" in body and "base.avg_wage" in body
+    case.refresh_from_db()
+    assert case.payload == {} and case.figures == {}
+    body = client.post(
+        reverse("registration:preview", args=[case.pk]), {**data, "starting_wage": "-3"}
+    ).content.decode()
+    assert "起薪不能为负数" in body
+
+
+def test_preview_refused_to_other_staff(client, other_teller, teller, window):
+    case = casework.open_case("REG01", teller=teller, window=window)
+    client.force_login(other_teller)
+    response = client.post(reverse("registration:preview", args=[case.pk]), {})
+    assert response.status_code in (403, 404)
+
+
+def test_case_form_errors_at_the_field_through_the_page(client, teller, window):
+    case = casework.open_case("REG01", teller=teller, window=window)
+    client.force_login(teller)
+    response = client.post(
+        reverse("case-application", args=[case.pk]),
+        {
+            "seen_state": "draft",
+            "uscc": "91222424MA0Y12340C",
+            "name": "x",
+            "legal_representative": "y",
+            "injury_class": "1",
+            "registered_on": "2026-01-05",
+        },
+    )
+    assert response.status_code == 400
+    assert "第 18 位应为 B" in response.content.decode()
+    case.refresh_from_db()
+    assert case.payload == {}
+
+
+def test_receipt_and_notice(client, teller, window, reviewer):
+    case = casework.open_case("REG01", teller=teller, window=window)
+    client.force_login(teller)
+    client.post(reverse("case-action", args=[case.pk, "notify-missing"]), {"seen_state": "draft"})
+    notice = client.get(reverse("case-print", args=[case.pk, "notice"])).content.decode()
+    assert "营业执照" in notice and case.number in notice
