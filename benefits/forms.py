@@ -21,6 +21,11 @@ class CaseForm(forms.Form):
     def __init__(self, data=None, *, case, **kwargs):
         super().__init__(data, **kwargs)
         self.case = case
+        # The subject identified at intake fills the form in.
+        if case.person_id and "id_number" in self.fields:
+            self.fields["id_number"].initial = case.person.id_number
+        if case.employer_id and "employer_uscc" in self.fields:
+            self.fields["employer_uscc"].initial = case.employer.uscc
 
     @property
     def region(self) -> str:

@@ -177,6 +177,7 @@ def register() -> None:
             apply=ben01_apply,
             attach=ben01_attach,
             completion=ben01_completion,
+            template="benefits/case_form.html",
             figures_template="benefits/figures_ben01.html",
         ),
         registry.BusinessTypeHandler(
@@ -185,6 +186,7 @@ def register() -> None:
             compute=ben02_compute,
             apply=ben02_apply,
             attach=attach_person,
+            template="benefits/case_form.html",
             figures_template=FIGURES,
         ),
         registry.BusinessTypeHandler(
@@ -193,6 +195,7 @@ def register() -> None:
             compute=ben03_compute,
             apply=ben03_apply,
             attach=attach_person,
+            template="benefits/case_form.html",
             figures_template=FIGURES,
         ),
         registry.BusinessTypeHandler(
@@ -202,6 +205,7 @@ def register() -> None:
             apply=ben04_apply,
             attach=attach_person,
             signoff_roles=ben04_signoff_roles,
+            template="benefits/case_form.html",
             figures_template=FIGURES,
         ),
     ):

@@ -32,6 +32,7 @@ urlpatterns = [
     path("cases/number/<str:number>/", views.case_by_number, name="case-by-number"),
     path("api/v1/calculations/", include("counterhall.api_urls")),
     path("registration/", include("registration.urls")),
+    path("benefits/", include("benefits.urls")),
     path("transfers/", include("transfers.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -23,6 +23,8 @@ class TransferForm(forms.Form):
     def __init__(self, data=None, *, case, **kwargs):
         super().__init__(data, **kwargs)
         self.case = case
+        if case.person_id:  # the subject identified at intake fills the form in
+            self.fields["id_number"].initial = case.person.id_number
 
     def clean_id_number(self):
         value = self.cleaned_data["id_number"].strip()

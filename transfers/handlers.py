@@ -86,6 +86,7 @@ def register() -> None:
             compute=trf01_compute,
             apply=trf01_apply,
             attach=attach_person,
+            template="transfers/case_form.html",
             figures_template="transfers/figures_trf01.html",
         ),
         registry.BusinessTypeHandler(
@@ -94,6 +95,7 @@ def register() -> None:
             compute=trf02_compute,
             apply=trf02_apply,
             attach=attach_person,
+            template="transfers/case_form.html",
             figures_template="transfers/figures_trf02.html",
         ),
         registry.BusinessTypeHandler(
@@ -102,6 +104,7 @@ def register() -> None:
             compute=trf03_compute,
             apply=trf03_apply,
             attach=attach_person,
+            template="transfers/case_form.html",
             figures_template="transfers/figures_trf03.html",
         ),
     ):
