@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from benefits import calculations as calc
 from contributions import services as contributions
+from counterhall.params import ParamReader
 from registration import services as registration
 from registration.validators import resident_id_check_char
 
@@ -54,6 +55,21 @@ def _person(name, birth, seq, *, deemed_months, male=True, category="male_60"):
     )
 
 
+def _latest_retired_birth(today: dt.date) -> dt.date:
+    """The latest 8th-of-month birth date of a man who has reached his statutory retirement
+    age by today (so the demo retirees have just retired, whatever the year)."""
+    rule = ParamReader(region="222424", on=today).get("retirement.delay_rule").value
+    birth = calc.add_months(today, -60 * 12).replace(day=8)
+    while (
+        calc.statutory_retirement(
+            birth_date=birth, sex="male", original_years=60, delay_rule=rule
+        ).retirement_date
+        > today
+    ):
+        birth = calc.add_months(birth, -1)
+    return birth
+
+
 def build(*, hall, users) -> None:
     if registration.find_employer(USCC) is not None:
         return
@@ -69,8 +85,9 @@ def build(*, hall, users) -> None:
             bank_account="6222000099990001",
         )
         staff = []
+        first = _latest_retired_birth(today)
         for i, name in enumerate(RETIREES):
-            birth = calc.add_months(today, -(64 * 12 + 3 + i)).replace(day=8)
+            birth = calc.add_months(first, -i)
             staff.append(_person(name, birth, 10 + i, deemed_months=216 + 6 * i))
         deferring = _person(
             "钱立新", calc.add_months(today, -(59 * 12 + 4)).replace(day=12), 30, deemed_months=240

@@ -1,5 +1,9 @@
 """The demo builder adds benefit master data once; its retirees can be determined at once."""
 
+import datetime as dt
+
+from django.utils import timezone
+
 from benefits import demo as benefits_demo
 from counterhall import demo
 from registration import services as registration
@@ -26,3 +30,6 @@ def test_demo_is_idempotent_and_ready_for_ben01(db):
     )
     assert case.figures["retiree_count"] == 3
     assert all(r["contribution_months"] == 24 for r in case.figures["retirees"])
+    # the demo retirees have just reached their statutory age, whatever the year
+    latest = max(dt.date.fromisoformat(r["retirement_date"]) for r in case.figures["retirees"])
+    assert (timezone.localdate() - latest).days < 62
