@@ -37,6 +37,9 @@ def _today() -> dt.date:
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs, format=format)
+
 
 class MonthInput(forms.TextInput):
     input_type = "month"
@@ -245,7 +248,11 @@ class FlexibleEnrollForm(CaseForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         reader = ParamReader(region=self.region, on=_today())
-        levels = reader.get("flexible.base_levels").value
+        try:
+            levels = reader.get("flexible.base_levels").value
+        except ParameterMissing as exc:
+            levels = []
+            self.fields["base_ratio"].help_text = str(exc)
         self.fields["base_ratio"].choices = [
             (str(v), _("%(pct)s%% 档") % {"pct": f"{Decimal(str(v)) * 100:.0f}"}) for v in levels
         ]

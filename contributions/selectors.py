@@ -131,3 +131,13 @@ def assessed_months(*, person, months: list[dt.date]) -> list[str]:
         .distinct()
     )
     return sorted({f"{p:%Y-%m}" for p in taken})
+
+
+def account_holders(*, until_year: int) -> list[int]:
+    """Persons with any account entry up to the end of a year."""
+    return list(
+        AccountEntry.objects.filter(year__lte=until_year)
+        .values_list("person_id", flat=True)
+        .distinct()
+        .order_by("person_id")
+    )

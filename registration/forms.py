@@ -59,6 +59,9 @@ class ResidentIdField(forms.CharField):
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs, format=format)
+
 
 class CaseForm(forms.Form):
     """Common: the case, its region, subject prefill from what intake identified."""

@@ -110,7 +110,13 @@ def employer_register(
             registered_by_case=case,
         )
         employer.full_clean()
-        employer.save()
+        try:
+            with transaction.atomic():
+                employer.save()
+        except IntegrityError:  # registered concurrently by another case
+            raise ValidationError(
+                {"uscc": _("此统一社会信用代码的单位已参保登记，不能重复登记。")}
+            ) from None
         audit.record(
             actor=actor,
             action="employer.register",
@@ -235,7 +241,11 @@ def person_register(
             region=region,
         )
         person.full_clean()
-        person.save()
+        try:
+            with transaction.atomic():
+                person.save()
+        except IntegrityError:  # registered concurrently by another case
+            raise ValidationError({"id_number": _("此身份证号码的人员已登记。")}) from None
         audit.record(
             actor=actor,
             action="person.register",

@@ -1,6 +1,7 @@
 """Monthly bills by the management command and the Django task: idempotent per month."""
 
 import datetime as dt
+from decimal import Decimal as D
 from io import StringIO
 
 import pytest
@@ -55,3 +56,31 @@ def test_task_runs_the_command(subjects):
     result = generate_monthly_bills.enqueue(period="2026-04")
     assert "created 2" in result.return_value
     assert AssessmentBill.objects.filter(period=dt.date(2026, 4, 1)).count() == 2
+
+
+def test_interest_command_is_idempotent(subjects):
+    from contributions.models import AccountEntry
+
+    bill, _ = con.bill_generate_employer(
+        actor=None, employer_id=subjects.pk, period=dt.date(2024, 6, 1)
+    )
+    assert bill.total == 0  # no base declared for 2024 yet
+    person = md.person()
+    con.base_declare(
+        actor=None,
+        person_id=person.pk,
+        employer_id=subjects.pk,
+        year=2024,
+        declared_wage="5000",
+        region="222424",
+    )
+    bill, _ = con.bill_generate_employer(
+        actor=None, employer_id=subjects.pk, period=dt.date(2024, 7, 1)
+    )
+    con.bill_record_payment(
+        actor=None, bill_id=bill.pk, amount=bill.total, paid_on=dt.date(2024, 8, 1)
+    )
+    call_command("post_account_interest", "--year", "2024", stdout=StringIO())
+    call_command("post_account_interest", "--year", "2024", stdout=StringIO())
+    interest = AccountEntry.objects.get(kind="interest", person=person)
+    assert interest.amount == D("3.49")  # credited in August: 400 × 0.0262 × 4/12

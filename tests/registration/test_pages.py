@@ -137,3 +137,36 @@ def test_receipt_and_notice(client, teller, window, reviewer):
     client.post(reverse("case-action", args=[case.pk, "notify-missing"]), {"seen_state": "draft"})
     notice = client.get(reverse("case-print", args=[case.pk, "notice"])).content.decode()
     assert "营业执照" in notice and case.number in notice
+
+
+def test_date_inputs_render_iso_dates_for_the_browser(client, teller, window):
+    from django.utils import timezone
+
+    case = casework.open_case("REG01", teller=teller, window=window)
+    client.force_login(teller)
+    page = client.get(reverse("case-detail", args=[case.pk])).content.decode()
+    assert f'type="date" name="registered_on" value="{timezone.localdate():%Y-%m-%d}"' in page
+
+
+def test_saved_application_is_shown_with_the_form_labels(client, teller, window, reviewer):
+    md.employer()
+    case = casework.intake(
+        "REG04",
+        {
+            "uscc": md.USCC_A,
+            "id_number": md.ID_FEMALE,
+            "name": "李四",
+            "retirement_category": "female_55",
+            "start": "2026-01-01",
+            "starting_wage": "4800",
+        },
+        teller=teller,
+        window=window,
+    )
+    from counterhall import services
+
+    services.case_submit(actor=teller, case_id=case.pk, seen_state=None)
+    client.force_login(reviewer)
+    page = client.get(reverse("case-detail", args=[case.pk])).content.decode()
+    assert "起薪（月工资）" in page and "女干部/管理技术岗" in page
+    assert "retirement_category" not in page

@@ -1,0 +1,52 @@
+"""Read-only admin views of registration master data: every change goes through a case and
+registration.services (with its audit entry), never through the admin."""
+
+from django.contrib import admin
+
+from registration.models import Employer, Employment, Enrollment, FlexibleWorker, InsuredPerson
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Employer)
+class EmployerAdmin(ReadOnlyAdmin):
+    list_display = ["uscc", "name", "injury_class", "status", "registered_on", "deregistered_on"]
+    list_filter = ["status", "injury_class"]
+    search_fields = ["uscc", "name"]
+
+
+@admin.register(InsuredPerson)
+class InsuredPersonAdmin(ReadOnlyAdmin):
+    list_display = ["name", "id_masked", "sex", "birth_date", "retirement_category", "status"]
+    list_filter = ["status", "retirement_category", "sex"]
+    search_fields = ["name", "=id_number"]
+    exclude = ["id_number"]
+    readonly_fields = ["id_masked"]
+
+
+@admin.register(Employment)
+class EmploymentAdmin(ReadOnlyAdmin):
+    list_display = ["person", "employer", "start", "end", "end_reason"]
+    list_select_related = ["person", "employer"]
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(ReadOnlyAdmin):
+    list_display = ["person", "scheme", "employer", "status", "start", "end"]
+    list_filter = ["scheme", "status"]
+    list_select_related = ["person", "employer"]
+
+
+@admin.register(FlexibleWorker)
+class FlexibleWorkerAdmin(ReadOnlyAdmin):
+    list_display = ["person", "base_ratio", "start", "end"]
+    list_select_related = ["person"]
