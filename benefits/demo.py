@@ -4,7 +4,7 @@ DEMO DATA, made through the real services and idempotent (nothing is added when 
 employer already exists): an employer with ten employees past retirement age (three for an
 immediate BEN01 case, seven for a time-limited one), one worker who may defer retirement, one
 worker laid off at the end of 2025 (BEN03, BEN04) and one who resigned (TRF01). Everyone's
-2024–2025 contributions are declared, billed and paid.
+contributions since 2024 are declared, billed and paid.
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ RETIREES = [
     "孙海涛",
 ]
 START = dt.date(2024, 1, 1)
-LAST_MONTH = dt.date(2025, 12, 1)
 
 
 def _id_number(birth: dt.date, seq: int, *, male: bool = True) -> str:
@@ -119,8 +118,9 @@ def build(*, hall, users) -> None:
                 on=START,
                 note="历史个人账户储存额（系统迁移，示例）",
             )
-        period = START
-        while period <= LAST_MONTH:
+        # Bills up to last month, as the monthly job would have made them.
+        period, last_month = START, calc.add_months(calc.month_start(today), -1)
+        while period <= last_month:
             bill, _created = contributions.bill_generate_employer(
                 actor=None, employer_id=employer.pk, period=period
             )
