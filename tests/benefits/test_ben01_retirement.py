@@ -197,3 +197,21 @@ def test_completion_applies_once(teller, window, reviewer, employer):
     )
     handlers.ben01_apply(case, teller)
     assert PensionAward.objects.filter(case=case).count() == 2
+
+
+def test_a_woman_worker_retires_at_fifty_with_the_fifty_divisor(teller, window, employer):
+    # born 1974-06 (before the reform's first affected month 1975-01): 50 y, 计发月数 195
+    person = b.retiree(
+        employer_obj=employer,
+        birth=calc.parse_month("1974-06").replace(day=3),
+        male=False,
+        category="female_50",
+        deemed_months=300,
+        balance="19500",
+    )
+    case = b.ready(teller=teller, window=window, code="BEN01", data=data(employer, [person]))
+    row = case.figures["retirees"][0]
+    assert row["retirement_date"] == "2024-06-03"
+    assert row["retirement_age"] == "50 岁"
+    assert row["months_divisor"] == "195.00"
+    assert row["account_pension"] == "100.00"
