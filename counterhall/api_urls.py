@@ -4,4 +4,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("contributions.api_urls")),
+    path("", include("benefits.api_urls")),
+    path("", include("transfers.api_urls")),
 ]

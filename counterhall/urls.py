@@ -34,6 +34,8 @@ urlpatterns = [
     path("api/v1/calculations/", include("counterhall.api_urls")),
     path("registration/", include("registration.urls")),
     path("review/", include("review.urls")),
+    path("benefits/", include("benefits.urls")),
+    path("transfers/", include("transfers.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,212 @@
+"""Business-type handlers BEN01–BEN04 (contract: docs/architecture.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from benefits import assessments, forms, services
+from benefits.models import ChangeKind
+from counterhall import registry
+from counterhall.money import cents
+from counterhall.params import ParamReader
+from registration import selectors as registration
+
+FIGURES = "benefits/figures.html"
+
+
+def _person(case):
+    return registration.find_person(case.payload["id_number"])
+
+
+def _date(value: str) -> dt.date:
+    return dt.date.fromisoformat(value)
+
+
+# --------------------------------------------------------------------------- BEN01
+
+
+def _retirees(case):
+    return [registration.find_person(line) for line in case.payload["retiree_ids"].splitlines()]
+
+
+def ben01_compute(case) -> dict:
+    employer = registration.find_employer(case.payload["employer_uscc"])
+    rows, errors, refs = assessments.assess_retirees(
+        employer=employer, persons=_retirees(case), region=case.hall.region
+    )
+    if errors:
+        raise ValidationError({"retiree_ids": errors})
+    maximum, max_ref = _batch_max(case)
+    refs.items[(max_ref["key"], max_ref["region"], max_ref["version"])] = max_ref
+    return {
+        "employer": {"uscc": employer.uscc, "name": employer.name, "id": employer.pk},
+        "retiree_count": len(rows),
+        "immediate_max": maximum,
+        "retirees": rows,
+        "total_monthly": cents(sum((r["total"] for r in rows), start=cents(0))),
+        "parameters": refs.as_list(),
+    }
+
+
+def _batch_max(case) -> tuple[int, dict]:
+    value = ParamReader(region=case.hall.region, on=timezone.localdate()).get(
+        "hall.retiree_batch_on_spot_max"
+    )
+    return int(value.value), value.reference()
+
+
+def ben01_completion(case) -> tuple[bool, int | None]:
+    """At most ``hall.retiree_batch_on_spot_max`` retirees: immediate (the applicant waits);
+    more: time-limited with the catalogue's limit (10 working days)."""
+    count = len([line for line in case.payload.get("retiree_ids", "").splitlines() if line])
+    maximum, _ref = _batch_max(case)
+    if count <= maximum:
+        return True, None
+    return False, case.business_type.limit_days or 10
+
+
+def ben01_attach(case, form) -> None:
+    case.employer = form.employer
+    case.person = form.persons[0] if len(form.persons) == 1 else None
+
+
+def ben01_apply(case, actor) -> None:
+    employer = registration.employer_get(case.figures["employer"]["id"])
+    for row in case.figures["retirees"]:
+        services.pension_award_create(
+            actor=actor,
+            case=case,
+            person=registration.person_get(row["person_id"]),
+            employer=employer,
+            figures=row,
+        )
+
+
+# --------------------------------------------------------------------------- BEN02
+
+
+def ben02_compute(case) -> dict:
+    p = case.payload
+    return assessments.assess_flexible(
+        person=_person(case),
+        kind=p["kind"],
+        requested=_date(p["requested_date"]),
+        employer_agreed=bool(p.get("employer_agreed")),
+        region=case.hall.region,
+    )
+
+
+def ben02_apply(case, actor) -> None:
+    f = case.figures
+    services.flexible_retirement_record(
+        actor=actor,
+        case=case,
+        person=registration.person_get(f["person_id"]),
+        kind=f["kind"],
+        statutory_date=_date(f["statutory_date"]),
+        approved_date=_date(f["approved_date"]),
+        employer_agreed=f["employer_agreed"],
+    )
+
+
+# --------------------------------------------------------------------------- BEN03
+
+
+def ben03_compute(case) -> dict:
+    return assessments.assess_unemployment_claim(
+        person=_person(case),
+        registration_date=_date(case.payload["registration_date"]),
+        region=case.hall.region,
+    )
+
+
+def ben03_apply(case, actor) -> None:
+    services.unemployment_claim_create(
+        actor=actor,
+        case=case,
+        person=registration.person_get(case.figures["person_id"]),
+        figures=case.figures,
+    )
+
+
+# --------------------------------------------------------------------------- BEN04
+
+
+def ben04_compute(case) -> dict:
+    p = case.payload
+    return assessments.assess_unemployment_change(
+        person=_person(case),
+        kind=p["kind"],
+        reason=p.get("reason", ""),
+        event_date=_date(p["event_date"]),
+        region=case.hall.region,
+    )
+
+
+def ben04_signoff_roles(case) -> list[str]:
+    """Finance signs only when a death payment results."""
+    return ["finance"] if case.payload.get("kind") == ChangeKind.DEATH else []
+
+
+def ben04_apply(case, actor) -> None:
+    f = case.figures
+    services.unemployment_change_record(
+        actor=actor,
+        case=case,
+        claim_id=f["claim_id"],
+        kind=f["kind"],
+        reason=f.get("reason", ""),
+        event_date=_date(f["event_date"]),
+        figures=f,
+    )
+
+
+def attach_person(case, form) -> None:
+    case.person = form.person
+
+
+def register() -> None:
+    for handler in (
+        registry.BusinessTypeHandler(
+            code="BEN01",
+            form_class=forms.RetirementApplicationForm,
+            compute=ben01_compute,
+            apply=ben01_apply,
+            attach=ben01_attach,
+            completion=ben01_completion,
+            template="benefits/case_form.html",
+            figures_template="benefits/figures_ben01.html",
+        ),
+        registry.BusinessTypeHandler(
+            code="BEN02",
+            form_class=forms.FlexibleRetirementForm,
+            compute=ben02_compute,
+            apply=ben02_apply,
+            attach=attach_person,
+            template="benefits/case_form.html",
+            figures_template=FIGURES,
+        ),
+        registry.BusinessTypeHandler(
+            code="BEN03",
+            form_class=forms.UnemploymentClaimForm,
+            compute=ben03_compute,
+            apply=ben03_apply,
+            attach=attach_person,
+            template="benefits/case_form.html",
+            figures_template=FIGURES,
+        ),
+        registry.BusinessTypeHandler(
+            code="BEN04",
+            form_class=forms.UnemploymentChangeForm,
+            compute=ben04_compute,
+            apply=ben04_apply,
+            attach=attach_person,
+            signoff_roles=ben04_signoff_roles,
+            template="benefits/case_form.html",
+            figures_template=FIGURES,
+        ),
+    ):
+        registry.register(handler)

@@ -1,0 +1,289 @@
+"""Writes on benefit data, each keyword-only with the acting user, in one transaction with its
+audit entry. Called by the handlers' ``apply`` inside the ``complete`` transaction (so nothing
+exists before completion) and by transfers (unemployment entitlement moving). Effects keyed by
+their case are applied once: a second call with the same case returns the first result."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from benefits import calculations as calc
+from benefits.models import (
+    ChangeKind,
+    ClaimStatus,
+    FlexibleRetirement,
+    PensionAward,
+    StopReason,
+    UnemploymentChange,
+    UnemploymentClaim,
+)
+from counterhall import audit
+from registration import services as registration
+from registration.selectors import PersonStatus
+
+
+def _month(value: str) -> dt.date:
+    return calc.parse_month(value)
+
+
+# --------------------------------------------------------------------------- retirement
+
+
+def flexible_retirement_record(
+    *,
+    actor,
+    case,
+    person,
+    kind: str,
+    statutory_date: dt.date,
+    approved_date: dt.date,
+    employer_agreed: bool,
+) -> FlexibleRetirement:
+    """BEN02: record the approved early or deferred retirement date (replaces an earlier
+    approval of the same person)."""
+    with transaction.atomic():
+        done = FlexibleRetirement.objects.filter(case=case).first()
+        if done is not None:
+            return done
+        FlexibleRetirement.objects.filter(person=person, active=True).update(
+            active=False, updated_at=timezone.now()
+        )
+        record = FlexibleRetirement.objects.create(
+            person=person,
+            kind=kind,
+            statutory_date=statutory_date,
+            approved_date=approved_date,
+            employer_agreed=employer_agreed,
+            case=case,
+        )
+        audit.record(
+            actor=actor,
+            action="retirement.flexible",
+            target=record,
+            after={"kind": kind, "statutory": statutory_date, "approved": approved_date},
+            note=case.number,
+            hall=case.hall,
+        )
+    return record
+
+
+def pension_award_create(*, actor, case, person, employer, figures: dict) -> PensionAward:
+    """BEN01 for one retiree: the award from the frozen figures; the person's contribution
+    relationship ends (enrollments closed, status retired)."""
+    with transaction.atomic():
+        existing = PensionAward.objects.filter(person=person).first()
+        if existing is not None:
+            if existing.case_id == case.pk:
+                return existing
+            raise ValidationError(_("%(name)s 已核定退休待遇。") % {"name": person.name})
+        award = PensionAward.objects.create(
+            person=person,
+            employer=employer,
+            case=case,
+            retirement_date=dt.date.fromisoformat(figures["retirement_date"]),
+            start_month=_month(figures["start_month"]),
+            monthly_amount=Decimal(figures["total"]),
+            basic_pension=Decimal(figures["basic_pension"]),
+            account_pension=Decimal(figures["account_pension"]),
+            transitional_pension=Decimal(figures["transitional_pension"]),
+            breakdown=figures,
+        )
+        audit.record(
+            actor=actor,
+            action="pension.award",
+            target=award,
+            after={
+                "monthly_amount": award.monthly_amount,
+                "start_month": figures["start_month"],
+            },
+            note=case.number,
+            hall=case.hall,
+        )
+        registration.person_close_enrollments(
+            actor=actor,
+            person_id=person.pk,
+            on=timezone.localdate(),
+            reason=_("退休"),
+            status=PersonStatus.RETIRED,
+            case=case,
+        )
+    return award
+
+
+# --------------------------------------------------------------------------- unemployment
+
+
+def unemployment_claim_create(*, actor, case, person, figures: dict) -> UnemploymentClaim:
+    """BEN03: the claim from the frozen figures; earlier unused months it merged are marked
+    as merged so they are never counted twice."""
+    with transaction.atomic():
+        done = UnemploymentClaim.objects.filter(case=case).first()
+        if done is not None:
+            return done
+        start = _month(figures["start_month"])
+        for drawing in UnemploymentClaim.objects.select_for_update().filter(
+            person=person, status=ClaimStatus.DRAWING
+        ):
+            if drawing.remaining_months(start) > 0:
+                raise ValidationError(_("此人员正在领取失业保险金。"))
+            drawing.status = ClaimStatus.ENDED  # the earlier spell ran out
+            drawing.stop_reason = StopReason.EXHAUSTED
+            drawing.drawn_months = drawing.entitlement_months
+            drawing.current_since = None
+            drawing.save()
+        claim = UnemploymentClaim.objects.create(
+            person=person,
+            case=case,
+            status=ClaimStatus.DRAWING,
+            separation_date=dt.date.fromisoformat(figures["separation_date"]),
+            start_month=start,
+            current_since=start,
+            contribution_months=figures["contribution_months"],
+            base_months=figures["base_months"],
+            merged_months=figures["merged_months"],
+            entitlement_months=figures["entitlement_months"],
+            monthly_amount=Decimal(figures["monthly_amount"]),
+        )
+        merged = UnemploymentClaim.objects.filter(
+            pk__in=figures.get("merged_claims", []), merged_into__isnull=True
+        )
+        merged.update(merged_into=claim, updated_at=timezone.now())
+        audit.record(
+            actor=actor,
+            action="unemployment.claim",
+            target=claim,
+            after={
+                "entitlement_months": claim.entitlement_months,
+                "monthly_amount": claim.monthly_amount,
+                "start_month": figures["start_month"],
+                "merged_claims": figures.get("merged_claims", []),
+            },
+            note=case.number,
+            hall=case.hall,
+        )
+    return claim
+
+
+def unemployment_change_record(
+    *, actor, case, claim_id: int, kind: str, reason: str, event_date: dt.date, figures: dict
+) -> UnemploymentChange:
+    """BEN04: stop (unused months kept for later merging), resume, or death while drawing
+    (funeral grant and survivor payment from the frozen figures; relationship closed)."""
+    with transaction.atomic():
+        done = UnemploymentChange.objects.filter(case=case).first()
+        if done is not None:
+            return done
+        claim = UnemploymentClaim.objects.select_for_update().get(pk=claim_id)
+        before = {"status": claim.status, "drawn_months": claim.drawn_months}
+        if kind in (ChangeKind.STOP, ChangeKind.DEATH):
+            if claim.status != ClaimStatus.DRAWING:
+                raise ValidationError(_("此人员当前没有在领取失业保险金。"))
+            claim.drawn_months = min(
+                claim.drawn_months + claim.running_months(event_date), claim.entitlement_months
+            )
+            claim.status = ClaimStatus.ENDED if kind == ChangeKind.DEATH else ClaimStatus.STOPPED
+            claim.stop_reason = StopReason.DEATH if kind == ChangeKind.DEATH else reason
+            claim.stopped_on = event_date
+            claim.current_since = None
+        else:
+            if claim.status != ClaimStatus.STOPPED:
+                raise ValidationError(_("此人员的失业保险金未处于停发状态，无需恢复。"))
+            claim.status = ClaimStatus.DRAWING
+            claim.stop_reason = ""
+            claim.stopped_on = None
+            claim.current_since = calc.month_start(event_date)
+        claim.save()
+        change = UnemploymentChange.objects.create(
+            claim=claim,
+            case=case,
+            kind=kind,
+            reason=claim.stop_reason if kind != ChangeKind.RESUME else "",
+            event_date=event_date,
+            remaining_months=claim.remaining_months(event_date),
+            funeral_grant=Decimal(figures.get("funeral_grant", "0")),
+            survivor_payment=Decimal(figures.get("survivor_payment", "0")),
+            figures=figures,
+        )
+        audit.record(
+            actor=actor,
+            action="unemployment.change",
+            target=claim,
+            before=before,
+            after={
+                "kind": kind,
+                "status": claim.status,
+                "drawn_months": claim.drawn_months,
+                "remaining_months": change.remaining_months,
+                "funeral_grant": change.funeral_grant,
+                "survivor_payment": change.survivor_payment,
+            },
+            note=case.number,
+            hall=case.hall,
+        )
+        if kind == ChangeKind.DEATH:
+            registration.person_close_enrollments(
+                actor=actor,
+                person_id=claim.person_id,
+                on=event_date,
+                reason=_("死亡"),
+                status=PersonStatus.DECEASED,
+                case=case,
+            )
+    return change
+
+
+def unemployment_transfer_out(*, actor, case, person, on: dt.date, agency: str) -> int:
+    """TRF03 out: the remaining months (drawing claim and unused earlier ones) move to the
+    other agency; here they end. Returns the months moved."""
+    from benefits.selectors import remaining_entitlement
+
+    with transaction.atomic():
+        months, claims = remaining_entitlement(person, on=on)
+        for claim in claims:
+            claim.drawn_months = min(
+                claim.drawn_months + claim.running_months(on), claim.entitlement_months
+            )
+            claim.status = ClaimStatus.TRANSFERRED_OUT
+            claim.current_since = None
+            claim.stopped_on = on
+            claim.other_agency = agency
+            claim.save()
+        audit.record(
+            actor=actor,
+            action="unemployment.transfer_out",
+            target=person,
+            after={"months": months, "agency": agency, "claims": [c.pk for c in claims]},
+            note=case.number,
+            hall=case.hall,
+        )
+    return months
+
+
+def unemployment_transfer_in(*, actor, case, person, months: int, agency: str):
+    """TRF03 in: months received become unused entitlement a later claim here may merge."""
+    with transaction.atomic():
+        done = UnemploymentClaim.objects.filter(case=case).first()
+        if done is not None:
+            return done
+        claim = UnemploymentClaim.objects.create(
+            person=person,
+            case=case,
+            status=ClaimStatus.TRANSFERRED_IN,
+            entitlement_months=months,
+            other_agency=agency,
+        )
+        audit.record(
+            actor=actor,
+            action="unemployment.transfer_in",
+            target=claim,
+            after={"months": months, "agency": agency},
+            note=case.number,
+            hall=case.hall,
+        )
+    return claim

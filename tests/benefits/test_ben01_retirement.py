@@ -1,0 +1,217 @@
+"""BEN01: retirement pension determination for one or several retirees of one employer."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from benefits import calculations as calc
+from benefits.models import PensionAward
+from counterhall import services
+from counterhall.models import CaseState
+from registration.models import EnrollmentStatus, PersonStatus
+from tests.benefits import builders as b
+
+
+@pytest.fixture
+def employer(db):
+    return b.employer()
+
+
+def retirees(employer, n):
+    return [
+        b.retiree(employer_obj=employer, birth=b.years_ago(64, i), name=f"退休{i}")
+        for i in range(n)
+    ]
+
+
+def data(employer, people):
+    return {
+        "employer_uscc": employer.uscc,
+        "retiree_ids": "\n".join(p.id_number for p in people),
+    }
+
+
+def test_three_retirees_intake_review_completion(teller, window, reviewer, employer):
+    # given three retirees with 240 deemed months and 120,000 on the account
+    people = retirees(employer, 3)
+    # when the teller takes the application and the reviewer approves
+    case = b.ready(teller=teller, window=window, code="BEN01", data=data(employer, people))
+    rows = case.figures["retirees"]
+    assert case.figures["retiree_count"] == 3
+    # C 7,000 × I 1.00: basic (7000+7000)/2 × 20 × 1 % = 1,400.00; transitional 7000 × 20 ×
+    # 1.2 % = 1,680.00; account 120,000 ÷ 117 (age 63) … depends on the age at retirement
+    assert {r["basic_pension"] for r in rows} == {"1400.00"}
+    assert {r["transitional_pension"] for r in rows} == {"1680.00"}
+    assert case.employer == employer
+    case = services.case_submit(actor=teller, case_id=case.pk, seen_state=None)
+    assert case.is_immediate is True
+    assert case.promised_deadline is None
+    assert not PensionAward.objects.exists()  # nothing before completion
+    case = services.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
+    case = services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
+    assert case.state == CaseState.APPROVED
+    case = services.case_complete(actor=teller, case_id=case.pk, seen_state=None)
+    # then each retiree has an award and their contributions end
+    assert case.state == CaseState.COMPLETED
+    awards = PensionAward.objects.filter(case=case)
+    assert awards.count() == 3
+    for person in people:
+        person.refresh_from_db()
+        award = awards.get(person=person)
+        row = next(r for r in rows if r["person_id"] == person.pk)
+        assert award.monthly_amount == Decimal(row["total"])
+        assert award.breakdown["basic_pension"] == "1400.00"
+        assert award.start_month == calc.add_months(
+            calc.month_start(calc.parse_month(row["retirement_date"][:7])), 1
+        )
+        assert person.status == PersonStatus.RETIRED
+        assert not person.enrollments.filter(status=EnrollmentStatus.ACTIVE).exists()
+
+
+def test_pension_matches_the_formula_for_one_retiree(teller, window, employer):
+    # a man of 60 y 1 m at retirement (born 1965-01): divisor 139
+    person = b.retiree(
+        employer_obj=employer,
+        birth=calc.parse_month("1965-01").replace(day=10),
+        deemed_months=420,
+        balance="120000",
+    )
+    case = b.ready(teller=teller, window=window, code="BEN01", data=data(employer, [person]))
+    row = case.figures["retirees"][0]
+    assert row["retirement_date"] == "2025-02-10"
+    assert row["retirement_age"] == "60 岁 1 个月"
+    assert row["start_month"] == "2025-03"
+    assert row["months_divisor"] == "139.00"
+    assert row["account_pension"] == "863.31"
+    assert row["basic_pension"] == "2450.00"  # (7000 + 7000)/2 × 35 × 1 %
+    assert case.person == person
+
+
+@pytest.mark.parametrize(("count", "immediate"), [(5, True), (6, False)])
+def test_five_are_immediate_six_are_time_limited(teller, window, employer, count, immediate):
+    people = retirees(employer, count)
+    case = b.ready(teller=teller, window=window, code="BEN01", data=data(employer, people))
+    case = services.case_submit(actor=teller, case_id=case.pk, seen_state=None)
+    assert case.is_immediate is immediate
+    if immediate:
+        assert case.promised_deadline is None
+    else:
+        from counterhall.calendar import add_working_days
+
+        assert case.promised_deadline == add_working_days(case.submitted_at.date(), 10)
+
+
+def test_the_switch_follows_the_parameter(teller, window, employer):
+    from counterhall.models import PolicyParameter
+
+    PolicyParameter.objects.filter(key="hall.retiree_batch_on_spot_max").update(value=2)
+    people = retirees(employer, 3)
+    case = b.ready(teller=teller, window=window, code="BEN01", data=data(employer, people))
+    case = services.case_submit(actor=teller, case_id=case.pk, seen_state=None)
+    assert case.is_immediate is False
+
+
+def application_errors(teller, window, payload):
+    from counterhall.models import BusinessType
+
+    bt = BusinessType.objects.get(code="BEN01")
+    case = services.case_open(actor=teller, window=window, business_type=bt)
+    with pytest.raises(ValidationError) as exc:
+        services.case_save_application(actor=teller, case_id=case.pk, seen_state=None, data=payload)
+    case.refresh_from_db()
+    assert case.payload == {}
+    assert case.figures == {}
+    return exc.value.message_dict
+
+
+def test_a_retiree_not_yet_eligible_is_refused_with_the_date(teller, window, employer):
+    young = b.retiree(employer_obj=employer, birth=b.years_ago(58), name="未到龄")
+    old = retirees(employer, 1)[0]
+    errors = application_errors(teller, window, data(employer, [old, young]))
+    message = " ".join(errors["retiree_ids"])
+    sex, years = "male", 60
+    from django.utils import timezone
+
+    from counterhall.params import ParamReader
+
+    age = calc.statutory_retirement_from_params(
+        birth_date=young.birth_date,
+        sex=sex,
+        original_years=years,
+        reader=ParamReader(region="222424", on=timezone.localdate()),
+    )
+    assert "未到龄 尚未达到退休年龄" in message
+    assert age.retirement_date.isoformat() in message
+    assert f"还差 {(age.retirement_date - timezone.localdate()).days} 天" in message
+    assert not PensionAward.objects.exists()
+
+
+def test_short_contributions_are_refused_with_the_months_missing(teller, window, employer):
+    short = b.retiree(
+        employer_obj=employer, birth=b.years_ago(63), deemed_months=100, name="缴费不足"
+    )
+    errors = application_errors(teller, window, data(employer, [short]))
+    message = errors["retiree_ids"][0]
+    assert "缴费不足 累计缴费（含视同缴费）100 个月" in message
+    assert "还差 80 个月" in message
+
+
+def test_a_retiree_of_another_employer_is_refused(teller, window, employer):
+    other = b.employer(uscc="12222424412345670L", name="另一单位")
+    person = b.retiree(employer_obj=other, birth=b.years_ago(64), name="外单位")
+    errors = application_errors(teller, window, data(employer, [person]))
+    assert "不是 汪清示例科技有限公司 的在职参保职工" in errors["retiree_ids"][0]
+
+
+def test_unknown_and_duplicate_ids_are_refused(teller, window, employer):
+    person = retirees(employer, 1)[0]
+    errors = application_errors(
+        teller,
+        window,
+        {
+            "employer_uscc": employer.uscc,
+            "retiree_ids": f"{person.id_number}\n{person.id_number}\n222424196503151235",
+        },
+    )
+    text = " ".join(errors["retiree_ids"])
+    assert "重复填写" in text
+    assert "校验" in text or "身份证" in text
+
+
+def test_a_retiree_already_awarded_is_refused(teller, window, reviewer, employer):
+    person = retirees(employer, 1)[0]
+    b.completed(
+        teller=teller, window=window, reviewer=reviewer, code="BEN01", data=data(employer, [person])
+    )
+    errors = application_errors(teller, window, data(employer, [person]))
+    assert "人员状态为“已退休”" in errors["retiree_ids"][0]
+
+
+def test_completion_applies_once(teller, window, reviewer, employer):
+    from benefits import handlers
+
+    people = retirees(employer, 2)
+    case = b.completed(
+        teller=teller, window=window, reviewer=reviewer, code="BEN01", data=data(employer, people)
+    )
+    handlers.ben01_apply(case, teller)
+    assert PensionAward.objects.filter(case=case).count() == 2
+
+
+def test_a_woman_worker_retires_at_fifty_with_the_fifty_divisor(teller, window, employer):
+    # born 1974-06 (before the reform's first affected month 1975-01): 50 y, 计发月数 195
+    person = b.retiree(
+        employer_obj=employer,
+        birth=calc.parse_month("1974-06").replace(day=3),
+        male=False,
+        category="female_50",
+        deemed_months=300,
+        balance="19500",
+    )
+    case = b.ready(teller=teller, window=window, code="BEN01", data=data(employer, [person]))
+    row = case.figures["retirees"][0]
+    assert row["retirement_date"] == "2024-06-03"
+    assert row["retirement_age"] == "50 岁"
+    assert row["months_divisor"] == "195.00"
+    assert row["account_pension"] == "100.00"

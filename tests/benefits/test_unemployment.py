@@ -1,0 +1,213 @@
+"""BEN03 unemployment benefit claim and BEN04 its stop, resumption and death while drawing."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from benefits.models import ClaimStatus, UnemploymentChange, UnemploymentClaim
+from counterhall import services
+from counterhall.models import BusinessType, CaseState
+from registration import services as registration
+from registration.models import PersonStatus
+from tests.benefits import builders as b
+
+D = dt.date
+
+
+@pytest.fixture
+def employer(db):
+    return b.employer()
+
+
+def unemployed(employer, *, months=12, reason="contract_end", name="失业"):
+    person = b.person(birth=D(1985, 5, 5), name=name)
+    registration.employee_enroll(
+        actor=None, employer_id=employer.pk, person_id=person.pk, start=D(2024, 1, 1)
+    )
+    b.paid_months(employer_obj=employer, person_obj=person, first=D(2024, 1, 1), months=months)
+    registration.employee_separate(
+        actor=None,
+        employer_id=employer.pk,
+        person_id=person.pk,
+        end=D(2025, 1, 31),
+        reason=reason,
+    )
+    return person
+
+
+def claim_data(person, day="2025-02-05"):
+    return {"id_number": person.id_number, "registration_date": day}
+
+
+def errors_for(teller, window, code, payload):
+    case = services.case_open(
+        actor=teller, window=window, business_type=BusinessType.objects.get(code=code)
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.case_save_application(actor=teller, case_id=case.pk, seen_state=None, data=payload)
+    case.refresh_from_db()
+    assert case.payload == {}
+    return exc.value.message_dict
+
+
+def claim(teller, window, reviewer, person):
+    return b.completed(
+        teller=teller, window=window, reviewer=reviewer, code="BEN03", data=claim_data(person)
+    )
+
+
+def test_claim_intake_review_completion(teller, window, reviewer, employer):
+    person = unemployed(employer)
+    case = b.ready(teller=teller, window=window, code="BEN03", data=claim_data(person))
+    f = case.figures
+    assert f["contribution_months"] == 12
+    assert f["entitlement_months"] == 12
+    assert f["monthly_amount"] == "1386.00"
+    assert f["total"] == "16632.00"
+    assert [r["month"] for r in f["schedule"]][:2] == ["2025-02", "2025-03"]
+    assert f["end_month"] == "2026-01"
+    assert not UnemploymentClaim.objects.exists()
+    case = services.case_submit(actor=teller, case_id=case.pk, seen_state=None)
+    case = services.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
+    case = services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
+    case = services.case_complete(actor=teller, case_id=case.pk, seen_state=None)
+    drawn = UnemploymentClaim.objects.get(case=case)
+    assert drawn.status == ClaimStatus.DRAWING
+    assert drawn.entitlement_months == 12
+    assert drawn.start_month == D(2025, 2, 1)
+
+
+def test_claim_by_a_person_still_employed_is_refused(teller, window, employer):
+    person = b.person(birth=D(1985, 5, 5), name="在职")
+    registration.employee_enroll(
+        actor=None, employer_id=employer.pk, person_id=person.pk, start=D(2024, 1, 1)
+    )
+    errors = errors_for(teller, window, "BEN03", claim_data(person))
+    assert "仍在 汪清示例科技有限公司 参保在职" in errors["id_number"][0]
+
+
+def test_claim_by_a_person_already_drawing_is_refused(teller, window, reviewer, employer):
+    person = unemployed(employer)
+    claim(teller, window, reviewer, person)
+    errors = errors_for(teller, window, "BEN03", claim_data(person))
+    assert "正在领取失业保险金" in errors["id_number"][0]
+
+
+def test_voluntary_separation_is_refused(teller, window, employer):
+    person = unemployed(employer, reason="resigned")
+    errors = errors_for(teller, window, "BEN03", claim_data(person))
+    assert "本人辞职" in errors["id_number"][0]
+
+
+def test_less_than_twelve_months_is_refused_with_the_months_missing(teller, window, employer):
+    person = unemployed(employer, months=8)
+    errors = errors_for(teller, window, "BEN03", claim_data(person))
+    assert "还差 4 个月" in errors["id_number"][0]
+
+
+def test_registration_before_separation_is_refused(teller, window, employer):
+    person = unemployed(employer)
+    errors = errors_for(teller, window, "BEN03", claim_data(person, "2025-01-15"))
+    assert "不能早于离职日期 2025-01-31" in errors["registration_date"][0]
+
+
+# --------------------------------------------------------------------------- BEN04
+
+
+def change(teller, window, reviewer, person, kind, day, reason=""):
+    return b.completed(
+        teller=teller,
+        window=window,
+        reviewer=reviewer,
+        code="BEN04",
+        data={"id_number": person.id_number, "kind": kind, "reason": reason, "event_date": day},
+    )
+
+
+def test_stop_on_reemployment_keeps_unused_months_then_resume(teller, window, reviewer, employer):
+    person = unemployed(employer)
+    claim(teller, window, reviewer, person)
+    case = change(teller, window, reviewer, person, "stop", "2025-06-15", "reemployed")
+    assert case.signoff_roles == []
+    drawn = UnemploymentClaim.objects.get(person=person)
+    assert drawn.status == ClaimStatus.STOPPED
+    assert drawn.drawn_months == 4  # February to May
+    assert UnemploymentChange.objects.get(case=case).remaining_months == 8
+    change(teller, window, reviewer, person, "resume", "2025-08-01")
+    drawn.refresh_from_db()
+    assert drawn.status == ClaimStatus.DRAWING
+    assert drawn.current_since == D(2025, 8, 1)
+
+
+def test_unused_months_merge_into_a_later_claim(teller, window, reviewer, employer):
+    person = unemployed(employer)
+    claim(teller, window, reviewer, person)
+    change(teller, window, reviewer, person, "stop", "2025-06-15", "reemployed")
+    registration.employee_enroll(
+        actor=None, employer_id=employer.pk, person_id=person.pk, start=D(2025, 7, 1)
+    )
+    b.paid_months(employer_obj=employer, person_obj=person, first=D(2025, 7, 1), months=12)
+    registration.employee_separate(
+        actor=None,
+        employer_id=employer.pk,
+        person_id=person.pk,
+        end=D(2026, 6, 30),
+        reason="dismissed",
+    )
+    case = b.ready(
+        teller=teller, window=window, code="BEN03", data=claim_data(person, "2026-07-10")
+    )
+    assert case.figures["contribution_months"] == 12  # counted afresh after the first claim
+    assert case.figures["merged_months"] == 8
+    assert case.figures["entitlement_months"] == 20
+    case = services.case_submit(actor=teller, case_id=case.pk, seen_state=None)
+    case = services.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
+    case = services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
+    services.case_complete(actor=teller, case_id=case.pk, seen_state=None)
+    first = UnemploymentClaim.objects.get(person=person, status=ClaimStatus.STOPPED)
+    assert first.merged_into.case_id == case.pk
+
+
+def test_death_while_drawing_goes_to_finance_and_pays_survivors(
+    teller, window, reviewer, finance, employer
+):
+    person = unemployed(employer)
+    claim(teller, window, reviewer, person)
+    case = b.ready(
+        teller=teller,
+        window=window,
+        code="BEN04",
+        data={"id_number": person.id_number, "kind": "death", "event_date": "2025-05-20"},
+    )
+    # 12 pension months → Y < 5 years → 3 months × 3,200; funeral 2 × 3,200
+    assert case.figures["funeral_grant"] == "6400.00"
+    assert case.figures["survivor_payment"] == "9600.00"
+    case = services.case_submit(actor=teller, case_id=case.pk, seen_state=None)
+    assert case.signoff_roles == ["finance"]
+    case = services.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
+    case = services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
+    assert case.state == CaseState.AWAITING_SIGNOFF
+    case = services.case_sign(actor=finance, case_id=case.pk, seen_state=None)
+    assert case.state == CaseState.APPROVED
+    services.case_complete(actor=teller, case_id=case.pk, seen_state=None)
+    person.refresh_from_db()
+    assert person.status == PersonStatus.DECEASED
+    assert UnemploymentClaim.objects.get(person=person).status == ClaimStatus.ENDED
+    assert UnemploymentChange.objects.get(case=case).survivor_payment == 9600
+
+
+def test_stop_without_a_drawing_claim_or_reason_is_refused(teller, window, reviewer, employer):
+    person = unemployed(employer)
+    payload = {
+        "id_number": person.id_number,
+        "kind": "stop",
+        "reason": "reemployed",
+        "event_date": "2025-06-01",
+    }
+    assert "当前没有在领取" in errors_for(teller, window, "BEN04", payload)["id_number"][0]
+    claim(teller, window, reviewer, person)
+    errors = errors_for(teller, window, "BEN04", {**payload, "reason": ""})
+    assert "停发须选择原因" in errors["reason"][0]
+    errors = errors_for(teller, window, "BEN04", {**payload, "kind": "resume"})
+    assert "没有可以恢复发放" in errors["id_number"][0]

@@ -1,0 +1,271 @@
+"""TRF01 transfer-out with the certificate, TRF02 transfer-in without double-counting, TRF03
+unemployment-insurance transfer."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from benefits import selectors as benefit_selectors
+from benefits.models import ClaimStatus, UnemploymentClaim
+from contributions import selectors as contributions
+from counterhall import services
+from counterhall.models import BusinessType
+from registration import services as registration
+from registration.models import PersonStatus
+from tests.benefits import builders as b
+from transfers.models import CreditedMonth, PensionTransferIn, PensionTransferOut
+
+D = dt.date
+
+
+@pytest.fixture
+def employer(db):
+    return b.employer()
+
+
+def left_job(employer, *, months=12, name="转移"):
+    """A person with ``months`` paid months from 2024-01 at base 5,000 who has left the job."""
+    person = b.person(birth=D(1985, 5, 5), name=name)
+    registration.employee_enroll(
+        actor=None, employer_id=employer.pk, person_id=person.pk, start=D(2024, 1, 1)
+    )
+    b.paid_months(employer_obj=employer, person_obj=person, first=D(2024, 1, 1), months=months)
+    registration.employee_separate(
+        actor=None,
+        employer_id=employer.pk,
+        person_id=person.pk,
+        end=D(2025, 1, 31),
+        reason="contract_end",
+    )
+    return person
+
+
+def errors_for(teller, window, code, payload, person=None):
+    case = services.case_open(
+        actor=teller, window=window, business_type=BusinessType.objects.get(code=code)
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.case_save_application(actor=teller, case_id=case.pk, seen_state=None, data=payload)
+    case.refresh_from_db()
+    assert case.payload == {}
+    return exc.value.message_dict
+
+
+def out_data(person, region="210200"):
+    return {
+        "id_number": person.id_number,
+        "receiving_agency": "大连市社会保险事业管理中心",
+        "receiving_region": region,
+    }
+
+
+# --------------------------------------------------------------------------- TRF01
+
+
+def test_transfer_out_certificate_amounts_and_relationship_end(
+    client, teller, window, reviewer, employer
+):
+    person = left_job(employer)
+    case = b.ready(teller=teller, window=window, code="TRF01", data=out_data(person))
+    f = case.figures
+    assert f["years"][0]["year"] == 2024
+    assert f["years"][0]["months"] == 12
+    assert f["years"][0]["wage_total"] == "60000.00"
+    # account: 8 % × 5,000 × 12 = 4,800; pooled: 12 % × 60,000 = 7,200
+    assert f["amounts"] == {
+        **f["amounts"],
+        "account_transfer": "4800.00",
+        "pooled_transfer": "7200.00",
+        "total": "12000.00",
+    }
+    assert f["funds_move"] is True
+    case = services.case_submit(actor=teller, case_id=case.pk, seen_state=None)
+    assert case.is_immediate is False
+    assert case.promised_deadline is not None  # 15 working days
+    client.force_login(teller)
+    page = client.get(f"/transfers/cases/{case.pk}/certificate/")
+    assert page.status_code == 200
+    assert "参保缴费凭证" in page.content.decode()
+    assert "60000.00" in page.content.decode()
+    case = services.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
+    case = services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
+    case = services.case_complete(actor=teller, case_id=case.pk, seen_state=None)
+    person.refresh_from_db()
+    assert person.status == PersonStatus.TRANSFERRED_OUT
+    record = PensionTransferOut.objects.get(case=case)
+    assert record.total == Decimal("12000.00")
+    assert contributions.account_balance(person_id=person.pk) == Decimal("0.00")
+
+
+def test_transfer_within_the_province_moves_the_record_only(teller, window, reviewer, employer):
+    person = left_job(employer)
+    case = b.completed(
+        teller=teller,
+        window=window,
+        reviewer=reviewer,
+        code="TRF01",
+        data=out_data(person, "220100"),
+    )
+    assert case.figures["funds_move"] is False
+    assert contributions.account_balance(person_id=person.pk) == Decimal("4800.00")
+
+
+def test_transfer_out_with_an_open_case_of_another_kind_is_refused(teller, window, employer):
+    person = left_job(employer)
+    other = services.case_open(
+        actor=teller,
+        window=window,
+        business_type=BusinessType.objects.get(code="BEN04"),
+        person=person,
+    )
+    errors = errors_for(teller, window, "TRF01", out_data(person))
+    assert other.number in errors["id_number"][0]
+    assert "请先办结或撤回" in errors["id_number"][0]
+
+
+def test_transfer_out_while_still_employed_is_refused(teller, window, employer):
+    person = b.person(birth=D(1985, 5, 5), name="在职")
+    registration.employee_enroll(
+        actor=None, employer_id=employer.pk, person_id=person.pk, start=D(2024, 1, 1)
+    )
+    errors = errors_for(teller, window, "TRF01", out_data(person))
+    assert "仍在本地参保缴费" in errors["id_number"][0]
+
+
+# --------------------------------------------------------------------------- TRF02
+
+
+def in_data(person, periods="2010-01 2019-12 4000", account="46000", pooled="57600"):
+    return {
+        "id_number": person.id_number,
+        "sending_agency": "大连市社会保险事业管理中心",
+        "sending_region": "210200",
+        "periods": periods,
+        "account_amount": account,
+        "pooled_amount": pooled,
+    }
+
+
+def test_transfer_in_merges_months_and_balance(teller, window, reviewer, employer):
+    person = left_job(employer)
+    case = b.ready(teller=teller, window=window, code="TRF02", data=in_data(person))
+    assert case.figures["month_count"] == 120
+    assert case.figures["expected_pooled"] == "57600.00"
+    assert case.figures["pooled_difference"] == "0.00"
+    assert not CreditedMonth.objects.exists()
+    case = services.case_submit(actor=teller, case_id=case.pk, seen_state=None)
+    case = services.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
+    case = services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
+    case = services.case_complete(actor=teller, case_id=case.pk, seen_state=None)
+    assert CreditedMonth.objects.filter(person=person).count() == 120
+    assert PensionTransferIn.objects.get(case=case).months == 120
+    assert contributions.account_balance(person_id=person.pk) == Decimal("50800.00")
+    from transfers import selectors
+
+    assert selectors.contribution_months(person) == 132
+
+
+def test_transfer_in_overlapping_months_is_refused_with_the_months(teller, window, employer):
+    person = left_job(employer)
+    errors = errors_for(teller, window, "TRF02", in_data(person, "2023-07 2024-03 4000"))
+    message = errors["periods"][0]
+    assert "2024-01～2024-03" in message
+    assert "共 3 个月" in message
+    assert not CreditedMonth.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "text"),
+    [
+        ({"account_amount": "-1"}, "account_amount", "不能为负数"),
+        ({"periods": "2010/01 2019-12 4000"}, "periods", "格式有误"),
+        ({"periods": "2012-01 2011-12 4000"}, "periods", "截止月早于起始月"),
+        ({"periods": "2010-01 2010-12 4000\n2010-06 2011-06 4000"}, "periods", "重复"),
+        ({"sending_region": "222424"}, "sending_region", "不能是本地"),
+    ],
+)
+def test_bad_transfer_in_input_is_refused(teller, window, employer, change, field, text):
+    person = left_job(employer)
+    errors = errors_for(teller, window, "TRF02", {**in_data(person), **change})
+    assert text in " ".join(errors[field])
+
+
+# --------------------------------------------------------------------------- TRF03
+
+
+def unemployed_drawing(teller, window, reviewer, employer):
+    person = left_job(employer, name="失业转移")
+    registered = b.years_ago(0, 2).isoformat()  # two months drawn by now
+    b.completed(
+        teller=teller,
+        window=window,
+        reviewer=reviewer,
+        code="BEN03",
+        data={"id_number": person.id_number, "registration_date": registered},
+    )
+    return person
+
+
+def test_unemployment_transfer_out_moves_the_remaining_months(teller, window, reviewer, employer):
+    person = unemployed_drawing(teller, window, reviewer, employer)
+    remaining, _claims = benefit_selectors.remaining_entitlement(person, on=b.years_ago(0))
+    assert remaining == 10
+    case = b.completed(
+        teller=teller,
+        window=window,
+        reviewer=reviewer,
+        code="TRF03",
+        data={
+            "id_number": person.id_number,
+            "direction": "out",
+            "other_agency": "长春市就业服务局",
+        },
+    )
+    assert case.figures["months"] == remaining
+    assert UnemploymentClaim.objects.get(person=person).status == ClaimStatus.TRANSFERRED_OUT
+
+
+def test_unemployment_transfer_in_keeps_months_for_a_later_claim(
+    teller, window, reviewer, employer
+):
+    person = left_job(employer, name="转入")
+    b.completed(
+        teller=teller,
+        window=window,
+        reviewer=reviewer,
+        code="TRF03",
+        data={
+            "id_number": person.id_number,
+            "direction": "in",
+            "other_agency": "长春市就业服务局",
+            "months": "8",
+        },
+    )
+    assert benefit_selectors.unused_months(person, on=D(2025, 2, 5)) == 8
+    case = b.ready(
+        teller=teller,
+        window=window,
+        code="BEN03",
+        data={"id_number": person.id_number, "registration_date": "2025-02-05"},
+    )
+    assert case.figures["entitlement_months"] == 20
+
+
+def test_unemployment_transfer_bad_input_is_refused(teller, window, employer):
+    person = left_job(employer)
+    errors = errors_for(
+        teller,
+        window,
+        "TRF03",
+        {"id_number": person.id_number, "direction": "out", "other_agency": "x"},
+    )
+    assert "没有可转移" in errors["id_number"][0]
+    errors = errors_for(
+        teller,
+        window,
+        "TRF03",
+        {"id_number": person.id_number, "direction": "in", "other_agency": "x", "months": "30"},
+    )
+    assert "1 至 24" in errors["months"][0]

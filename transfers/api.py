@@ -1,0 +1,81 @@
+"""Transfer preview under /api/v1/calculations/transfer/ (rules.md §1.5)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError as DrfValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from counterhall.api import IsHallStaff
+from counterhall.params import ParameterMissing, ParamReader
+from transfers import calculations as calc
+
+
+def money_field():
+    return serializers.DecimalField(
+        max_digits=14, decimal_places=2, rounding=ROUND_HALF_UP, coerce_to_string=True
+    )
+
+
+class TransferPreviewApi(APIView):
+    """POST the account balance and the yearly contribution wages → the amounts to transfer:
+    the balance in full and the pooled portion of the wages since 1998."""
+
+    permission_classes = [IsHallStaff]
+
+    class InputSerializer(serializers.Serializer):
+        region = serializers.RegexField(
+            r"^\d{6}$",
+            required=False,
+            error_messages={"invalid": _("行政区划代码应为 6 位数字，例如 222424。")},
+        )
+
+        class YearSerializer(serializers.Serializer):
+            year = serializers.IntegerField(
+                min_value=1950,
+                max_value=2100,
+                error_messages={
+                    "min_value": _("年度应在 1950 至 2100 之间。"),
+                    "max_value": _("年度应在 1950 至 2100 之间。"),
+                },
+            )
+            wage_total = serializers.DecimalField(
+                max_digits=14,
+                decimal_places=2,
+                min_value=0,
+                error_messages={"min_value": _("缴费工资总额不能为负数。")},
+            )
+
+        account_balance = serializers.DecimalField(
+            max_digits=14,
+            decimal_places=2,
+            min_value=0,
+            error_messages={"min_value": _("个人账户余额不能为负数。")},
+        )
+        yearly_wages = YearSerializer(many=True, allow_empty=True)
+
+    class OutputSerializer(serializers.Serializer):
+        account_transfer = money_field()
+        pooled_transfer = money_field()
+        total = money_field()
+
+    def post(self, request):
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        region = data.get("region") or request.user.staff.hall.region
+        reader = ParamReader(region=region, on=timezone.localdate())
+        try:
+            result = calc.transfer_from_params(
+                reader=reader,
+                account_balance=data["account_balance"],
+                yearly_wages=data["yearly_wages"],
+            )
+        except ParameterMissing as exc:
+            raise DrfValidationError({"non_field_errors": [str(exc)]}) from exc
+        return Response(self.OutputSerializer(result.as_dict()).data)
