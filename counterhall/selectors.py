@@ -6,9 +6,10 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from counterhall import audit
+from counterhall import audit, registry
 from counterhall.models import OPEN_STATES, AuditEntry, BusinessType, Case, CaseState
 from counterhall.permissions import cases_visible_to, windows_for
+from counterhall.pii import mask_value
 from counterhall.registry import registered_codes
 
 CASE_RELATED = ("business_type", "window", "hall", "teller", "reviewer")
@@ -82,3 +83,32 @@ def business_types_served(*, user, window=None) -> QuerySet[BusinessType]:
 
 def my_windows(*, user):
     return windows_for(user).order_by("hall__code", "number")
+
+
+def application_rows(case: Case, handler=None) -> list[tuple]:
+    """The saved application as (label, value) rows, labelled by the type's form fields,
+    with ID and bank account numbers masked (rules.md §3)."""
+    if not case.payload:
+        return []
+    if handler is None and registry.has_handler(case.business_type.code):
+        handler = registry.get_handler(case.business_type.code)
+    fields = handler.form_class(case=case).fields if handler else {}
+    rows = []
+    for key, value in case.payload.items():
+        field = fields.get(key)
+        if field is None:
+            if isinstance(value, list | dict):
+                continue  # derived data (e.g. parsed lines), shown in the figures
+            rows.append((key, mask_value(key, value)))
+            continue
+        choices = dict(getattr(field, "choices", None) or [])
+        shown = choices.get(value, choices.get(str(value), value))
+        rows.append((field.label, "—" if shown in (None, "") else mask_value(key, shown)))
+    return rows
+
+
+def figures_template(case: Case) -> str:
+    code = case.business_type.code
+    if registry.has_handler(code):
+        return registry.get_handler(code).figures_template
+    return "counterhall/_figures.html"

@@ -253,25 +253,6 @@ def blocked_actions(case: Case, user) -> list[tuple[CaseAction, str]]:
     return blocked
 
 
-def payload_rows(case: Case, handler) -> list[tuple[Any, Any]]:
-    """The saved application as (label, value) rows, labelled by the type's form fields."""
-    if not case.payload:
-        return []
-    fields = handler.form_class(case=case).fields if handler else {}
-    rows = []
-    for key, value in case.payload.items():
-        field = fields.get(key)
-        if field is None:
-            if isinstance(value, list | dict):
-                continue  # derived data (e.g. parsed lines), shown in the figures
-            rows.append((key, value))
-            continue
-        choices = dict(getattr(field, "choices", None) or [])
-        shown = choices.get(value, choices.get(str(value), value))
-        rows.append((field.label, "—" if shown in (None, "") else shown))
-    return rows
-
-
 class CaseDetailView(LoginRequiredMixin, TemplateView):
     """The case workspace: checklist, application, figures, history and the acts available."""
 
@@ -305,8 +286,8 @@ class CaseDetailView(LoginRequiredMixin, TemplateView):
                 for code, entry in case.documents.items()
                 if code in documents
             ],
-            payload_rows=payload_rows(case, handler),
-            figures_template=handler.figures_template if handler else "counterhall/_figures.html",
+            payload_rows=selectors.application_rows(case, handler),
+            figures_template=selectors.figures_template(case),
             may_receive_deferred=may_edit and bool(case.deferred_document_codes()),
             actions=available_actions(case, user),
             blocked_actions=blocked_actions(case, user),

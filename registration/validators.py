@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from counterhall.pii import mask_resident_id  # noqa: F401  (re-exported for the apps)
+
 # ---------------------------------------------------------------- resident identity number
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -89,13 +91,6 @@ def parse_resident_id(value: str) -> ResidentId:
 
 def validate_resident_id(value: str) -> None:
     parse_resident_id(value)
-
-
-def mask_resident_id(value: str) -> str:
-    """222424********1234: first 6 and last 4 (rules.md §3, PIPL)."""
-    if not value or len(value) < 10:
-        return value or ""
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
 
 
 # ---------------------------------------------------------------- unified social credit code

@@ -96,6 +96,8 @@ class ReviewCaseView(ReviewerRequiredMixin, TemplateView):
                 if code in documents
             ],
             history=core_selectors.case_history(case),
+            application_rows=core_selectors.application_rows(case),
+            figures_template=core_selectors.figures_template(case),
         )
         return ctx
 

@@ -173,3 +173,19 @@ def test_reason_taking_acts_fold_behind_a_disclosure(client, teller, window, tes
     # submit is not offered while documents are missing; the page says why instead
     assert 'data-action="submit"' not in body
     assert 'id="blocked-submit"' in body and "要件不齐" in body
+
+
+def test_saved_application_masks_id_and_account_numbers(client, teller, window, reviewer, test_types):
+    from counterhall.models import Case
+
+    case = factories.submitted_case(teller=teller, window=window, business_type=test_types.general)
+    # an application carrying personal numbers (as real handlers' payloads do)
+    Case.objects.filter(pk=case.pk).update(
+        payload={"amount": "1.00", "id_number": "222424196503151234", "bank_account": "6222000011118888"}
+    )
+    client.force_login(teller)
+
+    body = client.get(reverse("case-detail", args=[case.pk])).content.decode()
+
+    assert "222424196503151234" not in body and "222424********1234" in body
+    assert "6222000011118888" not in body and "************8888" in body
