@@ -190,6 +190,17 @@ def test_teller_rejects_at_intake_with_reasons(kit):
     assert case.state == CaseState.REJECTED
 
 
+def test_teller_rejects_while_awaiting_documents(kit):
+    t = kit["teller"]
+    case = factories.open_case(teller=t, window=kit["window"], business_type=kit["types"].general)
+    services.case_notify_missing(actor=t, case_id=case.pk, seen_state=None)
+
+    case = services.case_reject(
+        actor=t, case_id=case.pk, seen_state=CaseState.AWAITING_DOCUMENTS, reasons=["逾期未补正"]
+    )
+    assert case.state == CaseState.REJECTED
+
+
 def test_reviewer_rejects_in_review(kit):
     t, r = kit["teller"], kit["reviewer"]
     case = factories.in_review_case(
