@@ -32,6 +32,7 @@ DENIED_NOT_REVIEWER = _("只有专职复核员可以认领复核业务。")
 DENIED_NOT_CLAIMANT = _("只有认领此业务的复核员可以作出决定。")
 DENIED_SIGNOFF = _("此业务不需要您所在角色签批，或您已签批。")
 DENIED_OTHER_HALL = _("此业务不属于您所在的大厅。")
+DENIED_OTHER_REGION = _("该单位或人员的参保地不是本大厅所在地区，不能在本大厅办理此项业务。")
 
 
 def _active(user) -> bool:
@@ -136,6 +137,12 @@ def can_decide_case(case, user) -> bool:
 
 def can_sign_case(case, user) -> bool:
     return explain_sign_case(case, user) is None
+
+
+def subject_in_hall(subject, hall) -> bool:
+    """Whether an employer or insured person (anything with a ``region``) belongs to the
+    hall's region: a hall changes only the master data of its own insured."""
+    return subject is not None and getattr(subject, "region", None) == hall.region
 
 
 def can_read_audit(user) -> bool:

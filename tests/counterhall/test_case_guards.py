@@ -176,3 +176,11 @@ def test_special_window_cases_invisible_to_general_tellers(
     assert not permissions.cases_visible_to(teller).filter(pk=case.pk).exists()
     assert permissions.cases_visible_to(special_clerk).filter(pk=case.pk).exists()
     assert permissions.cases_visible_to(auditor).filter(pk=case.pk).exists()
+
+
+def test_subject_in_hall_compares_regions(hall):
+    from types import SimpleNamespace
+
+    assert permissions.subject_in_hall(SimpleNamespace(region=hall.region), hall)
+    assert not permissions.subject_in_hall(SimpleNamespace(region="222401"), hall)
+    assert not permissions.subject_in_hall(None, hall)

@@ -175,13 +175,19 @@ def test_reason_taking_acts_fold_behind_a_disclosure(client, teller, window, tes
     assert 'id="blocked-submit"' in body and "要件不齐" in body
 
 
-def test_saved_application_masks_id_and_account_numbers(client, teller, window, reviewer, test_types):
+def test_saved_application_masks_id_and_account_numbers(
+    client, teller, window, reviewer, test_types
+):
     from counterhall.models import Case
 
     case = factories.submitted_case(teller=teller, window=window, business_type=test_types.general)
     # an application carrying personal numbers (as real handlers' payloads do)
     Case.objects.filter(pk=case.pk).update(
-        payload={"amount": "1.00", "id_number": "222424196503151234", "bank_account": "6222000011118888"}
+        payload={
+            "amount": "1.00",
+            "id_number": "222424196503151234",
+            "bank_account": "6222000011118888",
+        }
     )
     client.force_login(teller)
 

@@ -46,7 +46,7 @@ def new_page(browser):
         context = browser.new_context(locale=locale)
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(15000)
+        page.set_default_timeout(30000)
         return page
 
     yield make
