@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from benefits import assessments
 from benefits.models import ChangeKind, FlexibleKind, StopReason
+from counterhall import permissions
 from counterhall.params import ParameterMissing
 from registration import selectors as registration
 
@@ -39,7 +40,9 @@ class CaseForm(forms.Form):
         }
 
 
-def person_by_id(value: str):
+def person_by_id(value: str, hall, *, named: bool = False):
+    """The registered person with this ID number, of the hall's region (``named``: a refusal
+    names the person, for lists)."""
     value = (value or "").strip()
     try:
         registration.validate_resident_id(value)
@@ -51,6 +54,13 @@ def person_by_id(value: str):
             _("未找到身份证号码为 %(id)s 的参保人员，请先办理参保登记。")
             % {"id": registration.mask_resident_id(registration.normalize_resident_id(value))}
         )
+    if not permissions.subject_in_hall(person, hall):
+        if named:
+            raise ValidationError(
+                _("%(name)s：%(reason)s")
+                % {"name": person.name, "reason": permissions.DENIED_OTHER_REGION}
+            )
+        raise ValidationError(permissions.DENIED_OTHER_REGION)
     return person
 
 
@@ -58,7 +68,7 @@ class IdNumberMixin(forms.Form):
     id_number = forms.CharField(label=_("公民身份号码"), max_length=18)
 
     def clean_id_number(self):
-        self.person = person_by_id(self.cleaned_data["id_number"])
+        self.person = person_by_id(self.cleaned_data["id_number"], self.case.hall)
         return self.person.id_number
 
 
@@ -82,6 +92,8 @@ class RetirementApplicationForm(CaseForm):
         employer = registration.find_employer(self.cleaned_data["employer_uscc"])
         if employer is None:
             raise ValidationError(_("未找到此统一社会信用代码的参保单位。"))
+        if not permissions.subject_in_hall(employer, self.case.hall):
+            raise ValidationError(permissions.DENIED_OTHER_REGION)
         self.employer = employer
         return employer.uscc
 
@@ -92,7 +104,7 @@ class RetirementApplicationForm(CaseForm):
         persons, errors, seen = [], [], set()
         for line in lines:
             try:
-                person = person_by_id(line)
+                person = person_by_id(line, self.case.hall, named=True)
             except ValidationError as exc:
                 errors.extend(exc.messages)
                 continue
