@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from benefits import assessments
 from benefits.models import ChangeKind, FlexibleKind, StopReason
 from counterhall import permissions
-from counterhall.params import ParameterMissing
+from counterhall.params import ParameterMissing, ParamReader
 from registration import selectors as registration
 
 
@@ -85,8 +85,20 @@ class RetirementApplicationForm(CaseForm):
     retiree_ids = forms.CharField(
         label=_("退休人员身份证号码"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("每行一个。5 人及以下即时办结；超过 5 人为限时办结。"),
+        help_text=_("每行一个。"),
     )
+
+    def __init__(self, data=None, *, case, **kwargs):
+        super().__init__(data, case=case, **kwargs)
+        try:
+            maximum = ParamReader(region=self.region, on=timezone.localdate()).get(
+                "hall.retiree_batch_on_spot_max"
+            )
+        except ParameterMissing:
+            return
+        self.fields["retiree_ids"].help_text = _(
+            "每行一个。%(max)s 人及以下即时办结；超过 %(max)s 人为限时办结。"
+        ) % {"max": maximum.value}
 
     def clean_employer_uscc(self):
         employer = registration.find_employer(self.cleaned_data["employer_uscc"])
