@@ -269,3 +269,44 @@ def test_unemployment_transfer_bad_input_is_refused(teller, window, employer):
         {"id_number": person.id_number, "direction": "in", "other_agency": "x", "months": "30"},
     )
     assert "1 至 24" in errors["months"][0]
+
+
+def test_transfer_out_refusal_names_only_the_cases_the_teller_may_see(
+    teller, window, other_teller, other_window, employer
+):
+    person = left_job(employer)
+    own = services.case_open(
+        actor=teller,
+        window=window,
+        business_type=BusinessType.objects.get(code="BEN04"),
+        person=person,
+    )
+    special = services.case_open(
+        actor=other_teller,
+        window=other_window,
+        business_type=BusinessType.objects.get(code="BEN02"),
+        person=person,
+    )
+    message = errors_for(teller, window, "TRF01", out_data(person))["id_number"][0]
+    assert own.number in message
+    assert special.number not in message
+    assert "BEN02" not in message
+    assert "弹性提前" not in message
+    assert "无权查看" in message
+    assert "请先办结或撤回" in message
+
+
+def test_transfer_out_blocked_only_by_unseen_cases_names_none(
+    teller, window, other_teller, other_window, employer
+):
+    person = left_job(employer)
+    special = services.case_open(
+        actor=other_teller,
+        window=other_window,
+        business_type=BusinessType.objects.get(code="BEN02"),
+        person=person,
+    )
+    message = errors_for(teller, window, "TRF01", out_data(person))["id_number"][0]
+    assert special.number not in message
+    assert "BEN02" not in message
+    assert "无权查看" in message
