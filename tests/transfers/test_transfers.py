@@ -310,3 +310,61 @@ def test_transfer_out_blocked_only_by_unseen_cases_names_none(
     assert special.number not in message
     assert "BEN02" not in message
     assert "无权查看" in message
+
+
+def transfer_in(teller, window, reviewer, person, months):
+    return b.completed(
+        teller=teller,
+        window=window,
+        reviewer=reviewer,
+        code="TRF03",
+        data={
+            "id_number": person.id_number,
+            "direction": "in",
+            "other_agency": "长春市就业服务局",
+            "months": str(months),
+        },
+    )
+
+
+def transfer_out_approved(teller, window, reviewer, person):
+    return b.approved(
+        teller=teller,
+        window=window,
+        reviewer=reviewer,
+        code="TRF03",
+        data={"id_number": person.id_number, "direction": "out", "other_agency": "延边州就业局"},
+    )
+
+
+def test_unemployment_transfer_out_moves_the_frozen_months_only(teller, window, reviewer, employer):
+    # given 8 months received and a transfer-out of them approved
+    person = left_job(employer, name="冻结")
+    transfer_in(teller, window, reviewer, person, 8)
+    out = transfer_out_approved(teller, window, reviewer, person)
+    assert out.figures["months"] == 8
+    # when 5 more months arrive before the transfer-out is completed
+    later = transfer_in(teller, window, reviewer, person, 5)
+    services.case_complete(actor=teller, case_id=out.pk, seen_state=None)
+    # then only the decided 8 months left; the 5 stay here
+    from transfers.models import UnemploymentTransfer
+
+    assert UnemploymentTransfer.objects.get(case=out).months == 8
+    kept = UnemploymentClaim.objects.get(case=later)
+    assert kept.status == ClaimStatus.TRANSFERRED_IN
+    assert benefit_selectors.unused_months(person, on=b.years_ago(0)) == 5
+
+
+def test_unemployment_transfer_out_is_refused_when_its_months_are_gone(
+    teller, window, reviewer, employer
+):
+    person = left_job(employer, name="已转")
+    transfer_in(teller, window, reviewer, person, 8)
+    first = transfer_out_approved(teller, window, reviewer, person)
+    second = transfer_out_approved(teller, window, reviewer, person)
+    services.case_complete(actor=teller, case_id=first.pk, seen_state=None)
+    with pytest.raises(ValidationError) as exc:
+        services.case_complete(actor=teller, case_id=second.pk, seen_state=None)
+    assert "不能按核定的 8 个月转出" in exc.value.messages[0]
+    second.refresh_from_db()
+    assert second.state == "approved"
