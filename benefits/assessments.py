@@ -280,6 +280,15 @@ def assess_unemployment_claim(*, person, registration_date: dt.date, region: str
                 % {"name": person.name}
             }
         )
+    if history.open_unemployment_transfer_out(person) is not None:
+        raise ValidationError(
+            {
+                "id_number": _(
+                    "%(name)s 有未办结的失业保险关系转出业务，请先办结或撤回后再申领失业保险金。"
+                )
+                % {"name": person.name}
+            }
+        )
     drawing = selectors.drawing_claim(person)
     if drawing is not None and drawing.remaining_months(registration_date) > 0:
         raise ValidationError(

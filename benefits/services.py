@@ -128,6 +128,7 @@ def unemployment_claim_create(*, actor, case, person, figures: dict) -> Unemploy
         if done is not None:
             return done
         start = _month(figures["start_month"])
+        merged = _lock_mergeable(person, figures, start)
         for drawing in UnemploymentClaim.objects.select_for_update().filter(
             person=person, status=ClaimStatus.DRAWING
         ):
@@ -151,10 +152,9 @@ def unemployment_claim_create(*, actor, case, person, figures: dict) -> Unemploy
             entitlement_months=figures["entitlement_months"],
             monthly_amount=Decimal(figures["monthly_amount"]),
         )
-        merged = UnemploymentClaim.objects.filter(
-            pk__in=figures.get("merged_claims", []), merged_into__isnull=True
+        UnemploymentClaim.objects.filter(pk__in=[m.pk for m in merged]).update(
+            merged_into=claim, updated_at=timezone.now()
         )
-        merged.update(merged_into=claim, updated_at=timezone.now())
         audit.record(
             actor=actor,
             action="unemployment.claim",
@@ -169,6 +169,37 @@ def unemployment_claim_create(*, actor, case, person, figures: dict) -> Unemploy
             hall=case.hall,
         )
     return claim
+
+
+def _lock_mergeable(person, figures: dict, start: dt.date) -> list[UnemploymentClaim]:
+    """Lock the earlier claims the frozen figures merge and check they still hold the frozen
+    unused months: stopped (not finally) or transferred in, not merged, not moved away — so
+    months are never paid twice (here and after a transfer out)."""
+    ids = figures.get("merged_claims", [])
+    claims = list(
+        UnemploymentClaim.objects.select_for_update()
+        .filter(pk__in=ids, person=person)
+        .order_by("pk")
+    )
+    mergeable = (
+        len(claims) == len(set(ids))
+        and all(
+            c.status in (ClaimStatus.STOPPED, ClaimStatus.TRANSFERRED_IN)
+            and c.stop_reason not in FINAL_STOPS
+            and c.merged_into_id is None
+            for c in claims
+        )
+        and sum(c.remaining_months(start) for c in claims) == figures.get("unused_months", 0)
+    )
+    if not mergeable:
+        raise ValidationError(
+            _(
+                "审核通过后，%(name)s 的未领取失业保险金月数已发生变化（已转出、合并或终止），"
+                "核定合并的 %(months)s 个月不能再合并。"
+            )
+            % {"name": person.name, "months": figures.get("unused_months", 0)}
+        )
+    return claims
 
 
 def unemployment_change_record(

@@ -241,6 +241,9 @@ def assess_unemployment_transfer(
     today = timezone.localdate()
     reader = ParamReader(region=case.hall.region, on=today)
     if direction == "out":
+        claiming = benefits.open_unemployment_claim_cases(person)
+        if claiming:
+            raise ValidationError({"id_number": open_cases_sentence(person, case, claiming)})
         remaining, claims = benefits.remaining_entitlement(person, on=today)
         if remaining == 0:
             raise ValidationError(

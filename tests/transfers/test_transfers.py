@@ -368,3 +368,66 @@ def test_unemployment_transfer_out_is_refused_when_its_months_are_gone(
     assert "不能按核定的 8 个月转出" in exc.value.messages[0]
     second.refresh_from_db()
     assert second.state == "approved"
+
+
+# --------------------------------------------------------------------------- months used once
+
+
+def claim_merging_received_months(teller, window, reviewer, employer):
+    person = left_job(employer, name="合并")
+    received = transfer_in(teller, window, reviewer, person, 8)
+    claim = b.approved(
+        teller=teller,
+        window=window,
+        reviewer=reviewer,
+        code="BEN03",
+        data={"id_number": person.id_number, "registration_date": "2025-02-05"},
+    )
+    assert claim.figures["merged_months"] == 8
+    assert claim.figures["entitlement_months"] == 20
+    return person, UnemploymentClaim.objects.get(case=received), claim
+
+
+def test_a_claim_is_refused_when_its_merged_months_moved_away(teller, window, reviewer, employer):
+    from benefits import services as benefit_services
+
+    person, received, claim = claim_merging_received_months(teller, window, reviewer, employer)
+    # the months leave by a transfer-out that got past the intake checks
+    benefit_services.unemployment_transfer_out(
+        actor=teller,
+        case=claim,
+        person=person,
+        on=D(2025, 2, 5),
+        agency="延边州就业局",
+        claim_ids=[received.pk],
+        months=8,
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.case_complete(actor=teller, case_id=claim.pk, seen_state=None)
+    assert "不能再合并" in exc.value.messages[0]
+    assert not UnemploymentClaim.objects.filter(case=claim).exists()
+
+
+def test_unemployment_transfer_out_waits_for_an_open_claim(teller, window, reviewer, employer):
+    person, _received, claim = claim_merging_received_months(teller, window, reviewer, employer)
+    errors = errors_for(
+        teller,
+        window,
+        "TRF03",
+        {"id_number": person.id_number, "direction": "out", "other_agency": "延边州就业局"},
+    )
+    assert claim.number in errors["id_number"][0]
+    assert "请先办结或撤回" in errors["id_number"][0]
+
+
+def test_a_claim_waits_for_an_open_unemployment_transfer_out(teller, window, reviewer, employer):
+    person = left_job(employer, name="待转出")
+    transfer_in(teller, window, reviewer, person, 8)
+    transfer_out_approved(teller, window, reviewer, person)
+    errors = errors_for(
+        teller,
+        window,
+        "BEN03",
+        {"id_number": person.id_number, "registration_date": "2025-02-05"},
+    )
+    assert "失业保险关系转出" in errors["id_number"][0]
