@@ -239,3 +239,34 @@ def test_a_stop_decided_on_a_claim_that_changed_since_is_refused(
     assert drawn.status == ClaimStatus.DRAWING
     assert drawn.drawn_months == 2
     assert not UnemploymentChange.objects.filter(case=decided).exists()
+
+
+# separation 2025-01-31 + 60 days = 2025-04-01 (rules.md §1.2)
+
+
+def test_a_claim_on_the_last_day_of_the_window_is_taken(teller, window, employer):
+    person = unemployed(employer)
+    case = b.ready(
+        teller=teller, window=window, code="BEN03", data=claim_data(person, "2025-04-01")
+    )
+    assert case.figures["entitlement_months"] == 12
+    assert any(p["key"] == "unemployment.claim_window_days" for p in case.figures["parameters"])
+
+
+def test_a_claim_after_the_window_is_refused_with_the_last_date(teller, window, employer):
+    person = unemployed(employer)
+    errors = errors_for(teller, window, "BEN03", claim_data(person, "2025-04-02"))
+    message = errors["registration_date"][0]
+    assert "60 日内" in message
+    assert "2025-04-01" in message
+
+
+def test_the_window_follows_the_parameter(teller, window, employer):
+    from counterhall.models import PolicyParameter
+
+    PolicyParameter.objects.filter(key="unemployment.claim_window_days").update(value=90)
+    person = unemployed(employer)
+    case = b.ready(
+        teller=teller, window=window, code="BEN03", data=claim_data(person, "2025-04-15")
+    )
+    assert case.figures["entitlement_months"] == 12

@@ -25,8 +25,9 @@ def employer(db):
     return b.employer()
 
 
-def left_job(employer, *, months=12, name="转移"):
-    """A person with ``months`` paid months from 2024-01 at base 5,000 who has left the job."""
+def left_job(employer, *, months=12, name="转移", end=D(2025, 1, 31)):
+    """A person with ``months`` paid months from 2024-01 at base 5,000 who left the job on
+    ``end``."""
     person = b.person(birth=D(1985, 5, 5), name=name)
     registration.employee_enroll(
         actor=None, employer_id=employer.pk, person_id=person.pk, start=D(2024, 1, 1)
@@ -36,7 +37,7 @@ def left_job(employer, *, months=12, name="转移"):
         actor=None,
         employer_id=employer.pk,
         person_id=person.pk,
-        end=D(2025, 1, 31),
+        end=end,
         reason="contract_end",
     )
     return person
@@ -196,14 +197,15 @@ def test_bad_transfer_in_input_is_refused(teller, window, employer, change, fiel
 
 
 def unemployed_drawing(teller, window, reviewer, employer):
-    person = left_job(employer, name="失业转移")
-    registered = b.years_ago(0, 2).isoformat()  # two months drawn by now
+    registered = b.years_ago(0, 2)  # two months drawn by now
+    # within the claim window after the contract ended
+    person = left_job(employer, name="失业转移", end=registered - dt.timedelta(days=5))
     b.completed(
         teller=teller,
         window=window,
         reviewer=reviewer,
         code="BEN03",
-        data={"id_number": person.id_number, "registration_date": registered},
+        data={"id_number": person.id_number, "registration_date": registered.isoformat()},
     )
     return person
 
