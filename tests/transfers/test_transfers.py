@@ -25,7 +25,10 @@ def employer(db):
     return b.employer()
 
 
-def left_job(employer, *, months=12, name="转移", end=D(2025, 1, 31)):
+LEFT_ON = D(2025, 1, 31)
+
+
+def left_job(employer, *, months=12, name="转移", end=LEFT_ON):
     """A person with ``months`` paid months from 2024-01 at base 5,000 who left the job on
     ``end``."""
     person = b.person(birth=D(1985, 5, 5), name=name)
