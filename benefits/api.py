@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from benefits import calculations as calc
-from counterhall.api import IsHallStaff
+from counterhall.api import IsHallStaff, region_or_caller
 from counterhall.params import ParameterMissing, ParamReader
 
 
@@ -37,7 +37,7 @@ class RegionMixin(serializers.Serializer):
 
 
 def caller_region(request, data: dict) -> str:
-    return data.get("region") or request.user.staff.hall.region
+    return region_or_caller(request, data.get("region"))
 
 
 def reader_for(*, region: str, on: dt.date) -> ParamReader:

@@ -280,6 +280,15 @@ def assess_unemployment_claim(*, person, registration_date: dt.date, region: str
                 % {"name": person.name}
             }
         )
+    if history.open_unemployment_transfer_out(person) is not None:
+        raise ValidationError(
+            {
+                "id_number": _(
+                    "%(name)s 有未办结的失业保险关系转出业务，请先办结或撤回后再申领失业保险金。"
+                )
+                % {"name": person.name}
+            }
+        )
     drawing = selectors.drawing_claim(person)
     if drawing is not None and drawing.remaining_months(registration_date) > 0:
         raise ValidationError(
@@ -308,6 +317,18 @@ def assess_unemployment_claim(*, person, registration_date: dt.date, region: str
             }
         )
     reader = ParamReader(region=region, on=registration_date)
+    window = int(reader.get("unemployment.claim_window_days").value)
+    last_day = separation.end + dt.timedelta(days=window)
+    if registration_date > last_day:
+        raise ValidationError(
+            {
+                "registration_date": _(
+                    "失业保险金须在劳动合同终止或解除之日（%(end)s）起 %(days)s 日内申领，"
+                    "最迟为 %(last)s，现已超过申领期限。"
+                )
+                % {"end": separation.end.isoformat(), "days": window, "last": last_day.isoformat()}
+            }
+        )
     months = selectors.unemployment_months_since_last_claim(person)
     merged = selectors.mergeable_claims(person, on=registration_date)
     unused = sum(c.remaining_months(registration_date) for c in merged)

@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from benefits import assessments
 from benefits.models import ChangeKind, FlexibleKind, StopReason
-from counterhall.params import ParameterMissing
+from counterhall import permissions
+from counterhall.params import ParameterMissing, ParamReader
 from registration import selectors as registration
 
 
@@ -39,7 +40,9 @@ class CaseForm(forms.Form):
         }
 
 
-def person_by_id(value: str):
+def person_by_id(value: str, hall, *, named: bool = False):
+    """The registered person with this ID number, of the hall's region (``named``: a refusal
+    names the person, for lists)."""
     value = (value or "").strip()
     try:
         registration.validate_resident_id(value)
@@ -51,6 +54,13 @@ def person_by_id(value: str):
             _("未找到身份证号码为 %(id)s 的参保人员，请先办理参保登记。")
             % {"id": registration.mask_resident_id(registration.normalize_resident_id(value))}
         )
+    if not permissions.subject_in_hall(person, hall):
+        if named:
+            raise ValidationError(
+                _("%(name)s：%(reason)s")
+                % {"name": person.name, "reason": permissions.DENIED_OTHER_REGION}
+            )
+        raise ValidationError(permissions.DENIED_OTHER_REGION)
     return person
 
 
@@ -58,7 +68,7 @@ class IdNumberMixin(forms.Form):
     id_number = forms.CharField(label=_("公民身份号码"), max_length=18)
 
     def clean_id_number(self):
-        self.person = person_by_id(self.cleaned_data["id_number"])
+        self.person = person_by_id(self.cleaned_data["id_number"], self.case.hall)
         return self.person.id_number
 
 
@@ -75,13 +85,27 @@ class RetirementApplicationForm(CaseForm):
     retiree_ids = forms.CharField(
         label=_("退休人员身份证号码"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("每行一个。5 人及以下即时办结；超过 5 人为限时办结。"),
+        help_text=_("每行一个。"),
     )
+
+    def __init__(self, data=None, *, case, **kwargs):
+        super().__init__(data, case=case, **kwargs)
+        try:
+            maximum = ParamReader(region=self.region, on=timezone.localdate()).get(
+                "hall.retiree_batch_on_spot_max"
+            )
+        except ParameterMissing:
+            return
+        self.fields["retiree_ids"].help_text = _(
+            "每行一个。%(max)s 人及以下即时办结；超过 %(max)s 人为限时办结。"
+        ) % {"max": maximum.value}
 
     def clean_employer_uscc(self):
         employer = registration.find_employer(self.cleaned_data["employer_uscc"])
         if employer is None:
             raise ValidationError(_("未找到此统一社会信用代码的参保单位。"))
+        if not permissions.subject_in_hall(employer, self.case.hall):
+            raise ValidationError(permissions.DENIED_OTHER_REGION)
         self.employer = employer
         return employer.uscc
 
@@ -92,7 +116,7 @@ class RetirementApplicationForm(CaseForm):
         persons, errors, seen = [], [], set()
         for line in lines:
             try:
-                person = person_by_id(line)
+                person = person_by_id(line, self.case.hall, named=True)
             except ValidationError as exc:
                 errors.extend(exc.messages)
                 continue

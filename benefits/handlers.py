@@ -60,12 +60,12 @@ def _batch_max(case) -> tuple[int, dict]:
 
 def ben01_completion(case) -> tuple[bool, int | None]:
     """At most ``hall.retiree_batch_on_spot_max`` retirees: immediate (the applicant waits);
-    more: time-limited with the catalogue's limit (10 working days)."""
+    more: time-limited with the catalogue's limit (``limit_days``)."""
     count = len([line for line in case.payload.get("retiree_ids", "").splitlines() if line])
     maximum, _ref = _batch_max(case)
     if count <= maximum:
         return True, None
-    return False, case.business_type.limit_days or 10
+    return False, case.business_type.limit_days
 
 
 def ben01_attach(case, form) -> None:

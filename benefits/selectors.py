@@ -184,6 +184,17 @@ def change_of_case(case) -> UnemploymentChange | None:
     return UnemploymentChange.objects.filter(case=case).select_related("claim").first()
 
 
+def open_unemployment_claim_cases(person) -> list:
+    """Open BEN03 cases of the person (their frozen figures may merge unused months)."""
+    from counterhall.models import OPEN_STATES, Case
+
+    return list(
+        Case.objects.filter(person=person, state__in=OPEN_STATES, business_type__code="BEN03")
+        .select_related("business_type")
+        .order_by("pk")
+    )
+
+
 def remaining_entitlement(person, *, on: dt.date) -> tuple[int, list[UnemploymentClaim]]:
     """Months still to be drawn here: the drawing claim's remainder plus mergeable unused
     months (what an unemployment-insurance transfer out moves)."""

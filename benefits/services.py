@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from benefits import calculations as calc
 from benefits.models import (
+    FINAL_STOPS,
     ChangeKind,
     ClaimStatus,
     FlexibleRetirement,
@@ -127,6 +128,7 @@ def unemployment_claim_create(*, actor, case, person, figures: dict) -> Unemploy
         if done is not None:
             return done
         start = _month(figures["start_month"])
+        merged = _lock_mergeable(person, figures, start)
         for drawing in UnemploymentClaim.objects.select_for_update().filter(
             person=person, status=ClaimStatus.DRAWING
         ):
@@ -150,10 +152,9 @@ def unemployment_claim_create(*, actor, case, person, figures: dict) -> Unemploy
             entitlement_months=figures["entitlement_months"],
             monthly_amount=Decimal(figures["monthly_amount"]),
         )
-        merged = UnemploymentClaim.objects.filter(
-            pk__in=figures.get("merged_claims", []), merged_into__isnull=True
+        UnemploymentClaim.objects.filter(pk__in=[m.pk for m in merged]).update(
+            merged_into=claim, updated_at=timezone.now()
         )
-        merged.update(merged_into=claim, updated_at=timezone.now())
         audit.record(
             actor=actor,
             action="unemployment.claim",
@@ -170,6 +171,37 @@ def unemployment_claim_create(*, actor, case, person, figures: dict) -> Unemploy
     return claim
 
 
+def _lock_mergeable(person, figures: dict, start: dt.date) -> list[UnemploymentClaim]:
+    """Lock the earlier claims the frozen figures merge and check they still hold the frozen
+    unused months: stopped (not finally) or transferred in, not merged, not moved away — so
+    months are never paid twice (here and after a transfer out)."""
+    ids = figures.get("merged_claims", [])
+    claims = list(
+        UnemploymentClaim.objects.select_for_update()
+        .filter(pk__in=ids, person=person)
+        .order_by("pk")
+    )
+    mergeable = (
+        len(claims) == len(set(ids))
+        and all(
+            c.status in (ClaimStatus.STOPPED, ClaimStatus.TRANSFERRED_IN)
+            and c.stop_reason not in FINAL_STOPS
+            and c.merged_into_id is None
+            for c in claims
+        )
+        and sum(c.remaining_months(start) for c in claims) == figures.get("unused_months", 0)
+    )
+    if not mergeable:
+        raise ValidationError(
+            _(
+                "审核通过后，%(name)s 的未领取失业保险金月数已发生变化（已转出、合并或终止），"
+                "核定合并的 %(months)s 个月不能再合并。"
+            )
+            % {"name": person.name, "months": figures.get("unused_months", 0)}
+        )
+    return claims
+
+
 def unemployment_change_record(
     *, actor, case, claim_id: int, kind: str, reason: str, event_date: dt.date, figures: dict
 ) -> UnemploymentChange:
@@ -181,12 +213,12 @@ def unemployment_change_record(
             return done
         claim = UnemploymentClaim.objects.select_for_update().get(pk=claim_id)
         before = {"status": claim.status, "drawn_months": claim.drawn_months}
+        drawn = min(claim.drawn_months + claim.running_months(event_date), claim.entitlement_months)
         if kind in (ChangeKind.STOP, ChangeKind.DEATH):
             if claim.status != ClaimStatus.DRAWING:
                 raise ValidationError(_("此人员当前没有在领取失业保险金。"))
-            claim.drawn_months = min(
-                claim.drawn_months + claim.running_months(event_date), claim.entitlement_months
-            )
+            _check_frozen_drawn(drawn, figures)
+            claim.drawn_months = drawn
             claim.status = ClaimStatus.ENDED if kind == ChangeKind.DEATH else ClaimStatus.STOPPED
             claim.stop_reason = StopReason.DEATH if kind == ChangeKind.DEATH else reason
             claim.stopped_on = event_date
@@ -194,6 +226,7 @@ def unemployment_change_record(
         else:
             if claim.status != ClaimStatus.STOPPED:
                 raise ValidationError(_("此人员的失业保险金未处于停发状态，无需恢复。"))
+            _check_frozen_drawn(drawn, figures)
             claim.status = ClaimStatus.DRAWING
             claim.stop_reason = ""
             claim.stopped_on = None
@@ -238,13 +271,42 @@ def unemployment_change_record(
     return change
 
 
-def unemployment_transfer_out(*, actor, case, person, on: dt.date, agency: str) -> int:
-    """TRF03 out: the remaining months (drawing claim and unused earlier ones) move to the
-    other agency; here they end. Returns the months moved."""
-    from benefits.selectors import remaining_entitlement
+def _check_frozen_drawn(drawn: int, figures: dict) -> None:
+    """A decided change applies to the claim as it was decided: if the months drawn differ
+    from the frozen figures (another stop or resumption came first), completion is refused."""
+    frozen = figures.get("drawn_months")
+    if frozen is not None and drawn != frozen:
+        raise ValidationError(
+            _(
+                "审核通过后，此人员的失业保险金领取记录已发生变化（核定时已领 %(frozen)s 个月，"
+                "现为 %(now)s 个月），不能按原核定办结。"
+            )
+            % {"frozen": frozen, "now": drawn}
+        )
 
+
+def unemployment_transfer_out(
+    *, actor, case, person, on: dt.date, agency: str, claim_ids: list[int], months: int
+) -> int:
+    """TRF03 out: the claims and months frozen on the decided case (the drawing claim and
+    unused earlier ones) move to the other agency; here they end. A later change never alters
+    the decision: claims that arrived since stay here, and when a frozen claim is no longer
+    transferable (merged into a new claim, moved or ended since) completion is refused.
+    Returns the months moved."""
     with transaction.atomic():
-        months, claims = remaining_entitlement(person, on=on)
+        claims = list(
+            UnemploymentClaim.objects.select_for_update()
+            .filter(pk__in=claim_ids, person=person)
+            .order_by("pk")
+        )
+        if len(claims) != len(set(claim_ids)) or not all(_transferable(c) for c in claims):
+            raise ValidationError(
+                _(
+                    "审核通过后，%(name)s 的失业保险金领取记录已发生变化（已合并、转出或终止），"
+                    "不能按核定的 %(months)s 个月转出。"
+                )
+                % {"name": person.name, "months": months}
+            )
         for claim in claims:
             claim.drawn_months = min(
                 claim.drawn_months + claim.running_months(on), claim.entitlement_months
@@ -263,6 +325,18 @@ def unemployment_transfer_out(*, actor, case, person, on: dt.date, agency: str) 
             hall=case.hall,
         )
     return months
+
+
+def _transferable(claim) -> bool:
+    """Drawing, or unused months not yet merged and not finally stopped."""
+    if claim.merged_into_id is not None:
+        return False
+    if claim.status == ClaimStatus.DRAWING:
+        return True
+    return (
+        claim.status in (ClaimStatus.STOPPED, ClaimStatus.TRANSFERRED_IN)
+        and claim.stop_reason not in FINAL_STOPS
+    )
 
 
 def unemployment_transfer_in(*, actor, case, person, months: int, agency: str):

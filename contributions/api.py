@@ -17,8 +17,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from contributions import calc
-from counterhall.api import IsHallStaff
-from counterhall.models import StaffProfile, region_validator
+from counterhall.api import IsHallStaff, region_or_caller
+from counterhall.models import region_validator
 from counterhall.params import ParameterMissing, ParamReader
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -31,11 +31,6 @@ DECIMAL_ERRORS = {
 }
 
 
-def _caller_region(request) -> str | None:
-    profile = StaffProfile.objects.filter(user=request.user).select_related("hall").first()
-    return profile.hall.region if profile else None
-
-
 class RegionMixin(serializers.Serializer):
     region = serializers.CharField(
         required=False, validators=[region_validator], help_text="6 位行政区划代码"
@@ -43,11 +38,7 @@ class RegionMixin(serializers.Serializer):
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
-        if not attrs.get("region"):
-            region = _caller_region(self.context["request"])
-            if region is None:
-                raise serializers.ValidationError({"region": [_("请填写行政区划代码。")]})
-            attrs["region"] = region
+        attrs["region"] = region_or_caller(self.context["request"], attrs.get("region"))
         return attrs
 
 

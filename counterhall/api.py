@@ -1,4 +1,5 @@
-"""DRF glue shared by every app's API: the staff permission and the error mapping.
+"""DRF glue shared by every app's API: the staff permission, the caller's region and the error
+mapping.
 
 Errors come back with the same sentences the pages show: ValidationError → 400 (a message per
 field), PermissionDenied → 403, StaleCase / TransitionNotPossible → 409.
@@ -6,8 +7,10 @@ field), PermissionDenied → 403, StaleCase / TransitionNotPossible → 409.
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions as drf_permissions
 from rest_framework import status
+from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.response import Response
 
 from counterhall import permissions
@@ -21,6 +24,24 @@ class IsHallStaff(drf_permissions.BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return permissions.is_hall_staff(request.user)
+
+
+REGION_REQUIRED = _("请填写行政区划代码。")
+
+
+def caller_region(request) -> str | None:
+    """The region of the caller's hall; None for a user without a staff profile (a superuser
+    passes IsHallStaff without one)."""
+    staff = getattr(request.user, "staff", None)
+    return staff.hall.region if staff is not None else None
+
+
+def region_or_caller(request, region: str | None) -> str:
+    """The region given, else the caller's hall's; a 400 at ``region`` when there is none."""
+    region = region or caller_region(request)
+    if not region:
+        raise DrfValidationError({"region": [REGION_REQUIRED]})
+    return region
 
 
 def _django_validation_payload(exc: DjangoValidationError) -> dict:

@@ -31,6 +31,7 @@ def load_reference_data():
         "contributions.migrations.0002_flexible_base_levels",
         "benefits.migrations.0001_parameters",
         "benefits.migrations.0003_deemed_index",
+        "benefits.migrations.0004_claim_window",
     ):
         importlib.import_module(name).load(apps, None)
 

@@ -11,7 +11,7 @@ from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from counterhall.api import IsHallStaff
+from counterhall.api import IsHallStaff, region_or_caller
 from counterhall.params import ParameterMissing, ParamReader
 from transfers import calculations as calc
 
@@ -68,7 +68,7 @@ class TransferPreviewApi(APIView):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        region = data.get("region") or request.user.staff.hall.region
+        region = region_or_caller(request, data.get("region"))
         reader = ParamReader(region=region, on=timezone.localdate())
         try:
             result = calc.transfer_from_params(

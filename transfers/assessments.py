@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from benefits import selectors as benefits
 from contributions import selectors as contributions
+from counterhall import permissions
 from counterhall.models import OPEN_STATES, Case
 from counterhall.money import cents
 from counterhall.params import ParamReader
@@ -40,6 +41,39 @@ def other_open_cases(person, case) -> list[Case]:
     )
 
 
+def open_cases_sentence(person, case, others: list[Case]) -> str:
+    """Why a transfer-out waits: the open cases the case's teller may see by number and type,
+    the others (special window, other windows or halls) only as a generic sentence."""
+    visible = set(
+        permissions.cases_visible_to(case.teller)
+        .filter(pk__in=[c.pk for c in others])
+        .values_list("pk", flat=True)
+    )
+    shown = [c for c in others if c.pk in visible]
+    parts = []
+    if shown:
+        parts.append(
+            _("%(name)s 有未办结的业务：%(cases)s。")
+            % {
+                "name": person.name,
+                "cases": "、".join(
+                    f"{c.number}（{c.business_type.code} {c.business_type.name}）" for c in shown
+                ),
+            }
+        )
+    if len(shown) < len(others):
+        parts.append(
+            (
+                _("另有您无权查看的未办结业务。")
+                if shown
+                else _("%(name)s 有您无权查看的未办结业务。")
+            )
+            % {"name": person.name}
+        )
+    parts.append(_("请先办结或撤回后再办理转出。"))
+    return "".join(parts)
+
+
 # --------------------------------------------------------------------------- TRF01
 
 
@@ -47,18 +81,7 @@ def assess_transfer_out(*, person, case, receiving_agency: str, receiving_region
     _active(person)
     others = other_open_cases(person, case)
     if others:
-        raise ValidationError(
-            {
-                "id_number": _("%(name)s 有未办结的业务：%(cases)s。请先办结或撤回后再办理转出。")
-                % {
-                    "name": person.name,
-                    "cases": "、".join(
-                        f"{c.number}（{c.business_type.code} {c.business_type.name}）"
-                        for c in others
-                    ),
-                }
-            }
-        )
+        raise ValidationError({"id_number": open_cases_sentence(person, case, others)})
     spell = registration.open_employment(person)
     if spell is not None or registration.open_flexible_spell(person) is not None:
         where = spell.employer.name if spell is not None else _("灵活就业")
@@ -218,6 +241,9 @@ def assess_unemployment_transfer(
     today = timezone.localdate()
     reader = ParamReader(region=case.hall.region, on=today)
     if direction == "out":
+        claiming = benefits.open_unemployment_claim_cases(person)
+        if claiming:
+            raise ValidationError({"id_number": open_cases_sentence(person, case, claiming)})
         remaining, claims = benefits.remaining_entitlement(person, on=today)
         if remaining == 0:
             raise ValidationError(

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from counterhall import permissions
 from counterhall.params import ParameterMissing
 from registration import selectors as registration
 from transfers import assessments
@@ -41,8 +42,20 @@ class TransferForm(forms.Form):
     def assess(self, cleaned) -> None:  # pragma: no cover  (overridden)
         raise NotImplementedError
 
+    def acts_on_local_record(self, cleaned) -> bool:
+        """Whether the transfer works on the person's record here (so the person must be of
+        this hall's region); a transfer in may bring a person new to the region."""
+        return True
+
     def clean(self):
         cleaned = super().clean()
+        if (
+            hasattr(self, "person")
+            and not self.errors
+            and self.acts_on_local_record(cleaned)
+            and not permissions.subject_in_hall(self.person, self.case.hall)
+        ):
+            self.add_error("id_number", permissions.DENIED_OTHER_REGION)
         if hasattr(self, "person") and not self.errors:
             try:
                 self.assess(cleaned)
@@ -95,6 +108,9 @@ class TransferInForm(TransferForm):
         label=_("统筹基金转入额（元）"), max_digits=14, decimal_places=2
     )
 
+    def acts_on_local_record(self, cleaned) -> bool:
+        return False
+
     def assess(self, cleaned) -> None:
         assessments.assess_transfer_in(
             person=self.person,
@@ -115,6 +131,9 @@ class UnemploymentTransferForm(TransferForm):
         required=False,
         help_text=_("转入时填写；转出时按本地记录计算。"),
     )
+
+    def acts_on_local_record(self, cleaned) -> bool:
+        return cleaned.get("direction") != Direction.IN
 
     def assess(self, cleaned) -> None:
         assessments.assess_unemployment_transfer(

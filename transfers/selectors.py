@@ -22,6 +22,23 @@ from transfers.models import (
 PAID = "paid"
 
 
+def open_unemployment_transfer_out(person):
+    """An open TRF03 case moving the person's unemployment months out (those months must not
+    be merged into a new claim meanwhile)."""
+    from counterhall.models import OPEN_STATES, Case
+
+    return (
+        Case.objects.filter(
+            person=person,
+            state__in=OPEN_STATES,
+            business_type__code="TRF03",
+            payload__direction="out",
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
 def month_key(day: dt.date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 

@@ -145,7 +145,8 @@ def pension_transfer_in_record(*, actor, case, person, figures: dict) -> Pension
 
 
 def unemployment_transfer_record(*, actor, case, person, figures: dict) -> UnemploymentTransfer:
-    """TRF03: remaining entitlement months move out (ended here) or in (kept for merging)."""
+    """TRF03: the remaining entitlement months frozen on the case move out (ended here) or in
+    (kept for merging)."""
     with transaction.atomic():
         done = UnemploymentTransfer.objects.filter(case=case).first()
         if done is not None:
@@ -153,7 +154,13 @@ def unemployment_transfer_record(*, actor, case, person, figures: dict) -> Unemp
         agency = figures["other_agency"]
         if figures["direction"] == "out":
             months = benefits.unemployment_transfer_out(
-                actor=actor, case=case, person=person, on=timezone.localdate(), agency=agency
+                actor=actor,
+                case=case,
+                person=person,
+                on=timezone.localdate(),
+                agency=agency,
+                claim_ids=figures["claims"],
+                months=figures["months"],
             )
         else:
             months = figures["months"]

@@ -215,3 +215,32 @@ def test_a_woman_worker_retires_at_fifty_with_the_fifty_divisor(teller, window, 
     assert row["retirement_age"] == "50 岁"
     assert row["months_divisor"] == "195.00"
     assert row["account_pension"] == "100.00"
+
+
+def test_a_large_batch_takes_the_catalogue_limit_only(teller, window, employer):
+    from benefits.handlers import ben01_completion
+    from counterhall.models import PolicyParameter
+
+    PolicyParameter.objects.filter(key="hall.retiree_batch_on_spot_max").update(value=1)
+    people = retirees(employer, 2)
+    case = b.ready(teller=teller, window=window, code="BEN01", data=data(employer, people))
+    assert ben01_completion(case) == (False, case.business_type.limit_days)
+    case.business_type.limit_days = 12
+    assert ben01_completion(case) == (False, 12)
+    case.business_type.limit_days = None  # no figure is invented when the catalogue has none
+    assert ben01_completion(case) == (False, None)
+
+
+def test_the_help_text_states_the_parameter(teller, window):
+    from benefits.forms import RetirementApplicationForm
+    from counterhall.models import BusinessType, PolicyParameter
+
+    case = services.case_open(
+        actor=teller, window=window, business_type=BusinessType.objects.get(code="BEN01")
+    )
+    assert "5 人及以下即时办结" in str(
+        RetirementApplicationForm(case=case)["retiree_ids"].help_text
+    )
+    PolicyParameter.objects.filter(key="hall.retiree_batch_on_spot_max").update(value=3)
+    text = str(RetirementApplicationForm(case=case)["retiree_ids"].help_text)
+    assert "3 人及以下即时办结；超过 3 人为限时办结" in text

@@ -211,3 +211,62 @@ def test_stop_without_a_drawing_claim_or_reason_is_refused(teller, window, revie
     assert "停发须选择原因" in errors["reason"][0]
     errors = errors_for(teller, window, "BEN04", {**payload, "kind": "resume"})
     assert "没有可以恢复发放" in errors["id_number"][0]
+
+
+def test_a_stop_decided_on_a_claim_that_changed_since_is_refused(
+    teller, window, reviewer, employer
+):
+    # given a stop from 2025-06-15 approved (4 months drawn, 8 remaining)
+    person = unemployed(employer)
+    claim(teller, window, reviewer, person)
+    data = {"id_number": person.id_number, "kind": "stop", "reason": "reemployed"}
+    decided = b.approved(
+        teller=teller,
+        window=window,
+        reviewer=reviewer,
+        code="BEN04",
+        data={**data, "event_date": "2025-06-15"},
+    )
+    assert decided.figures["drawn_months"] == 4
+    # when the claim is stopped earlier and resumed by other cases before completion
+    change(teller, window, reviewer, person, "stop", "2025-04-10", "reemployed")
+    change(teller, window, reviewer, person, "resume", "2025-06-01")
+    # then the decided figures no longer hold: completion is refused, nothing changes
+    with pytest.raises(ValidationError) as exc:
+        services.case_complete(actor=teller, case_id=decided.pk, seen_state=None)
+    assert "已发生变化" in exc.value.messages[0]
+    drawn = UnemploymentClaim.objects.get(person=person)
+    assert drawn.status == ClaimStatus.DRAWING
+    assert drawn.drawn_months == 2
+    assert not UnemploymentChange.objects.filter(case=decided).exists()
+
+
+# separation 2025-01-31 + 60 days = 2025-04-01 (rules.md §1.2)
+
+
+def test_a_claim_on_the_last_day_of_the_window_is_taken(teller, window, employer):
+    person = unemployed(employer)
+    case = b.ready(
+        teller=teller, window=window, code="BEN03", data=claim_data(person, "2025-04-01")
+    )
+    assert case.figures["entitlement_months"] == 12
+    assert any(p["key"] == "unemployment.claim_window_days" for p in case.figures["parameters"])
+
+
+def test_a_claim_after_the_window_is_refused_with_the_last_date(teller, window, employer):
+    person = unemployed(employer)
+    errors = errors_for(teller, window, "BEN03", claim_data(person, "2025-04-02"))
+    message = errors["registration_date"][0]
+    assert "60 日内" in message
+    assert "2025-04-01" in message
+
+
+def test_the_window_follows_the_parameter(teller, window, employer):
+    from counterhall.models import PolicyParameter
+
+    PolicyParameter.objects.filter(key="unemployment.claim_window_days").update(value=90)
+    person = unemployed(employer)
+    case = b.ready(
+        teller=teller, window=window, code="BEN03", data=claim_data(person, "2025-04-15")
+    )
+    assert case.figures["entitlement_months"] == 12

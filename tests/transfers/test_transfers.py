@@ -25,8 +25,12 @@ def employer(db):
     return b.employer()
 
 
-def left_job(employer, *, months=12, name="转移"):
-    """A person with ``months`` paid months from 2024-01 at base 5,000 who has left the job."""
+LEFT_ON = D(2025, 1, 31)
+
+
+def left_job(employer, *, months=12, name="转移", end=LEFT_ON):
+    """A person with ``months`` paid months from 2024-01 at base 5,000 who left the job on
+    ``end``."""
     person = b.person(birth=D(1985, 5, 5), name=name)
     registration.employee_enroll(
         actor=None, employer_id=employer.pk, person_id=person.pk, start=D(2024, 1, 1)
@@ -36,7 +40,7 @@ def left_job(employer, *, months=12, name="转移"):
         actor=None,
         employer_id=employer.pk,
         person_id=person.pk,
-        end=D(2025, 1, 31),
+        end=end,
         reason="contract_end",
     )
     return person
@@ -196,14 +200,15 @@ def test_bad_transfer_in_input_is_refused(teller, window, employer, change, fiel
 
 
 def unemployed_drawing(teller, window, reviewer, employer):
-    person = left_job(employer, name="失业转移")
-    registered = b.years_ago(0, 2).isoformat()  # two months drawn by now
+    registered = b.years_ago(0, 2)  # two months drawn by now
+    # within the claim window after the contract ended
+    person = left_job(employer, name="失业转移", end=registered - dt.timedelta(days=5))
     b.completed(
         teller=teller,
         window=window,
         reviewer=reviewer,
         code="BEN03",
-        data={"id_number": person.id_number, "registration_date": registered},
+        data={"id_number": person.id_number, "registration_date": registered.isoformat()},
     )
     return person
 
@@ -269,3 +274,165 @@ def test_unemployment_transfer_bad_input_is_refused(teller, window, employer):
         {"id_number": person.id_number, "direction": "in", "other_agency": "x", "months": "30"},
     )
     assert "1 至 24" in errors["months"][0]
+
+
+def test_transfer_out_refusal_names_only_the_cases_the_teller_may_see(
+    teller, window, other_teller, other_window, employer
+):
+    person = left_job(employer)
+    own = services.case_open(
+        actor=teller,
+        window=window,
+        business_type=BusinessType.objects.get(code="BEN04"),
+        person=person,
+    )
+    special = services.case_open(
+        actor=other_teller,
+        window=other_window,
+        business_type=BusinessType.objects.get(code="BEN02"),
+        person=person,
+    )
+    message = errors_for(teller, window, "TRF01", out_data(person))["id_number"][0]
+    assert own.number in message
+    assert special.number not in message
+    assert "BEN02" not in message
+    assert "弹性提前" not in message
+    assert "无权查看" in message
+    assert "请先办结或撤回" in message
+
+
+def test_transfer_out_blocked_only_by_unseen_cases_names_none(
+    teller, window, other_teller, other_window, employer
+):
+    person = left_job(employer)
+    special = services.case_open(
+        actor=other_teller,
+        window=other_window,
+        business_type=BusinessType.objects.get(code="BEN02"),
+        person=person,
+    )
+    message = errors_for(teller, window, "TRF01", out_data(person))["id_number"][0]
+    assert special.number not in message
+    assert "BEN02" not in message
+    assert "无权查看" in message
+
+
+def transfer_in(teller, window, reviewer, person, months):
+    return b.completed(
+        teller=teller,
+        window=window,
+        reviewer=reviewer,
+        code="TRF03",
+        data={
+            "id_number": person.id_number,
+            "direction": "in",
+            "other_agency": "长春市就业服务局",
+            "months": str(months),
+        },
+    )
+
+
+def transfer_out_approved(teller, window, reviewer, person):
+    return b.approved(
+        teller=teller,
+        window=window,
+        reviewer=reviewer,
+        code="TRF03",
+        data={"id_number": person.id_number, "direction": "out", "other_agency": "延边州就业局"},
+    )
+
+
+def test_unemployment_transfer_out_moves_the_frozen_months_only(teller, window, reviewer, employer):
+    # given 8 months received and a transfer-out of them approved
+    person = left_job(employer, name="冻结")
+    transfer_in(teller, window, reviewer, person, 8)
+    out = transfer_out_approved(teller, window, reviewer, person)
+    assert out.figures["months"] == 8
+    # when 5 more months arrive before the transfer-out is completed
+    later = transfer_in(teller, window, reviewer, person, 5)
+    services.case_complete(actor=teller, case_id=out.pk, seen_state=None)
+    # then only the decided 8 months left; the 5 stay here
+    from transfers.models import UnemploymentTransfer
+
+    assert UnemploymentTransfer.objects.get(case=out).months == 8
+    kept = UnemploymentClaim.objects.get(case=later)
+    assert kept.status == ClaimStatus.TRANSFERRED_IN
+    assert benefit_selectors.unused_months(person, on=b.years_ago(0)) == 5
+
+
+def test_unemployment_transfer_out_is_refused_when_its_months_are_gone(
+    teller, window, reviewer, employer
+):
+    person = left_job(employer, name="已转")
+    transfer_in(teller, window, reviewer, person, 8)
+    first = transfer_out_approved(teller, window, reviewer, person)
+    second = transfer_out_approved(teller, window, reviewer, person)
+    services.case_complete(actor=teller, case_id=first.pk, seen_state=None)
+    with pytest.raises(ValidationError) as exc:
+        services.case_complete(actor=teller, case_id=second.pk, seen_state=None)
+    assert "不能按核定的 8 个月转出" in exc.value.messages[0]
+    second.refresh_from_db()
+    assert second.state == "approved"
+
+
+# --------------------------------------------------------------------------- months used once
+
+
+def claim_merging_received_months(teller, window, reviewer, employer):
+    person = left_job(employer, name="合并")
+    received = transfer_in(teller, window, reviewer, person, 8)
+    claim = b.approved(
+        teller=teller,
+        window=window,
+        reviewer=reviewer,
+        code="BEN03",
+        data={"id_number": person.id_number, "registration_date": "2025-02-05"},
+    )
+    assert claim.figures["merged_months"] == 8
+    assert claim.figures["entitlement_months"] == 20
+    return person, UnemploymentClaim.objects.get(case=received), claim
+
+
+def test_a_claim_is_refused_when_its_merged_months_moved_away(teller, window, reviewer, employer):
+    from benefits import services as benefit_services
+
+    person, received, claim = claim_merging_received_months(teller, window, reviewer, employer)
+    # the months leave by a transfer-out that got past the intake checks
+    benefit_services.unemployment_transfer_out(
+        actor=teller,
+        case=claim,
+        person=person,
+        on=D(2025, 2, 5),
+        agency="延边州就业局",
+        claim_ids=[received.pk],
+        months=8,
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.case_complete(actor=teller, case_id=claim.pk, seen_state=None)
+    assert "不能再合并" in exc.value.messages[0]
+    assert not UnemploymentClaim.objects.filter(case=claim).exists()
+
+
+def test_unemployment_transfer_out_waits_for_an_open_claim(teller, window, reviewer, employer):
+    person, _received, claim = claim_merging_received_months(teller, window, reviewer, employer)
+    errors = errors_for(
+        teller,
+        window,
+        "TRF03",
+        {"id_number": person.id_number, "direction": "out", "other_agency": "延边州就业局"},
+    )
+    assert claim.number in errors["id_number"][0]
+    assert "请先办结或撤回" in errors["id_number"][0]
+
+
+def test_a_claim_waits_for_an_open_unemployment_transfer_out(teller, window, reviewer, employer):
+    person = left_job(employer, name="待转出")
+    transfer_in(teller, window, reviewer, person, 8)
+    transfer_out_approved(teller, window, reviewer, person)
+    errors = errors_for(
+        teller,
+        window,
+        "BEN03",
+        {"id_number": person.id_number, "registration_date": "2025-02-05"},
+    )
+    assert "失业保险关系转出" in errors["id_number"][0]
