@@ -134,6 +134,7 @@ def build(*, hall, users) -> None:
                 actor=None,
                 employer_id=employer.pk,
                 person_id=person.pk,
-                end=dt.date(2025, 12, 31),
+                # recent, so a BEN03 claim made today is inside the 60-day claim window
+                end=today - dt.timedelta(days=20),
                 reason=reason,
             )
