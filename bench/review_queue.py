@@ -11,6 +11,8 @@ With 10,000 queued cases, N reviewers (1, 4, 16 processes) take next as fast as 
 
 Run:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/counterhall \
           .venv/bin/python bench/review_queue.py [--seconds 5] [--cases 10000]
+      (with DJANGO_DB_PREPARE=5 the service side binds on the server and prepares its
+      statements, as the raw loop's psycopg does; see counterhall/settings.py)
 
 It creates its own database (``<name>_bench_review`` next to the one in DATABASE_URL),
 migrates it, and drops it at the end. It prints the figures; it never fails on speed.
@@ -285,6 +287,17 @@ def check(claims: int) -> None:
         )
 
 
+def _binding() -> str:
+    from django.db import connection
+
+    options = connection.settings_dict.get("OPTIONS", {})
+    if not options.get("server_side_binding"):
+        return "client-side parameter binding, nothing prepared (default)"
+    threshold = options.get("prepare_threshold")
+    prepared = f"prepared after {threshold} runs" if threshold else "nothing prepared"
+    return f"server-side parameter binding, {prepared} (DJANGO_DB_PREPARE)"
+
+
 def _load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -296,7 +309,13 @@ def main() -> None:
     parser.add_argument(
         "--repeat", type=int, default=3, help="runs per figure, alternating; the median is shown"
     )
+    parser.add_argument(
+        "--reviewers",
+        default=",".join(map(str, CONCURRENCY)),
+        help="concurrent reviewers to measure, comma-separated (default 1,4,16)",
+    )
     args = parser.parse_args()
+    concurrency = tuple(int(n) for n in args.reviewers.split(","))
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("set DATABASE_URL=postgres://… (SKIP LOCKED needs PostgreSQL)")
@@ -310,18 +329,19 @@ def main() -> None:
 
     django.setup()
     try:
-        hall_id, _teller_id, reviewers = build(args.cases, max(CONCURRENCY))
+        hall_id, _teller_id, reviewers = build(args.cases, max(concurrency))
         print(
             f"review queue: {args.cases} queued cases, {args.seconds:g} s per run, median of "
             f"{args.repeat} alternating runs; reviewers are processes"
         )
         print(f"{os.cpu_count()} CPU(s), load average {_load()}; PostgreSQL at {url}")
+        print(f"Django service side: {_binding()}")
         print()
         print(
             f"{'reviewers':>9}  {'service claims/s':>16}  {'raw claims/s':>12}  {'ratio':>6}"
             f"  {'client CPU ms/claim: service':>28}  {'raw':>5}"
         )
-        for n in CONCURRENCY:
+        for n in concurrency:
             rates = {"service": [], "raw": []}
             cpu = {"service": [], "raw": []}
             for _ in range(args.repeat):

@@ -105,6 +105,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     )
+elif os.environ.get("DJANGO_DB_PREPARE"):
+    # PostgreSQL: bind parameters on the server and prepare a statement once a connection
+    # has run it this many times (psycopg's prepare_threshold), so repeated queries are
+    # not parsed and planned again. Off by default (Django's default): prepared statements
+    # need persistent connections (DJANGO_CONN_MAX_AGE) and no transaction-mode pooler
+    # without prepared-statement support in between. See docs/benchmarks.md.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": int(os.environ["DJANGO_DB_PREPARE"])}
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -39,8 +39,17 @@ def queue(*, user) -> QuerySet[Case]:
 def claimable(*, actor, hall_id: int) -> QuerySet[Case]:
     """The cases take-next may give this reviewer, in queue order: their hall's submitted
     cases, never one they took in themselves, special business only with the authorisation."""
-    qs = Case.objects.filter(hall_id=hall_id, state=CaseState.SUBMITTED).exclude(teller=actor)
-    if not actor.has_perm(REVIEW_SPECIAL):
+    return claimable_shape(
+        hall_id=hall_id, actor_id=actor.pk, special=actor.has_perm(REVIEW_SPECIAL)
+    )
+
+
+def claimable_shape(*, hall_id: int, actor_id: int, special: bool) -> QuerySet[Case]:
+    """``claimable`` with the reviewer reduced to what the query depends on (their id and
+    whether they may review special business), so the take-next head query can be compiled
+    once per shape (review.services)."""
+    qs = Case.objects.filter(hall_id=hall_id, state=CaseState.SUBMITTED).exclude(teller_id=actor_id)
+    if not special:
         qs = qs.filter(business_type__is_special=False)
     return qs.order_by(*QUEUE_ORDER)
 

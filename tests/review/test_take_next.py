@@ -95,3 +95,25 @@ def test_other_halls_queue_is_not_taken(submitted, test_types):
     stranger = factories.UserFactory(username="rz", roles=[Role.REVIEWER], hall=elsewhere)
 
     assert case_take_next(actor=stranger) is None
+
+
+@pytest.mark.parametrize("special", [False, True])
+def test_compiled_head_is_the_orm_query(hall, reviewer, other_reviewer, special):
+    """take-next runs the head query compiled once per shape; for any reviewer it is the SQL
+    and the parameters the ORM would build for them (ordering, SKIP LOCKED, columns,
+    own-intake and special-business filters)."""
+    from django.db import connection, transaction
+
+    from review.services import compiled_head, head_params, head_queryset
+
+    with transaction.atomic():  # FOR UPDATE compiles only inside a transaction
+        for actor in (reviewer, other_reviewer):
+            shape = {"hall_id": hall.pk, "actor_id": actor.pk, "special": special}
+            orm = head_queryset(**shape).query.get_compiler(connection=connection).as_sql()
+            head = compiled_head(connection, special=special)
+
+            assert head.sql == orm[0]
+            assert head_params(head, hall_id=hall.pk, actor_id=actor.pk) == list(orm[1])
+    if connection.features.has_select_for_update_skip_locked:
+        assert head.sql.endswith('FOR UPDATE OF "counterhall_case" SKIP LOCKED')
+    assert ("is_special" in head.sql.split("WHERE")[1]) is not special
