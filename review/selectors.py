@@ -12,7 +12,7 @@ from django.db.models import Count, F, Min, QuerySet
 from django.utils import timezone
 
 from counterhall.models import AuditEntry, Case, CaseState
-from counterhall.permissions import REVIEW_SPECIAL, cases_visible_to, user_hall_id
+from counterhall.permissions import cases_visible_to, user_hall_id
 
 # Applicant waiting at the window first, then the nearest promised date, then the oldest.
 QUEUE_ORDER = (
@@ -36,18 +36,11 @@ def queue(*, user) -> QuerySet[Case]:
     return cases_visible_to(user).filter(state=CaseState.SUBMITTED).order_by(*QUEUE_ORDER)
 
 
-def claimable(*, actor, hall_id: int) -> QuerySet[Case]:
-    """The cases take-next may give this reviewer, in queue order: their hall's submitted
-    cases, never one they took in themselves, special business only with the authorisation."""
-    return claimable_shape(
-        hall_id=hall_id, actor_id=actor.pk, special=actor.has_perm(REVIEW_SPECIAL)
-    )
-
-
 def claimable_shape(*, hall_id: int, actor_id: int, special: bool) -> QuerySet[Case]:
-    """``claimable`` with the reviewer reduced to what the query depends on (their id and
-    whether they may review special business), so the take-next head query can be compiled
-    once per shape (review.services)."""
+    """The cases take-next may give a reviewer, in queue order: their hall's submitted cases,
+    never one they took in themselves, special business only with the authorisation. The
+    reviewer is reduced to what the query depends on (their id and whether they may review
+    special business), so the head query can be compiled once per shape (review.services)."""
     qs = Case.objects.filter(hall_id=hall_id, state=CaseState.SUBMITTED).exclude(teller_id=actor_id)
     if not special:
         qs = qs.filter(business_type__is_special=False)
