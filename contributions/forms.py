@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from contributions import calc, selectors
 from counterhall.money import cents
 from counterhall.params import ParameterMissing, ParamReader
+from counterhall.permissions import DENIED_OTHER_REGION, subject_in_hall
 from registration import selectors as people
 
 MAX_BACKPAY_MONTHS = 120
@@ -117,6 +118,7 @@ class CaseForm(forms.Form):
         employer = people.employer_by_uscc(uscc)
         if employer is None:
             raise ValidationError(_("本中心没有此统一社会信用代码的参保单位。"))
+        self._check_region(employer)
         if not employer.is_active:
             raise ValidationError(_("该单位已于 %(d)s 注销。") % {"d": employer.deregistered_on})
         return employer
@@ -134,7 +136,13 @@ class CaseForm(forms.Form):
         person = people.person_by_id_number(number)
         if person is None:
             raise ValidationError(_("本中心没有此身份证号码的参保人员。"))
+        self._check_region(person)
         return person
+
+    def _check_region(self, subject) -> None:
+        """A hall handles only its own region's employers and persons."""
+        if self.case is not None and not subject_in_hall(subject, self.case.hall):
+            raise ValidationError(DENIED_OTHER_REGION)
 
 
 # --------------------------------------------------------------------------- CON01
@@ -401,6 +409,7 @@ class RefundForm(CaseForm):
             self.employer = people.employer_by_uscc(uscc)
             if self.employer is None:
                 raise ValidationError(_("本中心没有此统一社会信用代码的参保单位。"))
+            self._check_region(self.employer)
         return uscc
 
     def clean_id_number(self):
