@@ -53,14 +53,21 @@ def base_declare(
     year: int,
     declared_wage,
     region: str,
+    base=None,
     case=None,
 ) -> DeclaredBase:
-    """缴费基数申报核定: the year's base is the declared wage clamped to floor and ceiling."""
+    """缴费基数申报核定: the year's base is the declared wage clamped to floor and ceiling.
+
+    ``base``: the base already decided (frozen in a case's figures); a case applies it as
+    decided, never re-clamped with the parameters in force at completion."""
     wage = cents(declared_wage)
     if wage < 0:
         raise ValidationError({"declared_wage": _("申报工资不能为负数。")})
-    reader = ParamReader(region=region, on=dt.date(year, 1, 1))
-    base, _side, _b = calc.clamp_base(wage, reader)
+    if base is None:
+        reader = ParamReader(region=region, on=dt.date(year, 1, 1))
+        base, _side, _b = calc.clamp_base(wage, reader)
+    else:
+        base = cents(base)
     with transaction.atomic():
         row = DeclaredBase.objects.filter(
             person_id=person_id, employer_id=employer_id, year=year
