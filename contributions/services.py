@@ -269,7 +269,7 @@ def bill_record_payment(*, actor, bill_id: int, amount, paid_on: dt.date) -> Ass
                         defaults={
                             "person": contribution.person,
                             "on": paid_on,
-                            "year": contribution.period.year,
+                            "year": paid_on.year,  # credited now; the period is the note
                             "kind": AccountEntryKind.CONTRIBUTION,
                             "amount": contribution.account_amount,
                             "note": f"{contribution.period:%Y-%m}",
@@ -443,9 +443,12 @@ def account_post(
 
 
 def account_post_interest(*, actor, person_id: int, year: int, region: str = "222424"):
-    """The year's interest at ``pension.account_interest_rate``: the opening balance for the
-    whole year plus each of the year's credits for the months it was held (credited in month
-    m earns (12 − m)/12 of the rate). Once per person and year."""
+    """The year's interest at ``pension.account_interest_rate``, on one date basis — the day
+    money is credited to the account (``on``), whatever month it pays for: the opening
+    balance (everything credited before 1 January, earlier interest included) for the whole
+    year, plus each line credited during the year for the whole months left after the month
+    it was credited (credited in month m earns (12 − m)/12 of the rate). Once per person and
+    year."""
     with transaction.atomic():
         existing = AccountEntry.objects.filter(
             person_id=person_id, year=year, kind=AccountEntryKind.INTEREST
@@ -457,7 +460,9 @@ def account_post_interest(*, actor, person_id: int, year: int, region: str = "22
         rate = reader.decimal("pension.account_interest_rate")
         opening = selectors.account_balance(person_id=person_id, on=dt.date(year - 1, 12, 31))
         weighted = ZERO
-        for entry in AccountEntry.objects.filter(person_id=person_id, year=year):
+        for entry in AccountEntry.objects.filter(
+            person_id=person_id, on__gte=dt.date(year, 1, 1), on__lte=year_end
+        ):
             weighted += entry.amount * Decimal(12 - entry.on.month) / Decimal(12)
         interest = cents(opening * rate + weighted * rate)
         entry = AccountEntry.objects.create(
