@@ -387,6 +387,11 @@ def refund_record(
             done = Refund.objects.filter(case=case).first()
             if done is not None:
                 return done
+        # one refund of a subject at a time: lock it before reading what is still refundable
+        if employer_id is not None:
+            registration_selectors.employer_get(employer_id, lock=True)
+        else:
+            registration_selectors.person_get(person_id, lock=True)
         available = selectors.overpaid_available(employer_id=employer_id, person_id=person_id)
         if amount <= 0:
             raise ValidationError({"amount": _("退费金额必须大于 0。")})
@@ -427,6 +432,8 @@ def account_post(
     if kind in (AccountEntryKind.CONTRIBUTION, AccountEntryKind.INTEREST):
         raise ValueError("contribution and interest lines are posted by their own services")
     with transaction.atomic():
+        # one line of an account at a time: lock the person before reading the balance
+        registration_selectors.person_get(person_id, lock=True)
         if amount < 0 and selectors.account_balance(person_id=person_id) + amount < 0:
             raise ValidationError({"amount": _("个人账户余额不足。")})
         entry = AccountEntry.objects.create(
