@@ -17,7 +17,7 @@ from counterhall.params import ParameterMissing, ParamReader
 from counterhall.permissions import DENIED_OTHER_REGION, subject_in_hall
 from registration import selectors as people
 
-MAX_BACKPAY_MONTHS = 120
+MAX_BACKPAY_MONTHS_KEY = "backpay.max_months"  # months one case may cover [PRACTICE]
 BASE_KEYS = ("base.avg_wage", "base.floor_ratio", "base.ceiling_ratio")
 EMPLOYEE_KEYS = (
     *BASE_KEYS,
@@ -107,7 +107,7 @@ class CaseForm(forms.Form):
                 initial.setdefault("name", case.person.name)
         super().__init__(data, initial=initial, **kwargs)
         self.case = case
-        self.region = case.hall.region if case is not None else "222424"
+        self.region = case.hall.region if case is not None else None
         self.employer = None
         self.person = None
 
@@ -336,6 +336,17 @@ class BackPaymentForm(CaseForm):
         self.person = self._known_person(self.cleaned_data["id_number"])
         return self.cleaned_data["id_number"]
 
+    def _check_month_count(self, first: dt.date, last: dt.date) -> None:
+        try:
+            limit = int(
+                ParamReader(region=self.region, on=_today()).get(MAX_BACKPAY_MONTHS_KEY).value
+            )
+        except ParameterMissing as exc:
+            self.add_error("period_from", str(exc))
+            return
+        if len(calc.months_between(first, last)) > limit:
+            self.add_error("period_from", _("一次最多补缴 %(n)d 个月。") % {"n": limit})
+
     def clean(self):
         cleaned = super().clean()
         first_text, last_text = cleaned.get("period_from"), cleaned.get("period_to")
@@ -351,10 +362,7 @@ class BackPaymentForm(CaseForm):
         if first > last:
             self.add_error("period_from", _("所属期（起）不能晚于所属期（止）。"))
             return cleaned
-        if len(calc.months_between(first, last)) > MAX_BACKPAY_MONTHS:
-            self.add_error(
-                "period_from", _("一次最多补缴 %(n)d 个月。") % {"n": MAX_BACKPAY_MONTHS}
-            )
+        self._check_month_count(first, last)
         if self.employer is not None:
             opened = self.employer.registered_on.replace(day=1)
             if first < opened:

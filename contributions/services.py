@@ -449,13 +449,13 @@ def account_post(
     return entry
 
 
-def account_post_interest(*, actor, person_id: int, year: int, region: str = "222424"):
+def account_post_interest(*, actor, person_id: int, year: int):
     """The year's interest at ``pension.account_interest_rate``, on one date basis — the day
     money is credited to the account (``on``), whatever month it pays for: the opening
     balance (everything credited before 1 January, earlier interest included) for the whole
     year, plus each line credited during the year for the whole months left after the month
     it was credited (credited in month m earns (12 − m)/12 of the rate). Once per person and
-    year."""
+    year. The rate is that of the person's region (``person.region``)."""
     with transaction.atomic():
         existing = AccountEntry.objects.filter(
             person_id=person_id, year=year, kind=AccountEntryKind.INTEREST
@@ -463,7 +463,8 @@ def account_post_interest(*, actor, person_id: int, year: int, region: str = "22
         if existing is not None:
             return existing
         year_end = dt.date(year, 12, 31)
-        reader = ParamReader(region=region, on=year_end)
+        person = registration_selectors.person_get(person_id)
+        reader = ParamReader(region=person.region, on=year_end)
         rate = reader.decimal("pension.account_interest_rate")
         opening = selectors.account_balance(person_id=person_id, on=dt.date(year - 1, 12, 31))
         weighted = ZERO

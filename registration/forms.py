@@ -79,7 +79,7 @@ class CaseForm(forms.Form):
                 initial.setdefault("name", case.person.name)
         super().__init__(data, initial=initial, **kwargs)
         self.case = case
-        self.region = case.hall.region if case is not None else "222424"
+        self.region = case.hall.region if case is not None else None
         self.employer = None
         self.person = None
 
