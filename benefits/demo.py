@@ -43,7 +43,7 @@ def _id_number(birth: dt.date, seq: int, *, male: bool = True) -> str:
     return first17 + resident_id_check_char(first17)
 
 
-def _person(name, birth, seq, *, deemed_months, male=True, category="male_60"):
+def _person(name, birth, seq, *, region, deemed_months, male=True, category="male_60"):
     return registration.person_register(
         actor=None,
         id_number=_id_number(birth, seq, male=male),
@@ -51,6 +51,7 @@ def _person(name, birth, seq, *, deemed_months, male=True, category="male_60"):
         retirement_category=category,
         work_start=dt.date(1984, 8, 1),
         deemed_months=deemed_months,
+        region=region,
     )
 
 
@@ -82,19 +83,32 @@ def build(*, hall, users) -> None:
             injury_class=5,
             registered_on=dt.date(2020, 1, 1),
             bank_account="6222000099990001",
+            region=hall.region,
         )
         staff = []
         first = _latest_retired_birth(today)
         for i, name in enumerate(RETIREES):
             birth = calc.add_months(first, -i)
-            staff.append(_person(name, birth, 10 + i, deemed_months=216 + 6 * i))
+            staff.append(
+                _person(name, birth, 10 + i, region=hall.region, deemed_months=216 + 6 * i)
+            )
         deferring = _person(
-            "钱立新", calc.add_months(today, -(59 * 12 + 4)).replace(day=12), 30, deemed_months=240
+            "钱立新",
+            calc.add_months(today, -(59 * 12 + 4)).replace(day=12),
+            30,
+            region=hall.region,
+            deemed_months=240,
         )
         laid_off = _person(
-            "郑春燕", dt.date(1986, 4, 18), 31, deemed_months=0, male=False, category="female_50"
+            "郑春燕",
+            dt.date(1986, 4, 18),
+            31,
+            region=hall.region,
+            deemed_months=0,
+            male=False,
+            category="female_50",
         )
-        leaving = _person("冯晓东", dt.date(1990, 9, 3), 32, deemed_months=0)
+        leaving = _person("冯晓东", dt.date(1990, 9, 3), 32, region=hall.region, deemed_months=0)
         everyone = [*staff, deferring, laid_off, leaving]
         for person in everyone:
             registration.employee_enroll(

@@ -14,9 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from contributions import calc, selectors
 from counterhall.money import cents
 from counterhall.params import ParameterMissing, ParamReader
+from counterhall.permissions import DENIED_OTHER_REGION, subject_in_hall
 from registration import selectors as people
 
-MAX_BACKPAY_MONTHS = 120
+MAX_BACKPAY_MONTHS_KEY = "backpay.max_months"  # months one case may cover [PRACTICE]
 BASE_KEYS = ("base.avg_wage", "base.floor_ratio", "base.ceiling_ratio")
 EMPLOYEE_KEYS = (
     *BASE_KEYS,
@@ -106,7 +107,7 @@ class CaseForm(forms.Form):
                 initial.setdefault("name", case.person.name)
         super().__init__(data, initial=initial, **kwargs)
         self.case = case
-        self.region = case.hall.region if case is not None else "222424"
+        self.region = case.hall.region if case is not None else None
         self.employer = None
         self.person = None
 
@@ -117,6 +118,7 @@ class CaseForm(forms.Form):
         employer = people.employer_by_uscc(uscc)
         if employer is None:
             raise ValidationError(_("本中心没有此统一社会信用代码的参保单位。"))
+        self._check_region(employer)
         if not employer.is_active:
             raise ValidationError(_("该单位已于 %(d)s 注销。") % {"d": employer.deregistered_on})
         return employer
@@ -134,7 +136,13 @@ class CaseForm(forms.Form):
         person = people.person_by_id_number(number)
         if person is None:
             raise ValidationError(_("本中心没有此身份证号码的参保人员。"))
+        self._check_region(person)
         return person
+
+    def _check_region(self, subject) -> None:
+        """A hall handles only its own region's employers and persons."""
+        if self.case is not None and not subject_in_hall(subject, self.case.hall):
+            raise ValidationError(DENIED_OTHER_REGION)
 
 
 # --------------------------------------------------------------------------- CON01
@@ -328,6 +336,17 @@ class BackPaymentForm(CaseForm):
         self.person = self._known_person(self.cleaned_data["id_number"])
         return self.cleaned_data["id_number"]
 
+    def _check_month_count(self, first: dt.date, last: dt.date) -> None:
+        try:
+            limit = int(
+                ParamReader(region=self.region, on=_today()).get(MAX_BACKPAY_MONTHS_KEY).value
+            )
+        except ParameterMissing as exc:
+            self.add_error("period_from", str(exc))
+            return
+        if len(calc.months_between(first, last)) > limit:
+            self.add_error("period_from", _("一次最多补缴 %(n)d 个月。") % {"n": limit})
+
     def clean(self):
         cleaned = super().clean()
         first_text, last_text = cleaned.get("period_from"), cleaned.get("period_to")
@@ -343,10 +362,7 @@ class BackPaymentForm(CaseForm):
         if first > last:
             self.add_error("period_from", _("所属期（起）不能晚于所属期（止）。"))
             return cleaned
-        if len(calc.months_between(first, last)) > MAX_BACKPAY_MONTHS:
-            self.add_error(
-                "period_from", _("一次最多补缴 %(n)d 个月。") % {"n": MAX_BACKPAY_MONTHS}
-            )
+        self._check_month_count(first, last)
         if self.employer is not None:
             opened = self.employer.registered_on.replace(day=1)
             if first < opened:
@@ -401,6 +417,7 @@ class RefundForm(CaseForm):
             self.employer = people.employer_by_uscc(uscc)
             if self.employer is None:
                 raise ValidationError(_("本中心没有此统一社会信用代码的参保单位。"))
+            self._check_region(self.employer)
         return uscc
 
     def clean_id_number(self):

@@ -129,7 +129,8 @@ def compute_base_declaration(case) -> dict:
 def apply_base_declaration(case, actor) -> None:
     p = case.payload
     employer = people.employer_by_uscc(p["uscc"])
-    for line in p["lines"]:
+    # the figures list the payload's lines in order, each with the base as decided
+    for line, figure in zip(p["lines"], case.figures["lines"], strict=True):
         person = people.person_by_id_number(line["id_number"])
         services.base_declare(
             actor=actor,
@@ -138,6 +139,7 @@ def apply_base_declaration(case, actor) -> None:
             year=int(p["year"]),
             declared_wage=line["declared_wage"],
             region=_region(case),
+            base=figure["base"],
             case=case,
         )
 
@@ -209,7 +211,7 @@ def apply_flexible(case, actor) -> None:
         bank_account=p.get("bank_account", ""),
         case=case,
     )
-    base = dict(compute_flexible(case)["summary"])["base"]
+    base = dict(case.figures["summary"])["base"]  # as decided, not recomputed
     services.base_declare(
         actor=actor,
         person_id=person.pk,
@@ -217,6 +219,7 @@ def apply_flexible(case, actor) -> None:
         year=start.year,
         declared_wage=base,
         region=_region(case),
+        base=base,
         case=case,
     )
     _set_person(case, person)

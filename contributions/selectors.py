@@ -134,9 +134,9 @@ def assessed_months(*, person, months: list[dt.date]) -> list[str]:
 
 
 def account_holders(*, until_year: int) -> list[int]:
-    """Persons with any account entry up to the end of a year."""
+    """Persons with any account entry credited up to the end of a year."""
     return list(
-        AccountEntry.objects.filter(year__lte=until_year)
+        AccountEntry.objects.filter(on__lte=dt.date(until_year, 12, 31))
         .values_list("person_id", flat=True)
         .distinct()
         .order_by("person_id")

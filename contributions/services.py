@@ -53,14 +53,21 @@ def base_declare(
     year: int,
     declared_wage,
     region: str,
+    base=None,
     case=None,
 ) -> DeclaredBase:
-    """缴费基数申报核定: the year's base is the declared wage clamped to floor and ceiling."""
+    """缴费基数申报核定: the year's base is the declared wage clamped to floor and ceiling.
+
+    ``base``: the base already decided (frozen in a case's figures); a case applies it as
+    decided, never re-clamped with the parameters in force at completion."""
     wage = cents(declared_wage)
     if wage < 0:
         raise ValidationError({"declared_wage": _("申报工资不能为负数。")})
-    reader = ParamReader(region=region, on=dt.date(year, 1, 1))
-    base, _side, _b = calc.clamp_base(wage, reader)
+    if base is None:
+        reader = ParamReader(region=region, on=dt.date(year, 1, 1))
+        base, _side, _b = calc.clamp_base(wage, reader)
+    else:
+        base = cents(base)
     with transaction.atomic():
         row = DeclaredBase.objects.filter(
             person_id=person_id, employer_id=employer_id, year=year
@@ -262,7 +269,7 @@ def bill_record_payment(*, actor, bill_id: int, amount, paid_on: dt.date) -> Ass
                         defaults={
                             "person": contribution.person,
                             "on": paid_on,
-                            "year": contribution.period.year,
+                            "year": paid_on.year,  # credited now; the period is the note
                             "kind": AccountEntryKind.CONTRIBUTION,
                             "amount": contribution.account_amount,
                             "note": f"{contribution.period:%Y-%m}",
@@ -380,6 +387,11 @@ def refund_record(
             done = Refund.objects.filter(case=case).first()
             if done is not None:
                 return done
+        # one refund of a subject at a time: lock it before reading what is still refundable
+        if employer_id is not None:
+            registration_selectors.employer_get(employer_id, lock=True)
+        else:
+            registration_selectors.person_get(person_id, lock=True)
         available = selectors.overpaid_available(employer_id=employer_id, person_id=person_id)
         if amount <= 0:
             raise ValidationError({"amount": _("退费金额必须大于 0。")})
@@ -420,6 +432,8 @@ def account_post(
     if kind in (AccountEntryKind.CONTRIBUTION, AccountEntryKind.INTEREST):
         raise ValueError("contribution and interest lines are posted by their own services")
     with transaction.atomic():
+        # one line of an account at a time: lock the person before reading the balance
+        registration_selectors.person_get(person_id, lock=True)
         if amount < 0 and selectors.account_balance(person_id=person_id) + amount < 0:
             raise ValidationError({"amount": _("个人账户余额不足。")})
         entry = AccountEntry.objects.create(
@@ -435,10 +449,13 @@ def account_post(
     return entry
 
 
-def account_post_interest(*, actor, person_id: int, year: int, region: str = "222424"):
-    """The year's interest at ``pension.account_interest_rate``: the opening balance for the
-    whole year plus each of the year's credits for the months it was held (credited in month
-    m earns (12 − m)/12 of the rate). Once per person and year."""
+def account_post_interest(*, actor, person_id: int, year: int):
+    """The year's interest at ``pension.account_interest_rate``, on one date basis — the day
+    money is credited to the account (``on``), whatever month it pays for: the opening
+    balance (everything credited before 1 January, earlier interest included) for the whole
+    year, plus each line credited during the year for the whole months left after the month
+    it was credited (credited in month m earns (12 − m)/12 of the rate). Once per person and
+    year. The rate is that of the person's region (``person.region``)."""
     with transaction.atomic():
         existing = AccountEntry.objects.filter(
             person_id=person_id, year=year, kind=AccountEntryKind.INTEREST
@@ -446,11 +463,14 @@ def account_post_interest(*, actor, person_id: int, year: int, region: str = "22
         if existing is not None:
             return existing
         year_end = dt.date(year, 12, 31)
-        reader = ParamReader(region=region, on=year_end)
+        person = registration_selectors.person_get(person_id)
+        reader = ParamReader(region=person.region, on=year_end)
         rate = reader.decimal("pension.account_interest_rate")
         opening = selectors.account_balance(person_id=person_id, on=dt.date(year - 1, 12, 31))
         weighted = ZERO
-        for entry in AccountEntry.objects.filter(person_id=person_id, year=year):
+        for entry in AccountEntry.objects.filter(
+            person_id=person_id, on__gte=dt.date(year, 1, 1), on__lte=year_end
+        ):
             weighted += entry.amount * Decimal(12 - entry.on.month) / Decimal(12)
         interest = cents(opening * rate + weighted * rate)
         entry = AccountEntry.objects.create(

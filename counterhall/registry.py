@@ -95,18 +95,20 @@ class SubjectInfo:
         return self.employer is not None or self.person is not None
 
 
-_subject_lookups: list[Callable[[str], SubjectInfo | None]] = []
+_subject_lookups: list[Callable[..., SubjectInfo | None]] = []
 
 
-def register_subject_lookup(lookup: Callable[[str], SubjectInfo | None]) -> None:
+def register_subject_lookup(lookup: Callable[..., SubjectInfo | None]) -> None:
+    """``lookup(query, *, hall)``: ``hall`` is the hall asking (None: no hall, e.g. a
+    superuser); a lookup shows nothing of a subject outside the hall's region."""
     if lookup not in _subject_lookups:
         _subject_lookups.append(lookup)
 
 
-def lookup_subject(query: str) -> SubjectInfo | None:
+def lookup_subject(query: str, *, hall=None) -> SubjectInfo | None:
     """The first registered lookup that recognises the text (None: no lookup knows it)."""
     for lookup in _subject_lookups:
-        info = lookup(query)
+        info = lookup(query, hall=hall)
         if info is not None:
             return info
     return None

@@ -81,6 +81,12 @@ def business_types_served(*, user, window=None) -> QuerySet[BusinessType]:
     return qs
 
 
+def user_hall(user):
+    """The hall a staff member works in (None for a user without one)."""
+    staff = getattr(user, "staff", None) if user.is_authenticated else None
+    return staff.hall if staff else None
+
+
 def my_windows(*, user):
     return windows_for(user).order_by("hall__code", "number")
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from counterhall.params import ParameterMissing, ParamReader
+from counterhall.permissions import DENIED_OTHER_REGION, subject_in_hall
 from registration import selectors
 from registration.models import RetirementCategory, SeparationReason
 from registration.validators import (
@@ -78,7 +79,7 @@ class CaseForm(forms.Form):
                 initial.setdefault("name", case.person.name)
         super().__init__(data, initial=initial, **kwargs)
         self.case = case
-        self.region = case.hall.region if case is not None else "222424"
+        self.region = case.hall.region if case is not None else None
         self.employer = None
         self.person = None
 
@@ -91,9 +92,15 @@ class CaseForm(forms.Form):
         employer = selectors.employer_by_uscc(uscc)
         if employer is None:
             raise ValidationError(_("本中心没有此统一社会信用代码的参保单位。"))
+        self._check_region(employer)
         if not employer.is_active:
             raise ValidationError(_("该单位已于 %(d)s 注销。") % {"d": employer.deregistered_on})
         return employer
+
+    def _check_region(self, subject) -> None:
+        """A hall changes only its own region's employers and persons."""
+        if self.case is not None and not subject_in_hall(subject, self.case.hall):
+            raise ValidationError(DENIED_OTHER_REGION)
 
 
 def _today():

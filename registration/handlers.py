@@ -214,6 +214,7 @@ def apply_employee_enroll(case, actor) -> None:
             year=start.year,
             declared_wage=cents(p["starting_wage"]),
             region=_region(case),
+            base=dict(case.figures.get("summary", [])).get("base"),  # as decided
             case=case,
         )
     _set_subject(case, employer=employer, person=person)

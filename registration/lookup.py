@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from counterhall.permissions import DENIED_OTHER_REGION, subject_in_hall
 from counterhall.registry import SubjectInfo
 from registration import selectors
 from registration.validators import (
@@ -17,7 +18,12 @@ from registration.validators import (
 TEMPLATE = "registration/_subject.html"
 
 
-def lookup(query: str) -> SubjectInfo | None:
+def _elsewhere(subject, hall) -> bool:
+    """Registered, but in another region than the asking hall's: show nothing of it."""
+    return subject is not None and hall is not None and not subject_in_hall(subject, hall)
+
+
+def lookup(query: str, *, hall=None) -> SubjectInfo | None:
     text = normalize_uscc(query)
     if not text:
         return None
@@ -28,6 +34,8 @@ def lookup(query: str) -> SubjectInfo | None:
         id_error = exc.messages[0]
     else:
         person = selectors.person_by_id_number(decoded.number)
+        if _elsewhere(person, hall):
+            return SubjectInfo(query=decoded.number, error=str(DENIED_OTHER_REGION))
         return SubjectInfo(
             query=decoded.number,
             person=person,
@@ -46,6 +54,8 @@ def lookup(query: str) -> SubjectInfo | None:
         uscc_error = exc.messages[0]
     else:
         employer = selectors.employer_by_uscc(text)
+        if _elsewhere(employer, hall):
+            return SubjectInfo(query=text, error=str(DENIED_OTHER_REGION))
         return SubjectInfo(
             query=text,
             employer=employer,

@@ -40,9 +40,7 @@ class Employer(TimeStampedModel):
     )
     bank_account = models.CharField(_("银行账号"), max_length=40, blank=True)
     bank_name = models.CharField(_("开户银行"), max_length=100, blank=True)
-    region = models.CharField(
-        _("参保地行政区划"), max_length=6, validators=[region_validator], default="222424"
-    )
+    region = models.CharField(_("参保地行政区划"), max_length=6, validators=[region_validator])
     status = models.CharField(
         _("状态"), max_length=20, choices=EmployerStatus.choices, default=EmployerStatus.ACTIVE
     )
@@ -134,9 +132,7 @@ class InsuredPerson(TimeStampedModel):
     deemed_months = models.PositiveIntegerField(
         _("视同缴费月数"), default=0, help_text=_("实行个人缴费前的连续工龄（视同缴费年限）。")
     )
-    region = models.CharField(
-        _("参保地行政区划"), max_length=6, validators=[region_validator], default="222424"
-    )
+    region = models.CharField(_("参保地行政区划"), max_length=6, validators=[region_validator])
     status = models.CharField(
         _("人员状态"), max_length=20, choices=PersonStatus.choices, default=PersonStatus.ACTIVE
     )
@@ -307,9 +303,7 @@ class FlexibleWorker(TimeStampedModel):
     )
     start = models.DateField(_("参保日期"))
     end = models.DateField(_("终止日期"), null=True, blank=True)
-    region = models.CharField(
-        _("参保地行政区划"), max_length=6, validators=[region_validator], default="222424"
-    )
+    region = models.CharField(_("参保地行政区划"), max_length=6, validators=[region_validator])
     bank_account = models.CharField(_("代扣银行账号"), max_length=40, blank=True)
     case = models.OneToOneField(
         "counterhall.Case",

@@ -137,8 +137,9 @@ def person_summary(person: InsuredPerson) -> dict:
     }
 
 
-def person_get(pk: int) -> InsuredPerson:
-    return InsuredPerson.objects.get(pk=pk)
+def person_get(pk: int, *, lock: bool = False) -> InsuredPerson:
+    qs = InsuredPerson.objects.select_for_update() if lock else InsuredPerson.objects
+    return qs.get(pk=pk)
 
 
 def employer_get(pk: int, *, lock: bool = False) -> Employer:

@@ -85,7 +85,7 @@ def employer_register(
     address: str = "",
     bank_account: str = "",
     bank_name: str = "",
-    region: str = "222424",
+    region: str,
     case=None,
 ) -> Employer:
     """单位新参保登记. An employer is registered once (USCC unique)."""
@@ -211,7 +211,7 @@ def person_register(
     address: str = "",
     work_start: dt.date | None = None,
     deemed_months: int = 0,
-    region: str = "222424",
+    region: str,
     case=None,
 ) -> InsuredPerson:
     """Register a person, or return the one already registered under the ID number (the name
@@ -410,7 +410,7 @@ def flexible_enroll(
     person_id: int,
     base_ratio,
     start: dt.date,
-    region: str = "222424",
+    region: str,
     bank_account: str = "",
     case=None,
 ) -> FlexibleWorker:

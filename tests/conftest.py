@@ -29,6 +29,7 @@ def load_reference_data():
         "counterhall.migrations.0002_catalogue",
         "counterhall.migrations.0003_parameters_calendar",
         "contributions.migrations.0002_flexible_base_levels",
+        "contributions.migrations.0003_backpay_max_months",
         "benefits.migrations.0001_parameters",
         "benefits.migrations.0003_deemed_index",
         "benefits.migrations.0004_claim_window",

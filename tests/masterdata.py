@@ -33,6 +33,7 @@ def employer(
         injury_class=injury_class,
         registered_on=registered_on,
         bank_account="6222000011112222",
+        region="222424",
     )
 
 
@@ -43,6 +44,7 @@ def person(*, actor=None, id_number=ID_MALE, name="张三", category=RetirementC
         name=name,
         retirement_category=category,
         work_start=dt.date(1985, 7, 1),
+        region="222424",
     )
 
 

@@ -54,6 +54,7 @@ def person(
         retirement_category=category,
         work_start=dt.date(1985, 7, 1),
         deemed_months=deemed_months,
+        region="222424",
     )
 
 

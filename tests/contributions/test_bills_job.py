@@ -30,7 +30,9 @@ def subjects():
         region="222424",
     )
     flex = md.person(id_number=md.ID_FEMALE, name="李四", category="female_55")
-    reg.flexible_enroll(actor=None, person_id=flex.pk, base_ratio="0.60", start=dt.date(2026, 1, 1))
+    reg.flexible_enroll(
+        actor=None, person_id=flex.pk, base_ratio="0.60", start=dt.date(2026, 1, 1), region="222424"
+    )
     return employer
 
 

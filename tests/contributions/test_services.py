@@ -141,7 +141,11 @@ def test_refund_at_most_what_was_overpaid(staffed):
 def test_flexible_bill():
     person = md.person()
     worker = reg.flexible_enroll(
-        actor=None, person_id=person.pk, base_ratio="1.00", start=dt.date(2025, 6, 1)
+        actor=None,
+        person_id=person.pk,
+        base_ratio="1.00",
+        start=dt.date(2025, 6, 1),
+        region="222424",
     )
     bill, created = con.bill_generate_flexible(actor=None, worker_id=worker.pk, period=JAN)
     assert created and bill.total == D("1300.00")

@@ -1,6 +1,7 @@
 """The counter pages: type picker, subject lookup, live preview, subject on the case."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from counterhall.models import BusinessType, Case
@@ -170,3 +171,37 @@ def test_saved_application_is_shown_with_the_form_labels(client, teller, window,
     page = client.get(reverse("case-detail", args=[case.pk])).content.decode()
     assert "起薪（月工资）" in page and "女干部/管理技术岗" in page
     assert "retirement_category" not in page
+
+
+def test_preview_shows_a_validation_error_of_the_computation(client, teller, window, monkeypatch):
+    from contributions import calc
+
+    def refuse(**kwargs):
+        raise ValidationError("起薪核定不合规。")
+
+    monkeypatch.setattr(calc, "contribution_preview", refuse)
+    md.employer()
+    case = casework.open_case("REG04", teller=teller, window=window)
+    client.force_login(teller)
+    data = {
+        "uscc": md.USCC_A,
+        "id_number": md.ID_FEMALE,
+        "name": "李四",
+        "retirement_category": "female_55",
+        "start": "2026-01-01",
+        "starting_wage": "5000",
+    }
+    response = client.post(reverse("registration:preview", args=[case.pk]), data)
+    assert response.status_code == 200
+    assert "起薪核定不合规。" in response.content.decode()
+
+
+def test_preview_serves_only_registration_and_contribution_cases(
+    client, teller, window, test_types
+):
+    from tests import factories
+
+    case = factories.open_case(teller=teller, window=window, business_type=test_types.general)
+    client.force_login(teller)
+    response = client.post(reverse("registration:preview", args=[case.pk]), {"amount": "1"})
+    assert response.status_code == 404

@@ -37,6 +37,7 @@ def test_employer_registered_once_with_audit():
             legal_representative="x",
             injury_class=1,
             registered_on=dt.date(2024, 1, 1),
+            region="222424",
         )
     assert "不能重复登记" in info.value.message_dict["uscc"][0]
     assert Employer.objects.count() == 1
@@ -51,6 +52,7 @@ def test_employer_with_bad_uscc_is_refused():
             legal_representative="x",
             injury_class=1,
             registered_on=dt.date(2024, 1, 1),
+            region="222424",
         )
     assert "应为 B" in info.value.message_dict["uscc"][0]
     assert not Employer.objects.exists()
@@ -148,14 +150,22 @@ def test_deregister_and_then_no_enrollment():
 def test_flexible_worker_cannot_also_be_employed_in_pension():
     person = md.person()
     reg.flexible_enroll(
-        actor=None, person_id=person.pk, base_ratio="0.60", start=dt.date(2025, 1, 1)
+        actor=None,
+        person_id=person.pk,
+        base_ratio="0.60",
+        start=dt.date(2025, 1, 1),
+        region="222424",
     )
     with pytest.raises(ValidationError) as info:
         md.employee(employer_obj=md.employer(), person_obj=person)
     assert any("灵活就业" in m for m in info.value.message_dict["id_number"])
     with pytest.raises(ValidationError):
         reg.flexible_enroll(
-            actor=None, person_id=person.pk, base_ratio="1.00", start=dt.date(2025, 2, 1)
+            actor=None,
+            person_id=person.pk,
+            base_ratio="1.00",
+            start=dt.date(2025, 2, 1),
+            region="222424",
         )
 
 
