@@ -55,10 +55,10 @@ def _person(name, birth, seq, *, region, deemed_months, male=True, category="mal
     )
 
 
-def _latest_retired_birth(today: dt.date) -> dt.date:
+def _latest_retired_birth(today: dt.date, region: str) -> dt.date:
     """The latest 8th-of-month birth date of a man who has reached his statutory retirement
     age by today (so the demo retirees have just retired, whatever the year)."""
-    rule = ParamReader(region="222424", on=today).get("retirement.delay_rule").value
+    rule = ParamReader(region=region, on=today).get("retirement.delay_rule").value
     birth = calc.add_months(today, -60 * 12).replace(day=8)
     while (
         calc.statutory_retirement(
@@ -86,7 +86,7 @@ def build(*, hall, users) -> None:
             region=hall.region,
         )
         staff = []
-        first = _latest_retired_birth(today)
+        first = _latest_retired_birth(today, hall.region)
         for i, name in enumerate(RETIREES):
             birth = calc.add_months(first, -i)
             staff.append(
