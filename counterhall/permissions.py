@@ -89,6 +89,8 @@ def signing_role(case, user) -> str | None:
         return None
     if user_hall_id(user) != case.hall_id:
         return None
+    if any(s.get("user") == user.pk for s in case.signoffs.values()):
+        return None  # one person signs once, even holding both leader and finance
     roles = user_roles(user)
     for role in case.pending_signoff_roles():
         if role in roles:

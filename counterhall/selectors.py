@@ -69,8 +69,14 @@ def queue_counts(*, user) -> dict[str, int]:
     }
 
 
-def recent_audit(*, limit: int = 20) -> QuerySet[AuditEntry]:
-    return AuditEntry.objects.select_related("actor").order_by("-at", "-pk")[:limit]
+def recent_audit(*, user, limit: int = 20) -> QuerySet[AuditEntry]:
+    """The latest audit entries of the user's hall (all halls for a superuser)."""
+    from counterhall.permissions import user_hall_id
+
+    entries = AuditEntry.objects.select_related("actor").order_by("-at", "-pk")
+    if not user.is_superuser:
+        entries = entries.filter(hall_id=user_hall_id(user))
+    return entries[:limit]
 
 
 def business_types_served(*, user, window=None) -> QuerySet[BusinessType]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -58,7 +59,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         if roles & {Role.LEADER, Role.FINANCE}:
             ctx["signoff_batch"] = selectors.signoff_batch(user=user)
         if permissions.can_read_audit(user):
-            ctx["recent_audit"] = list(selectors.recent_audit(limit=15))
+            ctx["recent_audit"] = list(selectors.recent_audit(user=user, limit=15))
         return ctx
 
 
@@ -353,10 +354,14 @@ class CaseApplicationView(LoginRequiredMixin, View):
             services.case_save_application(
                 actor=request.user,
                 case_id=case.pk,
-                seen_state=request.POST.get("seen_state"),
+                seen_state=request.POST.get("seen_state", ""),
                 data=request.POST,
             )
         except ValidationError as exc:
+            if case.state not in (CaseState.DRAFT, CaseState.RETURNED):
+                for sentence in error_sentences(exc):
+                    messages.error(request, sentence)
+                return redirect("case-detail", pk=pk)
             form = handler.form_class(request.POST, case=case)
             if form.is_valid():  # errors only the service knows (e.g. master-data checks)
                 add_service_errors(form, exc)
@@ -441,6 +446,7 @@ class CasePrintView(LoginRequiredMixin, TemplateView):
         return ctx
 
 
+@login_required
 def case_by_number(request, number):
     case = get_object_or_404(permissions.cases_visible_to(request.user), number=number)
     return redirect("case-detail", pk=case.pk)

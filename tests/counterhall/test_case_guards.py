@@ -184,3 +184,23 @@ def test_subject_in_hall_compares_regions(hall):
     assert permissions.subject_in_hall(SimpleNamespace(region=hall.region), hall)
     assert not permissions.subject_in_hall(SimpleNamespace(region="222401"), hall)
     assert not permissions.subject_in_hall(None, hall)
+
+
+def test_one_person_with_both_signoff_roles_signs_only_once(
+    hall, teller, window, reviewer, finance, test_types
+):
+    both = factories.UserFactory(username="lf", roles=["leader", "finance"], hall=hall)
+    case = factories.in_review_case(
+        teller=teller, window=window, business_type=test_types.limited, reviewer=reviewer
+    )
+    case = services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
+
+    case = services.case_sign(actor=both, case_id=case.pk, seen_state=CaseState.AWAITING_SIGNOFF)
+    # a double-click: the state the page saw still matches, the second role is still open
+    with pytest.raises(PermissionDenied, match="已签批"):
+        services.case_sign(actor=both, case_id=case.pk, seen_state=CaseState.AWAITING_SIGNOFF)
+    assert Case.objects.get(pk=case.pk).state == CaseState.AWAITING_SIGNOFF
+    assert (
+        services.case_sign(actor=finance, case_id=case.pk, seen_state=None).state
+        == CaseState.APPROVED
+    )

@@ -195,3 +195,44 @@ def test_saved_application_masks_id_and_account_numbers(
 
     assert "222424196503151234" not in body and "222424********1234" in body
     assert "6222000011118888" not in body and "************8888" in body
+
+
+def test_auditor_home_lists_only_their_halls_audit_entries(
+    client, teller, auditor, window, test_types
+):
+    case = factories.open_case(teller=teller, window=window, business_type=test_types.general)
+    other_hall = factories.HallFactory(code="OT")
+    other_window = factories.WindowFactory(hall=other_hall, number=1)
+    other_teller = factories.UserFactory(
+        username="ot1", roles=["teller"], hall=other_hall, windows=[other_window]
+    )
+    other_case = factories.open_case(
+        teller=other_teller, window=other_window, business_type=test_types.general
+    )
+    client.force_login(auditor)
+
+    body = client.get(reverse("home")).content.decode()
+
+    assert case.number in body
+    assert other_case.number not in body
+
+
+def test_application_post_without_seen_state_on_a_submitted_case_is_a_message(
+    client, teller, window, test_types
+):
+    case = factories.submitted_case(teller=teller, window=window, business_type=test_types.general)
+    client.force_login(teller)
+
+    response = client.post(
+        reverse("case-application", args=[case.pk]), {"amount": "5"}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert "此业务已被他人处理" in response.content.decode()
+    case.refresh_from_db()
+    assert case.payload["amount"] == "100.00"
+
+
+def test_case_by_number_asks_anonymous_to_sign_in(client, db):
+    response = client.get(reverse("case-by-number", args=["WQ-20261125-0001"]))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
