@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from counterhall import permissions, services
-from counterhall.models import Case, CaseState, Hall
+from counterhall.models import Case, CaseState, Hall, StaffProfile
 from counterhall.permissions import REVIEW_SPECIAL
 from counterhall.roles import Role, has_role
 from review import selectors
@@ -37,7 +37,7 @@ CLAIM_FIELDS = (
 )
 
 
-def case_take_next(*, actor) -> Case | None:
+def case_take_next(*, actor, seen_at: dt.datetime | None = None) -> Case | None:
     """Claim the head of the reviewer's queue (认领下一件), or return None when nothing is
     left for them.
 
@@ -46,6 +46,10 @@ def case_take_next(*, actor) -> Case | None:
     decided) by someone else is simply passed over. On SQLite, where row locks do not
     exist, the IMMEDIATE transaction serialises the whole claim. The claim itself is the
     case workspace's (fire() with the claim guard, audit entry, guardian grant).
+
+    ``seen_at`` is when the reviewer's queue page was rendered: if they have claimed a case
+    since (a double-click, a second tab), that claim is returned instead of a second one.
+    The reviewer's own staff row is locked for this check, so two clicks never both claim.
     """
     if not has_role(actor, Role.REVIEWER):
         raise PermissionDenied(permissions.DENIED_NOT_REVIEWER)
@@ -53,6 +57,17 @@ def case_take_next(*, actor) -> Case | None:
     if hall_id is None:
         raise PermissionDenied(permissions.DENIED_OTHER_HALL)
     with transaction.atomic():
+        if seen_at is not None:
+            list(StaffProfile.objects.select_for_update().filter(user=actor).values_list("pk"))
+            since = (
+                Case.objects.filter(
+                    reviewer=actor, state=CaseState.IN_REVIEW, claimed_at__gt=seen_at
+                )
+                .order_by("-claimed_at")
+                .first()
+            )
+            if since is not None:
+                return since
         case = _lock_head(actor=actor, hall_id=hall_id)
         if case is None:
             return None

@@ -3,9 +3,12 @@ Thin: each parses a form, calls one service or selector, and renders or redirect
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -48,6 +51,7 @@ class QueueView(ReviewerRequiredMixin, TemplateView):
             in_review=selectors.in_review(user=user),
             mine=selectors.reviewer_today(user=user),
             poll_seconds=POLL_SECONDS,
+            rendered_at=timezone.now().isoformat(),
             page_size=selectors.QUEUE_PAGE,
         )
         return ctx
@@ -57,10 +61,21 @@ class QueueLiveView(QueueView):
     template_name = "review/_queue_live.html"
 
 
+def _seen_at(value: str | None):
+    """The queue page's render time from the take-next form (None if absent or garbled)."""
+    try:
+        seen = dt.datetime.fromisoformat(value or "")
+    except ValueError:
+        return None
+    return seen if timezone.is_aware(seen) else None
+
+
 class TakeNextView(ReviewerRequiredMixin, View):
     def post(self, request):
         try:
-            case = services.case_take_next(actor=request.user)
+            case = services.case_take_next(
+                actor=request.user, seen_at=_seen_at(request.POST.get("seen_at"))
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("review:queue")

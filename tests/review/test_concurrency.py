@@ -134,3 +134,21 @@ def test_double_clicked_approve_through_the_page_writes_one_event(
 
     assert errors == [] and results == [302, 302]
     assert AuditEntry.objects.filter(target_id=str(case.pk), action="case.approve").count() == 1
+
+
+def test_double_clicked_take_next_in_parallel_claims_once(
+    postgres_only, reference_data, hall, teller, window, reviewer, test_types
+):
+    from django.utils import timezone
+
+    bulk_submitted(n=5, teller=teller, window=window, business_type=test_types.general)
+    page_rendered = timezone.now()
+
+    results, errors = _in_threads(
+        2, lambda i: case_take_next(actor=reviewer, seen_at=page_rendered).pk
+    )
+
+    assert errors == []
+    assert results[0] == results[1]
+    assert Case.objects.filter(state=CaseState.IN_REVIEW).count() == 1
+    assert AuditEntry.objects.filter(action="case.claim").count() == 1

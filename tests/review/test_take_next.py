@@ -117,3 +117,36 @@ def test_compiled_head_is_the_orm_query(hall, reviewer, other_reviewer, special)
     if connection.features.has_select_for_update_skip_locked:
         assert head.sql.endswith('FOR UPDATE OF "counterhall_case" SKIP LOCKED')
     assert ("is_special" in head.sql.split("WHERE")[1]) is not special
+
+
+def test_double_clicked_take_next_claims_one_case(clock, teller, window, reviewer, test_types):
+    from django.utils import timezone
+
+    for _ in range(2):
+        factories.submitted_case(teller=teller, window=window, business_type=test_types.general)
+        clock.advance(minutes=1)
+    page_rendered = timezone.now()
+    clock.advance(seconds=5)
+
+    first = case_take_next(actor=reviewer, seen_at=page_rendered)
+    second = case_take_next(actor=reviewer, seen_at=page_rendered)
+
+    assert first.pk == second.pk
+    assert Case.objects.filter(state=CaseState.IN_REVIEW, reviewer=reviewer).count() == 1
+    assert AuditEntry.objects.filter(action="case.claim").count() == 1
+    # a fresh page (rendered after that claim) takes the next case
+    clock.advance(seconds=5)
+    assert case_take_next(actor=reviewer, seen_at=timezone.now()).pk != first.pk
+
+
+def test_take_next_page_posts_its_render_time(client, teller, window, reviewer, test_types):
+    from django.urls import reverse
+
+    factories.submitted_case(teller=teller, window=window, business_type=test_types.general)
+    client.force_login(reviewer)
+    body = client.get(reverse("review:queue")).content.decode()
+    assert 'name="seen_at"' in body
+
+    client.post(reverse("review:take-next"), {"seen_at": "2000-01-01T00:00:00+00:00"})
+    client.post(reverse("review:take-next"), {"seen_at": "not a date"})
+    assert Case.objects.filter(state=CaseState.IN_REVIEW, reviewer=reviewer).count() == 1
