@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from counterhall import audit, registry
-from counterhall.models import OPEN_STATES, AuditEntry, BusinessType, Case, CaseState
+from counterhall.models import OPEN_STATES, AuditEntry, BusinessType, Case, CaseState, WindowKind
 from counterhall.permissions import cases_visible_to, windows_for
 from counterhall.pii import mask_value
 from counterhall.registry import registered_codes
@@ -80,11 +80,14 @@ def recent_audit(*, user, limit: int = 20) -> QuerySet[AuditEntry]:
 
 
 def business_types_served(*, user, window=None) -> QuerySet[BusinessType]:
-    """Types a teller can open at a window: active, with a handler, of the window's kind."""
+    """Types a teller can open: active, with a handler, and of the kind of the given window
+    — or, without one, of the kinds of the windows the user works at (a special-window
+    clerk is offered special business only, a general teller general business only)."""
     qs = BusinessType.objects.filter(active=True, code__in=registered_codes())
     if window is not None:
-        qs = qs.filter(is_special=window.is_special)
-    return qs
+        return qs.filter(is_special=window.is_special)
+    kinds = set(windows_for(user).values_list("kind", flat=True))
+    return qs.filter(is_special__in=[kind == WindowKind.SPECIAL for kind in kinds])
 
 
 def user_hall(user):

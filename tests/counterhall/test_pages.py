@@ -236,3 +236,17 @@ def test_application_post_without_seen_state_on_a_submitted_case_is_a_message(
 def test_case_by_number_asks_anonymous_to_sign_in(client, db):
     response = client.get(reverse("case-by-number", args=["WQ-20261125-0001"]))
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_type_picker_offers_only_the_kinds_of_the_users_windows(
+    client, teller, special_clerk, test_types
+):
+    client.force_login(special_clerk)
+    body = client.get(reverse("case-open")).content.decode()
+    assert "TST03" in body  # special
+    assert "TST01" not in body  # general
+
+    client.force_login(teller)
+    body = client.get(reverse("case-open")).content.decode()
+    assert "TST01" in body
+    assert "TST03" not in body
