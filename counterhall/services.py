@@ -52,7 +52,8 @@ def _reasons(reasons: Iterable[str]) -> list[str]:
     return cleaned
 
 
-def _json(value) -> dict:
+def as_json(value):
+    """What a JSONField will hold: Decimals and dates as strings (round trip)."""
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
@@ -164,7 +165,7 @@ def case_set_documents(
             ]
             if new:
                 raise ValidationError(_("一次性告知后不得新增补正要求：%s。") % "、".join(new))
-        case.documents = _json(documents)
+        case.documents = as_json(documents)
         dues = [deferred[c] for c, e in documents.items() if e["status"] == DocumentStatus.DEFERRED]
         case.documents_due = min(dues) if dues else None
         case.save(update_fields=["documents", "documents_due", "updated_at"])
@@ -190,7 +191,7 @@ def case_receive_deferred(*, actor, case_id: int, codes: Iterable[str]) -> Case:
             code: ({"status": DocumentStatus.RECEIVED} if code in codes else entry)
             for code, entry in case.documents.items()
         }
-        case.documents = _json(documents)
+        case.documents = as_json(documents)
         dues = [
             dt.date.fromisoformat(str(e["promised_by"]))
             for e in documents.values()
@@ -219,10 +220,10 @@ def case_save_application(*, actor, case_id: int, seen_state: str | None, data) 
             raise ValidationError(form.errors.as_data())
         payload = form.to_payload() if hasattr(form, "to_payload") else form.cleaned_data
         before = case.payload
-        case.payload = _json(payload)
+        case.payload = as_json(payload)
         if handler.attach:
             handler.attach(case, form)
-        case.figures = _json(handler.compute(case))
+        case.figures = as_json(handler.compute(case))
         case.save()
         audit.record(
             actor=actor, action="case.application", target=case, before=before, after=case.payload
@@ -250,7 +251,7 @@ def case_submit(*, actor, case_id: int, seen_state: str | None) -> Case:
             form = handler.form_class(case.payload, case=case)
             if not form.is_valid():
                 raise ValidationError(_("申请内容不完整或有误，请先填写并保存申请表。"))
-            case.figures = _json(handler.compute(case))
+            case.figures = as_json(handler.compute(case))
         now = timezone.now()
         immediate, limit_days = _completion(case, handler)
         deadline = None if immediate else add_working_days(timezone.localdate(now), limit_days or 0)
@@ -404,7 +405,7 @@ def case_resubmit(*, actor, case_id: int, seen_state: str | None) -> Case:
             form = handler.form_class(case.payload, case=case)
             if not form.is_valid():
                 raise ValidationError(_("申请内容不完整或有误，请先修改并保存申请表。"))
-            case.figures = _json(handler.compute(case))
+            case.figures = as_json(handler.compute(case))
         fire(
             case.resubmit,
             actor=actor,

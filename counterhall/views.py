@@ -3,6 +3,7 @@ they parse a form, call one service or selector, and render or redirect."""
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,7 @@ from counterhall import permissions, registry, selectors, services
 from counterhall.exceptions import DomainError
 from counterhall.forms import CaseActionForm, CaseOpenForm, DocumentsForm
 from counterhall.models import Case, CaseState, DocumentStatus
+from counterhall.params import ParameterMissing
 from counterhall.roles import Role, user_roles
 from counterhall.transitions import blocking_condition, permission_reason
 
@@ -344,6 +346,39 @@ class CaseReceiveDeferredView(LoginRequiredMixin, View):
         else:
             messages.success(request, _("容缺要件已补交。"))
         return redirect("case-detail", pk=pk)
+
+
+class CasePreviewView(LoginRequiredMixin, View):
+    """htmx: validate the application with the type's form and compute its figures without
+    saving anything, so the teller sees them live while typing (the figures are kept on the
+    case only when the teller saves)."""
+
+    def post(self, request, pk):
+        case = selectors.case_detail(user=request.user, case_id=pk)
+        if not permissions.can_change_case(case, request.user):
+            raise PermissionDenied(permissions.explain_change_case(case, request.user))
+        if not registry.has_handler(case.business_type.code):
+            raise Http404
+        handler = registry.get_handler(case.business_type.code)
+        form = handler.form_class(request.POST, case=case)
+        ctx = {"case": case, "figures_template": handler.figures_template}
+        if form.is_valid():
+            draft = copy.copy(case)
+            payload = form.to_payload() if hasattr(form, "to_payload") else form.cleaned_data
+            draft.payload = services.as_json(payload)
+            if handler.attach:
+                handler.attach(draft, form)
+            try:
+                ctx["figures"] = services.as_json(handler.compute(draft))
+            except (ParameterMissing, ValidationError) as exc:
+                sentences = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+                ctx["errors"] = [("", sentences)]
+        else:
+            ctx["errors"] = [
+                (form.fields[f].label if f in form.fields else "", [str(m) for m in errs])
+                for f, errs in form.errors.items()
+            ]
+        return TemplateResponse(request, "counterhall/_preview.html", ctx)
 
 
 class CaseApplicationView(LoginRequiredMixin, View):

@@ -1,11 +1,10 @@
 from django.urls import path
 
-from transfers import preview, views
+from transfers import views
 
 app_name = "transfers"
 
 urlpatterns = [
-    path("cases/<int:pk>/preview/", preview.CasePreviewView.as_view(), name="preview"),
     path(
         "cases/<int:pk>/certificate/",
         views.CertificatePrintView.as_view(),

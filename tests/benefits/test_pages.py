@@ -115,13 +115,13 @@ def test_live_preview_computes_without_saving(client, teller, window, employer):
     assert f'value="{employer.uscc}"' in page  # the subject from intake fills the form in
     assert 'id="live-figures"' in page
     fragment = client.post(
-        f"/benefits/cases/{case.pk}/preview/",
+        f"/cases/{case.pk}/preview/",
         {"employer_uscc": employer.uscc, "retiree_ids": people[0].id_number},
     ).content.decode()
     assert 'id="retirees"' in fragment
     assert "1400.00" in fragment
     bad = client.post(
-        f"/benefits/cases/{case.pk}/preview/", {"employer_uscc": employer.uscc, "retiree_ids": ""}
+        f"/cases/{case.pk}/preview/", {"employer_uscc": employer.uscc, "retiree_ids": ""}
     ).content.decode()
     assert 'class="errors"' in bad
     assert "退休人员身份证号码：" in bad
@@ -135,8 +135,8 @@ def test_transfer_preview_needs_the_cases_teller(client, teller, other_teller, w
         actor=teller, window=window, business_type=BusinessType.objects.get(code="TRF03")
     )
     client.force_login(other_teller)
-    assert client.post(f"/transfers/cases/{case.pk}/preview/", {}).status_code in (403, 404)
+    assert client.post(f"/cases/{case.pk}/preview/", {}).status_code in (403, 404)
     client.force_login(teller)
-    fragment = client.post(f"/transfers/cases/{case.pk}/preview/", {"id_number": "1"})
+    fragment = client.post(f"/cases/{case.pk}/preview/", {"id_number": "1"})
     assert fragment.status_code == 200
     assert "身份证" in fragment.content.decode()

@@ -95,12 +95,12 @@ def test_live_preview_computes_without_saving(client, teller, window):
         "start": "2026-01-01",
         "starting_wage": "25000",
     }
-    body = client.post(reverse("registration:preview", args=[case.pk]), data).content.decode()
+    body = client.post(reverse("case-preview", args=[case.pk]), data).content.decode()
     assert "19500.00" in body and "3120.00" in body and "base.avg_wage" in body
     case.refresh_from_db()
     assert case.payload == {} and case.figures == {}
     body = client.post(
-        reverse("registration:preview", args=[case.pk]), {**data, "starting_wage": "-3"}
+        reverse("case-preview", args=[case.pk]), {**data, "starting_wage": "-3"}
     ).content.decode()
     assert "起薪不能为负数" in body
 
@@ -108,7 +108,7 @@ def test_live_preview_computes_without_saving(client, teller, window):
 def test_preview_refused_to_other_staff(client, other_teller, teller, window):
     case = casework.open_case("REG01", teller=teller, window=window)
     client.force_login(other_teller)
-    response = client.post(reverse("registration:preview", args=[case.pk]), {})
+    response = client.post(reverse("case-preview", args=[case.pk]), {})
     assert response.status_code in (403, 404)
 
 
@@ -191,17 +191,20 @@ def test_preview_shows_a_validation_error_of_the_computation(client, teller, win
         "start": "2026-01-01",
         "starting_wage": "5000",
     }
-    response = client.post(reverse("registration:preview", args=[case.pk]), data)
+    response = client.post(reverse("case-preview", args=[case.pk]), data)
     assert response.status_code == 200
     assert "起薪核定不合规。" in response.content.decode()
 
 
-def test_preview_serves_only_registration_and_contribution_cases(
-    client, teller, window, test_types
+def test_preview_serves_every_handled_type_and_no_invisible_case(
+    client, teller, other_teller, window, test_types
 ):
     from tests import factories
 
     case = factories.open_case(teller=teller, window=window, business_type=test_types.general)
     client.force_login(teller)
-    response = client.post(reverse("registration:preview", args=[case.pk]), {"amount": "1"})
-    assert response.status_code == 404
+    response = client.post(reverse("case-preview", args=[case.pk]), {"amount": "1.25"})
+    assert response.status_code == 200
+    assert "2.50" in response.content.decode()  # the test handler's doubled amount
+    client.force_login(other_teller)
+    assert client.post(reverse("case-preview", args=[case.pk]), {"amount": "1"}).status_code == 404
