@@ -18,21 +18,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from benefits import calculations as calc
-from counterhall.api import IsHallStaff, region_or_caller
+from counterhall.api import IsHallStaff, RegionInput, region_or_caller
 from counterhall.params import ParameterMissing, ParamReader
 
 
 def money_field(**kwargs):
     return serializers.DecimalField(
         max_digits=14, decimal_places=2, rounding=ROUND_HALF_UP, coerce_to_string=True, **kwargs
-    )
-
-
-class RegionMixin(serializers.Serializer):
-    region = serializers.RegexField(
-        r"^\d{6}$",
-        required=False,
-        error_messages={"invalid": _("行政区划代码应为 6 位数字，例如 222424。")},
     )
 
 
@@ -66,7 +58,7 @@ class RetirementPreviewApi(APIView):
 
     permission_classes = [IsHallStaff]
 
-    class InputSerializer(RegionMixin):
+    class InputSerializer(RegionInput):
         birth_date = serializers.DateField(
             error_messages={"invalid": _("出生日期格式应为 YYYY-MM-DD。")}
         )
@@ -94,7 +86,7 @@ class RetirementPreviewApi(APIView):
         minimum_contribution_months = serializers.IntegerField()
 
     def post(self, request):
-        serializer = self.InputSerializer(data=request.data)
+        serializer = self.InputSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         region = caller_region(request, data)
@@ -125,7 +117,7 @@ class PensionPreviewApi(APIView):
 
     permission_classes = [IsHallStaff]
 
-    class InputSerializer(RegionMixin):
+    class InputSerializer(RegionInput):
         class AgeSerializer(serializers.Serializer):
             years = serializers.IntegerField(
                 min_value=40,
@@ -175,7 +167,7 @@ class PensionPreviewApi(APIView):
         months_divisor = money_field()
 
     def post(self, request):
-        serializer = self.InputSerializer(data=request.data)
+        serializer = self.InputSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         reader = reader_for(region=caller_region(request, data), on=data["retirement_month"])
@@ -201,7 +193,7 @@ class UnemploymentPreviewApi(APIView):
 
     permission_classes = [IsHallStaff]
 
-    class InputSerializer(RegionMixin):
+    class InputSerializer(RegionInput):
         contribution_months = serializers.IntegerField(
             min_value=0, error_messages={"min_value": _("缴费月数不能为负数。")}
         )
@@ -215,7 +207,7 @@ class UnemploymentPreviewApi(APIView):
         total = money_field()
 
     def post(self, request):
-        serializer = self.InputSerializer(data=request.data)
+        serializer = self.InputSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         reader = reader_for(region=caller_region(request, data), on=timezone.localdate())

@@ -17,8 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from contributions import calc
-from counterhall.api import IsHallStaff, region_or_caller
-from counterhall.models import region_validator
+from counterhall.api import IsHallStaff, RegionInput
 from counterhall.params import ParameterMissing, ParamReader
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -29,17 +28,6 @@ DECIMAL_ERRORS = {
     "required": _("此项必填。"),
     "null": _("此项必填。"),
 }
-
-
-class RegionMixin(serializers.Serializer):
-    region = serializers.CharField(
-        required=False, validators=[region_validator], help_text="6 位行政区划代码"
-    )
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        attrs["region"] = region_or_caller(self.context["request"], attrs.get("region"))
-        return attrs
 
 
 class PeriodField(serializers.CharField):
@@ -57,7 +45,7 @@ class PeriodField(serializers.CharField):
 # --------------------------------------------------------------------------- contribution
 
 
-class ContributionRequest(RegionMixin):
+class ContributionRequest(RegionInput):
     period = PeriodField()
     declared_wage = serializers.DecimalField(
         **MONEY,
@@ -135,7 +123,7 @@ class ContributionView(APIView):
 # --------------------------------------------------------------------------- arrears
 
 
-class ArrearsRequest(RegionMixin):
+class ArrearsRequest(RegionInput):
     principal = serializers.DecimalField(
         **MONEY,
         min_value=Decimal("0"),

@@ -9,12 +9,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions as drf_permissions
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.response import Response
 
 from counterhall import permissions
 from counterhall.exceptions import DomainError, HandlerMissing, StaleCase, TransitionNotPossible
+from counterhall.models import region_validator
 
 
 class IsHallStaff(drf_permissions.BasePermission):
@@ -42,6 +43,18 @@ def region_or_caller(request, region: str | None) -> str:
     if not region:
         raise DrfValidationError({"region": [REGION_REQUIRED]})
     return region
+
+
+class RegionInput(serializers.Serializer):
+    """Base of every calculation request: an optional 6-digit ``region`` that defaults to
+    the caller's hall (400 at ``region`` when the caller has none)."""
+
+    region = serializers.CharField(required=False, validators=[region_validator])
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        attrs["region"] = region_or_caller(self.context["request"], attrs.get("region"))
+        return attrs
 
 
 def _django_validation_payload(exc: DjangoValidationError) -> dict:

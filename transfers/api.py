@@ -11,7 +11,7 @@ from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from counterhall.api import IsHallStaff, region_or_caller
+from counterhall.api import IsHallStaff, RegionInput, region_or_caller
 from counterhall.params import ParameterMissing, ParamReader
 from transfers import calculations as calc
 
@@ -28,13 +28,7 @@ class TransferPreviewApi(APIView):
 
     permission_classes = [IsHallStaff]
 
-    class InputSerializer(serializers.Serializer):
-        region = serializers.RegexField(
-            r"^\d{6}$",
-            required=False,
-            error_messages={"invalid": _("行政区划代码应为 6 位数字，例如 222424。")},
-        )
-
+    class InputSerializer(RegionInput):
         class YearSerializer(serializers.Serializer):
             year = serializers.IntegerField(
                 min_value=1950,
@@ -65,7 +59,7 @@ class TransferPreviewApi(APIView):
         total = money_field()
 
     def post(self, request):
-        serializer = self.InputSerializer(data=request.data)
+        serializer = self.InputSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         region = region_or_caller(request, data.get("region"))
