@@ -4,6 +4,7 @@ the working-day calendar, the case and its state machine, and the audit log."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,7 +14,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import (
+    RETURN_VALUE,
+    ConcurrentTransitionMixin,
+    FSMField,
+    FSMFieldMixin,
+    transition,
+)
 
 from counterhall import permissions
 from counterhall.roles import SIGNOFF_ROLES
@@ -416,6 +423,11 @@ def is_claimed(case: Case) -> bool:
     return case.reviewer_id is not None
 
 
+@functools.cache
+def _fsm_fields(model) -> tuple:
+    return tuple(f for f in model._meta.fields if isinstance(f, FSMFieldMixin))
+
+
 class Case(ConcurrentTransitionMixin, TimeStampedModel):
     """One application, whatever its business type. The workflow lives here; the business
     (form, figures, effect) lives with the type's handler in its app."""
@@ -504,6 +516,12 @@ class Case(ConcurrentTransitionMixin, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.number} {self.business_type.name}"
+
+    @property
+    def state_fields(self):
+        # ConcurrentTransitionMixin filters every field of the model for FSM fields each
+        # time a case is loaded or saved; the answer never changes for a class.
+        return _fsm_fields(type(self))
 
     # ---- documents
 
