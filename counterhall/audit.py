@@ -113,10 +113,7 @@ def record(*, actor, action: str, target=None, before=None, after=None, note: st
         note=note or "",
     )
     entry.digest = entry_digest(entry)
-    if rowwrites.can_insert(AuditEntry):
-        rowwrites.insert(entry)  # the INSERT save() makes, compiled once
-    else:
-        entry.save(force_insert=True)
+    rowwrites.insert(entry)  # entry.save(force_insert=True), its SQL compiled once
     return entry
 
 

@@ -14,10 +14,10 @@ The rows written are the ones ``Model.save()`` would write: an UPDATE of every l
 tests/counterhall/test_rowwrites.py runs both paths side by side and compares the SQL
 executed.
 
-Where the shortcut would skip something ``Model.save()`` does, ``direct_writes()`` is
-false and callers use ``save()``: a ``pre_save``/``post_save`` receiver for the model, a
-model with parents (multi-table inheritance), generated or database-default columns, or a
-backend that cannot return the inserted key.
+Where the shortcut would skip something ``Model.save()`` does, the write goes through
+``save()``: a ``pre_save``/``post_save`` receiver for the model, a model with parents
+(multi-table inheritance), generated or database-default columns (``direct_writes()`` is
+false), a value that is an expression, or a backend that cannot return the inserted key.
 """
 
 from __future__ import annotations
@@ -130,15 +130,19 @@ def _update_query(model, values, pk, where: dict) -> UpdateQuery:
 
 def insert(obj) -> None:
     """INSERT a new ``obj`` (every column, the key left to the database) and set its
-    primary key from the row returned, as ``obj.save(force_insert=True)`` does."""
+    primary key from the row returned: ``obj.save(force_insert=True)``, which it falls
+    back to when the model or the database needs it, or a value is an expression."""
     model = type(obj)
     meta = model._meta
     using = router.db_for_write(model, instance=obj)
     connection = connections[using]
+    if not (connection.features.can_return_columns_from_insert and direct_writes(model)):
+        obj.save(force_insert=True, using=using)
+        return
     fields = _insert_fields(model)
     values = [f.pre_save(obj, True) for f in fields]
     if any(hasattr(v, "resolve_expression") for v in values):
-        obj.save(force_insert=True, using=using)  # an expression: compiled into the SQL
+        obj.save(force_insert=True, using=using)  # compiled into the SQL: not cacheable
         return
     key = (using, meta.label)
     statement = _inserts.get(key)
@@ -165,9 +169,3 @@ def insert(obj) -> None:
 def _insert_fields(model) -> tuple:
     # Every column but the automatic key, in the order Model.save() inserts them.
     return tuple(f for f in model._meta.local_concrete_fields if f is not model._meta.auto_field)
-
-
-def can_insert(model) -> bool:
-    """``direct_writes()``, and the database returns the new key from the INSERT itself."""
-    connection = connections[router.db_for_write(model)]
-    return connection.features.can_return_columns_from_insert and direct_writes(model)

@@ -163,3 +163,17 @@ def test_shapes_past_the_bound_are_compiled_per_call(teller, window, test_types,
     assert rowwrites.update_loaded(case, where={"state": CaseState.SUBMITTED}) == 1
     assert len(rowwrites._updates) == 1
     assert Case.objects.get(pk=case.pk).reviewer is None
+
+
+def test_an_audit_save_receiver_makes_record_use_model_save(teller):
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance.action)
+
+    signals.post_save.connect(receiver, sender=AuditEntry)
+    try:
+        entry = audit.record(actor=teller, action="auth.login")
+    finally:
+        signals.post_save.disconnect(receiver, sender=AuditEntry)
+    assert seen == ["auth.login"] and entry.pk is not None
