@@ -18,6 +18,11 @@ Where the shortcut would skip something ``Model.save()`` does, the write goes th
 ``save()``: a ``pre_save``/``post_save`` receiver for the model, a model with parents
 (multi-table inheritance), generated or database-default columns (``direct_writes()`` is
 false), a value that is an expression, or a backend that cannot return the inserted key.
+As in ``save_base()``, an error marks the enclosing atomic block for rollback.
+
+What it does not replay: a model's own ``save()`` override and the check for unsaved
+related objects. It is used for ``Case`` (whose ``save()`` is django-fsm's, replayed by
+``fire()``: a test pins it) and ``AuditEntry`` (whose ``save()`` only refuses updates).
 """
 
 from __future__ import annotations
@@ -25,10 +30,9 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models import Q, signals
 from django.db.models.sql import InsertQuery, UpdateQuery
-from django.db.models.sql.constants import ROW_COUNT
 
 
 def direct_writes(model) -> bool:
@@ -74,12 +78,16 @@ def _lookup_param(field, value, connection):
     return field.get_db_prep_value(field.get_prep_value(value), connection, prepared=True)
 
 
-def update_loaded(obj, *, where: dict) -> int:
+def update_loaded(obj, *, where: dict) -> int | None:
     """UPDATE the row of ``obj`` with every loaded column (what ``obj.save()`` writes;
     for an instance with deferred fields, the loaded ones), only if the row still matches
     ``where`` besides its primary key. Returns the number of rows updated (0: the row is
-    gone or no longer matches)."""
+    gone or no longer matches), or None without writing anything when the write needs
+    ``Model.save()`` (see the module's docstring; also an unsaved object, or a None in
+    ``where``, which would compile to ``IS NULL``)."""
     model = type(obj)
+    if obj.pk is None or None in where.values() or not direct_writes(model):
+        return None
     meta = model._meta
     using = obj._state.db or router.db_for_write(model, instance=obj)
     connection = connections[using]
@@ -90,9 +98,7 @@ def update_loaded(obj, *, where: dict) -> int:
         if not f.primary_key and not f.generated and f.attname not in deferred
     ]
     if any(hasattr(v, "resolve_expression") for _f, _m, v in values):
-        return (
-            _update_query(model, values, obj.pk, where).get_compiler(using).execute_sql(ROW_COUNT)
-        )
+        return None  # save() compiles it into the SQL and reads the result back
     prepared = [f.get_db_prep_save(v, connection) for f, _m, v in values]
     # The compiler writes ``col = NULL`` for a None, so which values are None is part of
     # the statement's shape.
@@ -112,7 +118,7 @@ def update_loaded(obj, *, where: dict) -> int:
     params = [p for p in prepared if p is not None]
     params.extend(_lookup_param(field, where[name], connection) for field, name in statement.where)
     params.append(_lookup_param(meta.pk, obj.pk, connection))
-    with connection.cursor() as cursor:
+    with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
         cursor.execute(statement.sql, params)
         return cursor.rowcount
 
@@ -157,7 +163,7 @@ def insert(obj) -> None:
         )
     params = [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
     params.extend(statement.returning_params)
-    with connection.cursor() as cursor:
+    with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
         cursor.execute(statement.sql, params)
         ((pk,),) = connection.ops.fetch_returned_rows(cursor, statement.returning_params)
     setattr(obj, meta.pk.attname, meta.pk.to_python(pk))

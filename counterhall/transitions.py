@@ -10,6 +10,7 @@ import functools
 import inspect
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from counterhall import audit, permissions, rowwrites
@@ -63,14 +64,16 @@ def _save(case, before: str) -> None:
     state the case was loaded in (``before``: the state field is protected, so only a saved
     transition changes it); a row changed or gone since raises StaleCase. The UPDATE is
     compiled once per set of loaded columns (counterhall.rowwrites)."""
-    if not rowwrites.direct_writes(type(case)):
+    with transaction.mark_for_rollback_on_error(case._state.db):
+        written = rowwrites.update_loaded(case, where={"state": before})
+        if written == 0:
+            raise StaleCase(case)
+    if written is None:  # this write needs Model.save()
         try:
             case.save()
         except ConcurrentTransition as exc:
             raise StaleCase(case) from exc
         return
-    if not rowwrites.update_loaded(case, where={"state": before}):
-        raise StaleCase(case)
     case._update_initial_state()
 
 
