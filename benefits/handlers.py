@@ -164,10 +164,6 @@ def ben04_apply(case, actor) -> None:
     )
 
 
-def attach_person(case, form) -> None:
-    case.person = form.person
-
-
 def register() -> None:
     for handler in (
         registry.BusinessTypeHandler(
@@ -185,7 +181,7 @@ def register() -> None:
             form_class=forms.FlexibleRetirementForm,
             compute=ben02_compute,
             apply=ben02_apply,
-            attach=attach_person,
+            attach=registry.attach_person,
             template="benefits/case_form.html",
             figures_template=FIGURES,
         ),
@@ -194,7 +190,7 @@ def register() -> None:
             form_class=forms.UnemploymentClaimForm,
             compute=ben03_compute,
             apply=ben03_apply,
-            attach=attach_person,
+            attach=registry.attach_person,
             template="benefits/case_form.html",
             figures_template=FIGURES,
         ),
@@ -203,7 +199,7 @@ def register() -> None:
             form_class=forms.UnemploymentChangeForm,
             compute=ben04_compute,
             apply=ben04_apply,
-            attach=attach_person,
+            attach=registry.attach_person,
             signoff_roles=ben04_signoff_roles,
             template="benefits/case_form.html",
             figures_template=FIGURES,

@@ -144,19 +144,6 @@ def apply_base_declaration(case, actor) -> None:
         )
 
 
-def attach_employer(case, form) -> None:
-    case.employer = form.employer
-
-
-def attach_employer_and_person(case, form) -> None:
-    case.employer = form.employer
-    case.person = form.person
-
-
-def attach_person(case, form) -> None:
-    case.person = form.person
-
-
 # --------------------------------------------------------------------------- CON02
 
 
@@ -382,7 +369,7 @@ HANDLERS = [
         form_class=forms.BaseDeclarationForm,
         compute=compute_base_declaration,
         apply=apply_base_declaration,
-        attach=attach_employer,
+        attach=registry.attach_employer,
         template=TEMPLATE,
         figures_template=FIGURES_TEMPLATE,
     ),
@@ -391,7 +378,7 @@ HANDLERS = [
         form_class=forms.FlexibleEnrollForm,
         compute=compute_flexible,
         apply=apply_flexible,
-        attach=attach_person,
+        attach=registry.attach_person,
         template=TEMPLATE,
         figures_template=FIGURES_TEMPLATE,
     ),
@@ -400,7 +387,7 @@ HANDLERS = [
         form_class=forms.BackPaymentForm,
         compute=compute_backpay,
         apply=apply_backpay,
-        attach=attach_employer_and_person,
+        attach=registry.attach_employer_and_person,
         template=TEMPLATE,
         figures_template=FIGURES_TEMPLATE,
     ),

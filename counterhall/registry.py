@@ -50,6 +50,23 @@ class BusinessTypeHandler:
     figures_template: str = "counterhall/_figures.html"
 
 
+# The common ``attach`` callables: the form found the employer and/or person the case is
+# about (a form that does not look one up leaves the attribute None).
+
+
+def attach_employer(case, form) -> None:
+    case.employer = form.employer
+
+
+def attach_person(case, form) -> None:
+    case.person = form.person
+
+
+def attach_employer_and_person(case, form) -> None:
+    case.employer = form.employer
+    case.person = form.person
+
+
 _handlers: dict[str, BusinessTypeHandler] = {}
 
 

@@ -93,15 +93,6 @@ def _set_subject(case, *, employer=None, person=None) -> None:
 # --------------------------------------------------------------------------- attach
 
 
-def attach_employer(case, form) -> None:
-    case.employer = form.employer
-
-
-def attach_employer_and_person(case, form) -> None:
-    case.employer = form.employer
-    case.person = form.person
-
-
 # --------------------------------------------------------------------------- REG02
 
 
@@ -270,7 +261,7 @@ HANDLERS = [
         form_class=forms.EmployerChangeForm,
         compute=compute_employer_change,
         apply=apply_employer_change,
-        attach=attach_employer,
+        attach=registry.attach_employer,
         template=TEMPLATE,
         figures_template=FIGURES_TEMPLATE,
     ),
@@ -279,7 +270,7 @@ HANDLERS = [
         form_class=forms.EmployerDeregisterForm,
         compute=compute_employer_deregister,
         apply=apply_employer_deregister,
-        attach=attach_employer,
+        attach=registry.attach_employer,
         template=TEMPLATE,
         figures_template=FIGURES_TEMPLATE,
     ),
@@ -288,7 +279,7 @@ HANDLERS = [
         form_class=forms.EmployeeEnrollForm,
         compute=compute_employee_enroll,
         apply=apply_employee_enroll,
-        attach=attach_employer_and_person,
+        attach=registry.attach_employer_and_person,
         template=TEMPLATE,
         figures_template=FIGURES_TEMPLATE,
     ),
@@ -297,7 +288,7 @@ HANDLERS = [
         form_class=forms.EmployeeSeparateForm,
         compute=compute_employee_separate,
         apply=apply_employee_separate,
-        attach=attach_employer_and_person,
+        attach=registry.attach_employer_and_person,
         template=TEMPLATE,
         figures_template=FIGURES_TEMPLATE,
     ),

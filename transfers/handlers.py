@@ -74,10 +74,6 @@ def trf03_apply(case, actor) -> None:
     )
 
 
-def attach_person(case, form) -> None:
-    case.person = form.person
-
-
 def register() -> None:
     for handler in (
         registry.BusinessTypeHandler(
@@ -85,7 +81,7 @@ def register() -> None:
             form_class=forms.TransferOutForm,
             compute=trf01_compute,
             apply=trf01_apply,
-            attach=attach_person,
+            attach=registry.attach_person,
             template="transfers/case_form.html",
             figures_template="transfers/figures_trf01.html",
         ),
@@ -94,7 +90,7 @@ def register() -> None:
             form_class=forms.TransferInForm,
             compute=trf02_compute,
             apply=trf02_apply,
-            attach=attach_person,
+            attach=registry.attach_person,
             template="transfers/case_form.html",
             figures_template="transfers/figures_trf02.html",
         ),
@@ -103,7 +99,7 @@ def register() -> None:
             form_class=forms.UnemploymentTransferForm,
             compute=trf03_compute,
             apply=trf03_apply,
-            attach=attach_person,
+            attach=registry.attach_person,
             template="transfers/case_form.html",
             figures_template="transfers/figures_trf03.html",
         ),
