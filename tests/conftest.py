@@ -1,5 +1,7 @@
 import importlib
 import os
+import tempfile
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -10,6 +12,24 @@ from counterhall.roles import Role
 from tests import factories, handlers
 
 os.environ.setdefault("COUNTERHALL_TESTING", "1")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On SQLite, test in a file, not in memory.
+
+    An in-memory test database is one connection, which pytest-django hands to every
+    thread of the live server and to the test itself; two requests at once (an htmx
+    preview while a form posts) then use it concurrently and SQLite fails with "bad
+    parameter or other API misuse". In a file each thread has its own connection, as on
+    PostgreSQL, and SQLite's own locking (IMMEDIATE transactions, see settings) applies.
+    """
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        name = Path(tempfile.gettempdir()) / f"counterhall-test-{os.getpid()}.sqlite3"
+        db.setdefault("TEST", {})["NAME"] = str(name)
 
 
 @pytest.fixture(autouse=True)
