@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 
 def fill_initials(apps, schema_editor):
-    from counterhall.models import pinyin_initials
+    from counterhall.search import pinyin_initials
 
     BusinessType = apps.get_model("counterhall", "BusinessType")
     for bt in BusinessType.objects.all():

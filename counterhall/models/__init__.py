@@ -1,0 +1,74 @@
+"""The hall's core models, one module per concept; import them from here.
+
+- base: TimeStampedModel, the region code
+- halls: Hall, Window, StaffProfile
+- catalogue: BusinessType, RequiredDocument
+- parameters: PolicyParameter, CalendarDay
+- case: Case (and its state machine), CaseSequence
+- audit: AuditEntry, AuditSeal
+"""
+
+from counterhall.models.audit import AuditEntry, AuditSeal
+from counterhall.models.base import NATIONAL_REGION, TimeStampedModel, region_validator
+from counterhall.models.case import (
+    OPEN_STATES,
+    TERMINAL_STATES,
+    Case,
+    CaseSequence,
+    CaseState,
+    DocumentStatus,
+    documents_complete,
+    has_missing_documents,
+    is_claimed,
+    window_fits_type,
+)
+from counterhall.models.catalogue import (
+    BusinessCategory,
+    BusinessType,
+    CompletionMode,
+    RequiredDocument,
+)
+from counterhall.models.halls import (
+    ONE_SPECIAL_WINDOW_MESSAGE,
+    Hall,
+    StaffProfile,
+    Window,
+    WindowKind,
+)
+from counterhall.models.parameters import (
+    CalendarDay,
+    CalendarDayKind,
+    ParameterTag,
+    PolicyParameter,
+)
+
+__all__ = [
+    "NATIONAL_REGION",
+    "ONE_SPECIAL_WINDOW_MESSAGE",
+    "OPEN_STATES",
+    "TERMINAL_STATES",
+    "AuditEntry",
+    "AuditSeal",
+    "BusinessCategory",
+    "BusinessType",
+    "CalendarDay",
+    "CalendarDayKind",
+    "Case",
+    "CaseSequence",
+    "CaseState",
+    "CompletionMode",
+    "DocumentStatus",
+    "Hall",
+    "ParameterTag",
+    "PolicyParameter",
+    "RequiredDocument",
+    "StaffProfile",
+    "TimeStampedModel",
+    "Window",
+    "WindowKind",
+    "documents_complete",
+    "has_missing_documents",
+    "is_claimed",
+    "region_validator",
+    "window_fits_type",
+]
