@@ -33,8 +33,8 @@ REGION_REQUIRED = _("请填写行政区划代码。")
 def caller_region(request) -> str | None:
     """The region of the caller's hall; None for a user without a staff profile (a superuser
     passes IsHallStaff without one)."""
-    staff = getattr(request.user, "staff", None)
-    return staff.hall.region if staff is not None else None
+    hall = permissions.user_hall(request.user)
+    return hall.region if hall is not None else None
 
 
 def region_or_caller(request, region: str | None) -> str:

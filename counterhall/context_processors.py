@@ -1,3 +1,4 @@
+from counterhall.permissions import user_hall
 from counterhall.roles import Role, user_roles
 
 
@@ -6,10 +7,9 @@ def staff(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    profile = getattr(user, "staff", None)
     roles = user_roles(user)
     return {
-        "current_hall": profile.hall if profile else None,
+        "current_hall": user_hall(user),
         "current_roles": [Role(r).label for r in Role.values if r in roles],
         "role_names": roles,
     }

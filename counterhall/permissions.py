@@ -39,8 +39,20 @@ def _active(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
+def _staff(user):
+    return getattr(user, "staff", None) if _active(user) else None
+
+
+def user_hall(user):
+    """The hall a staff member belongs to: the one way to ask (None for a user who is not
+    signed in, inactive, or has no staff profile, e.g. a superuser)."""
+    staff = _staff(user)
+    return staff.hall if staff else None
+
+
 def user_hall_id(user) -> int | None:
-    staff = getattr(user, "staff", None) if _active(user) else None
+    """``user_hall(user).pk`` without loading the hall."""
+    staff = _staff(user)
     return staff.hall_id if staff else None
 
 

@@ -90,12 +90,6 @@ def business_types_served(*, user, window=None) -> QuerySet[BusinessType]:
     return qs.filter(is_special__in=[kind == WindowKind.SPECIAL for kind in kinds])
 
 
-def user_hall(user):
-    """The hall a staff member works in (None for a user without one)."""
-    staff = getattr(user, "staff", None) if user.is_authenticated else None
-    return staff.hall if staff else None
-
-
 def my_windows(*, user):
     return windows_for(user).order_by("hall__code", "number")
 

@@ -4,19 +4,15 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 
 from counterhall import audit
-
-
-def _hall(user):
-    staff = getattr(user, "staff", None)
-    return staff.hall if staff else None
+from counterhall.permissions import user_hall
 
 
 @receiver(user_logged_in)
 def audit_login(sender, request, user, **kwargs):
-    audit.record(actor=user, action="auth.login", hall=_hall(user))
+    audit.record(actor=user, action="auth.login", hall=user_hall(user))
 
 
 @receiver(user_logged_out)
 def audit_logout(sender, request, user, **kwargs):
     if user is not None:
-        audit.record(actor=user, action="auth.logout", hall=_hall(user))
+        audit.record(actor=user, action="auth.logout", hall=user_hall(user))

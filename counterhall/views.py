@@ -132,7 +132,7 @@ class CaseOpenView(LoginRequiredMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         form = self._form(request.POST)
         subject = registry.lookup_subject(
-            request.POST.get("subject", ""), hall=selectors.user_hall(request.user)
+            request.POST.get("subject", ""), hall=permissions.user_hall(request.user)
         )
         if "lookup" in request.POST:
             return self.render_to_response(self.get_context_data(form=form, subject=subject))
@@ -166,7 +166,7 @@ class SubjectLookupView(LoginRequiredMixin, View):
         if not permissions.is_hall_staff(request.user):
             raise PermissionDenied
         subject = registry.lookup_subject(
-            request.POST.get("subject", ""), hall=selectors.user_hall(request.user)
+            request.POST.get("subject", ""), hall=permissions.user_hall(request.user)
         )
         return TemplateResponse(request, "counterhall/_subject.html", {"subject": subject})
 
