@@ -19,11 +19,12 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from counterhall import rowwrites
 
 # Dotted action names with their display labels (Wagtail's LogActionRegistry).
-ACTIONS: dict[str, str] = {
+ACTIONS: dict[str, StrOrPromise] = {
     "case.open": _("受理登记"),
     "case.documents": _("核对要件"),
     "case.application": _("填写申请"),

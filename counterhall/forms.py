@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -20,8 +22,8 @@ class CaseOpenForm(forms.Form):
 
     def __init__(self, *args, windows, business_types, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["window"].queryset = windows
-        self.fields["business_type"].queryset = business_types
+        cast(forms.ModelChoiceField, self.fields["window"]).queryset = windows
+        cast(forms.ModelChoiceField, self.fields["business_type"]).queryset = business_types
         if windows.count() == 1:
             self.fields["window"].initial = windows.first()
 

@@ -62,13 +62,13 @@ def param(key: str, *, region: str, on: dt.date) -> ParamValue:
         region__in=chain,
         effective_from__lte=on,
     ).order_by("-effective_from")
-    by_region = {}
+    by_region: dict[str, PolicyParameter] = {}
     for row in rows:
         by_region.setdefault(row.region, row)
     for candidate in chain:
-        row = by_region.get(candidate)
-        if row is not None:
-            return ParamValue(row.key, row.value, row.region, row.effective_from, row.pk)
+        found = by_region.get(candidate)
+        if found is not None:
+            return ParamValue(found.key, found.value, found.region, found.effective_from, found.pk)
     raise ParameterMissing(key, region, on)
 
 

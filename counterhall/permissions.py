@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from counterhall.roles import Role, has_role, user_roles
 
@@ -65,7 +66,7 @@ def works_at(user, window) -> bool:
 # django-fsm-2 expects from a permission callable.
 
 
-def explain_change_case(case, user) -> str | None:
+def explain_change_case(case, user) -> StrOrPromise | None:
     if not _active(user) or case.teller_id != user.pk:
         return DENIED_NOT_OWN_CASE
     if not works_at(user, case.window):
@@ -73,7 +74,7 @@ def explain_change_case(case, user) -> str | None:
     return None
 
 
-def explain_claim_case(case, user) -> str | None:
+def explain_claim_case(case, user) -> StrOrPromise | None:
     if not _active(user) or not has_role(user, Role.REVIEWER):
         return DENIED_NOT_REVIEWER
     if user_hall_id(user) != case.hall_id:
@@ -85,7 +86,7 @@ def explain_claim_case(case, user) -> str | None:
     return None
 
 
-def explain_decide_case(case, user) -> str | None:
+def explain_decide_case(case, user) -> StrOrPromise | None:
     if not _active(user):
         return DENIED_NOT_CLAIMANT
     if case.teller_id == user.pk:
@@ -95,7 +96,7 @@ def explain_decide_case(case, user) -> str | None:
     return None
 
 
-def signing_role(case, user) -> str | None:
+def signing_role(case, user) -> StrOrPromise | None:
     """The first sign-off role this case still needs that the user holds."""
     if not _active(user) or user.pk in (case.teller_id, case.reviewer_id):
         return None
@@ -110,7 +111,7 @@ def signing_role(case, user) -> str | None:
     return None
 
 
-def explain_sign_case(case, user) -> str | None:
+def explain_sign_case(case, user) -> StrOrPromise | None:
     return None if signing_role(case, user) else DENIED_SIGNOFF
 
 

@@ -75,7 +75,8 @@ def recent_audit(*, user, limit: int = 20) -> QuerySet[AuditEntry]:
 
     entries = AuditEntry.objects.select_related("actor").order_by("-at", "-pk")
     if not user.is_superuser:
-        entries = entries.filter(hall_id=user_hall_id(user))
+        hall_id = user_hall_id(user)
+        entries = entries.filter(hall_id=hall_id) if hall_id else entries.none()
     return entries[:limit]
 
 

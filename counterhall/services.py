@@ -148,7 +148,7 @@ def case_set_documents(
         if errors:
             raise ValidationError({"deferred": errors})
         before = case.documents
-        documents = {}
+        documents: dict[str, dict] = {}
         for code in docs:
             if code in received:
                 documents[code] = {"status": DocumentStatus.RECEIVED}

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -75,6 +75,8 @@ def search_business_types(types, query: str) -> list:
 class HtmxLoginRequiredMixin(LoginRequiredMixin):
     """For fragments polled by htmx: when the session has ended, send the whole page to
     the login page (HX-Redirect) instead of swapping the login form into the fragment."""
+
+    request: HttpRequest
 
     def handle_no_permission(self):
         if self.request.headers.get("HX-Request") and not self.request.user.is_authenticated:

@@ -1,4 +1,5 @@
 from django import template
+from django_stubs_ext import StrOrPromise
 
 from counterhall import audit
 from counterhall.models import CaseState
@@ -12,7 +13,7 @@ def action_label(name: str) -> str:
 
 
 @register.filter
-def state_label(value: str) -> str:
+def state_label(value: str) -> StrOrPromise:
     try:
         return CaseState(value).label
     except ValueError:
