@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -18,7 +18,19 @@ from counterhall.permissions import DENIED_OTHER_REGION, subject_in_hall
 from counterhall.registry import Subject
 
 
-class BusinessForm(forms.Form):
+class SubjectHooks:
+    """What an application form says about the case's subject: the initial values it takes
+    from it, and the subject it found (None: the type names none). The subject mixins
+    extend both."""
+
+    def subject_initial(self, case) -> dict:
+        return {}
+
+    def subject(self) -> Subject | None:
+        return None
+
+
+class BusinessForm(SubjectHooks, forms.Form):
     """An application form: ``form_class(data=None, *, case)``.
 
     ``self.case`` is the case, ``self.region`` its hall's region. Unbound, the form is
@@ -37,13 +49,6 @@ class BusinessForm(forms.Form):
         super().__init__(data, initial=initial, **kwargs)
         self.case = case
         self.region = case.hall.region
-
-    def subject_initial(self, case) -> dict:
-        """Initial values from the case's subject (extended by the subject mixins)."""
-        return {}
-
-    def subject(self) -> Subject | None:
-        return None
 
     def to_payload(self) -> dict:
         return {
@@ -82,12 +87,12 @@ def _prefill(obj, mapping: dict[str, str]) -> dict:
     return {field: getattr(obj, attr) for field, attr in mapping.items()}
 
 
-class EmployerSubjectMixin:
+class EmployerSubjectMixin(SubjectHooks):
     """For a ``BusinessForm`` whose clean looks up the employer the application is about
     and keeps it in ``self.employer`` (None while not found). ``employer_prefill``: form
     field → attribute of the employer intake identified."""
 
-    employer = None
+    employer: Any = None
     employer_prefill: dict[str, str] = {"uscc": "uscc"}
 
     def subject_initial(self, case) -> dict:
@@ -100,12 +105,12 @@ class EmployerSubjectMixin:
         return dataclasses.replace(super().subject() or Subject(), employer=self.employer)
 
 
-class PersonSubjectMixin:
+class PersonSubjectMixin(SubjectHooks):
     """For a ``BusinessForm`` whose clean looks up the insured person the application is
     about and keeps it in ``self.person`` (None while not found, or not yet registered).
     ``person_prefill``: form field → attribute of the person intake identified."""
 
-    person = None
+    person: Any = None
     person_prefill: dict[str, str] = {"id_number": "id_number", "name": "name"}
 
     def subject_initial(self, case) -> dict:

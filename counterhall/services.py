@@ -231,7 +231,7 @@ def _record_assessment(case: Case, assessment: Assessment) -> None:
 def _record_subject(case: Case, subject: Subject | None) -> dict:
     """Point the case at its subject (None: leave it as it is); the changed FKs, for the
     audit entry."""
-    changed = {}
+    changed: dict[str, int | None] = {}
     if subject is None:
         return changed
     for field in ("employer", "person"):
