@@ -8,7 +8,7 @@ class BenefitsConfig(AppConfig):
 
     def ready(self) -> None:
         from benefits import demo, handlers
-        from counterhall import audit
+        from counterhall import audit, registry
         from counterhall import demo as hall_demo
 
         for name, label in [
@@ -20,5 +20,5 @@ class BenefitsConfig(AppConfig):
             ("unemployment.transfer_in", _("失业保险关系转入")),
         ]:
             audit.register_action(name, label)
-        handlers.register()
+        registry.register_all(handlers.HANDLERS)
         hall_demo.register(demo.build)

@@ -1,43 +1,23 @@
-"""Application forms of BEN01–BEN04. Each validates against the master data and the rules and
-puts a clear sentence at the field; ``to_payload()`` keeps the submitted text (JSON), from
-which ``compute`` derives the figures."""
+"""Application forms of BEN01–BEN04 (``counterhall.forms.BusinessForm``). Each finds its
+subject in the master data with a clear sentence at the field; ``to_payload()`` keeps the
+submitted text (JSON), from which the handlers' figures are assessed (benefits.assessments),
+once, refusing at the field what the rules do not allow."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from benefits import assessments
 from benefits.models import ChangeKind, FlexibleKind, StopReason
 from counterhall import permissions
+from counterhall.forms import BusinessForm, EmployerSubjectMixin, PersonSubjectMixin
 from counterhall.params import ParameterMissing, ParamReader
 from registration import selectors as registration
-
-
-class CaseForm(forms.Form):
-    def __init__(self, data=None, *, case, **kwargs):
-        super().__init__(data, **kwargs)
-        self.case = case
-        # The subject identified at intake fills the form in.
-        if case.person_id and "id_number" in self.fields:
-            self.fields["id_number"].initial = case.person.id_number
-        if case.employer_id and "employer_uscc" in self.fields:
-            self.fields["employer_uscc"].initial = case.employer.uscc
-
-    @property
-    def region(self) -> str:
-        return self.case.hall.region
-
-    def to_payload(self) -> dict:
-        return {
-            name: (value.isoformat() if isinstance(value, dt.date) else value)
-            for name, value in self.cleaned_data.items()
-            if name in self.fields
-        }
 
 
 def person_by_id(value: str, hall, *, named: bool = False):
@@ -64,12 +44,7 @@ def person_by_id(value: str, hall, *, named: bool = False):
     return person
 
 
-class IdNumberMixin(forms.Form):
-    id_number = forms.CharField(label=_("公民身份号码"), max_length=18)
-
-    def clean_id_number(self):
-        self.person = person_by_id(self.cleaned_data["id_number"], self.case.hall)
-        return self.person.id_number
+ID_NUMBER_LABEL = _("公民身份号码")
 
 
 def not_after_today(value: dt.date) -> None:
@@ -80,7 +55,9 @@ def not_after_today(value: dt.date) -> None:
 # --------------------------------------------------------------------------- BEN01
 
 
-class RetirementApplicationForm(CaseForm):
+class RetirementApplicationForm(EmployerSubjectMixin, BusinessForm):
+    employer_prefill = {"employer_uscc": "uscc"}
+
     employer_uscc = forms.CharField(label=_("单位统一社会信用代码"), max_length=18)
     retiree_ids = forms.CharField(
         label=_("退休人员身份证号码"),
@@ -104,8 +81,7 @@ class RetirementApplicationForm(CaseForm):
         employer = registration.find_employer(self.cleaned_data["employer_uscc"])
         if employer is None:
             raise ValidationError(_("未找到此统一社会信用代码的参保单位。"))
-        if not permissions.subject_in_hall(employer, self.case.hall):
-            raise ValidationError(permissions.DENIED_OTHER_REGION)
+        self.check_in_hall(employer)
         self.employer = employer
         return employer.uscc
 
@@ -132,21 +108,17 @@ class RetirementApplicationForm(CaseForm):
         self.persons = persons
         return "\n".join(p.id_number for p in persons)
 
-    def clean(self):
-        cleaned = super().clean()
-        if hasattr(self, "employer") and hasattr(self, "persons"):
-            _rows, errors, _refs = assessments.assess_retirees(
-                employer=self.employer, persons=self.persons, region=self.region
-            )
-            if errors:
-                self.add_error("retiree_ids", errors)
-        return cleaned
+    def subject(self):
+        """The employer; the person too when the application is for one retiree."""
+        persons = getattr(self, "persons", [])
+        return replace(super().subject(), person=persons[0] if len(persons) == 1 else None)
 
 
 # --------------------------------------------------------------------------- BEN02
 
 
-class FlexibleRetirementForm(IdNumberMixin, CaseForm):
+class FlexibleRetirementForm(PersonSubjectMixin, BusinessForm):
+    id_number = forms.CharField(label=ID_NUMBER_LABEL, max_length=18)
     kind = forms.ChoiceField(label=_("申请类别"), choices=FlexibleKind.choices)
     requested_date = forms.DateField(
         label=_("申请退休日期"), help_text=_("格式 YYYY-MM-DD。"), widget=forms.DateInput()
@@ -155,52 +127,25 @@ class FlexibleRetirementForm(IdNumberMixin, CaseForm):
         label=_("单位与职工已书面协商一致（延迟退休必填）"), required=False
     )
 
-    def clean(self):
-        cleaned = super().clean()
-        if not hasattr(self, "person") or self.errors:
-            return cleaned
-        try:
-            assessments.assess_flexible(
-                person=self.person,
-                kind=cleaned["kind"],
-                requested=cleaned["requested_date"],
-                employer_agreed=cleaned.get("employer_agreed", False),
-                region=self.region,
-            )
-        except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
-        except ParameterMissing as exc:
-            self.add_error(None, str(exc))
-        return cleaned
+    def clean_id_number(self):
+        self.person = person_by_id(self.cleaned_data["id_number"], self.case.hall)
+        return self.person.id_number
 
 
 # --------------------------------------------------------------------------- BEN03
 
 
-class UnemploymentClaimForm(IdNumberMixin, CaseForm):
+class UnemploymentClaimForm(PersonSubjectMixin, BusinessForm):
+    id_number = forms.CharField(label=ID_NUMBER_LABEL, max_length=18)
     registration_date = forms.DateField(
         label=_("失业登记日期"),
         help_text=_("格式 YYYY-MM-DD；自登记当月起发放。"),
         validators=[not_after_today],
     )
 
-    def clean(self):
-        cleaned = super().clean()
-        if not hasattr(self, "person") or self.errors:
-            return cleaned
-        try:
-            assessments.assess_unemployment_claim(
-                person=self.person,
-                registration_date=cleaned["registration_date"],
-                region=self.region,
-            )
-        except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
-        except ParameterMissing as exc:
-            self.add_error(None, str(exc))
-        return cleaned
+    def clean_id_number(self):
+        self.person = person_by_id(self.cleaned_data["id_number"], self.case.hall)
+        return self.person.id_number
 
 
 # --------------------------------------------------------------------------- BEN04
@@ -217,7 +162,8 @@ STOP_CHOICES = [
 ]
 
 
-class UnemploymentChangeForm(IdNumberMixin, CaseForm):
+class UnemploymentChangeForm(PersonSubjectMixin, BusinessForm):
+    id_number = forms.CharField(label=ID_NUMBER_LABEL, max_length=18)
     kind = forms.ChoiceField(label=_("变更类别"), choices=ChangeKind.choices)
     reason = forms.ChoiceField(
         label=_("停发原因"),
@@ -229,21 +175,6 @@ class UnemploymentChangeForm(IdNumberMixin, CaseForm):
         label=_("事由发生日期"), help_text=_("格式 YYYY-MM-DD。"), validators=[not_after_today]
     )
 
-    def clean(self):
-        cleaned = super().clean()
-        if not hasattr(self, "person") or self.errors:
-            return cleaned
-        try:
-            assessments.assess_unemployment_change(
-                person=self.person,
-                kind=cleaned["kind"],
-                reason=cleaned.get("reason", ""),
-                event_date=cleaned["event_date"],
-                region=self.region,
-            )
-        except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
-        except ParameterMissing as exc:
-            self.add_error(None, str(exc))
-        return cleaned
+    def clean_id_number(self):
+        self.person = person_by_id(self.cleaned_data["id_number"], self.case.hall)
+        return self.person.id_number

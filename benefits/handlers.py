@@ -17,10 +17,6 @@ from registration import selectors as registration
 FIGURES = "benefits/figures.html"
 
 
-def _person(case):
-    return registration.find_person(case.payload["id_number"])
-
-
 def _date(value: str) -> dt.date:
     return dt.date.fromisoformat(value)
 
@@ -28,14 +24,14 @@ def _date(value: str) -> dt.date:
 # --------------------------------------------------------------------------- BEN01
 
 
-def _retirees(case):
-    return [registration.find_person(line) for line in case.payload["retiree_ids"].splitlines()]
+def _retirees(payload: dict) -> list:
+    return [registration.find_person(line) for line in payload["retiree_ids"].splitlines()]
 
 
-def ben01_compute(case) -> dict:
-    employer = registration.find_employer(case.payload["employer_uscc"])
+def ben01_figures(case, payload: dict, subject) -> dict:
+    employer = subject.employer
     rows, errors, refs = assessments.assess_retirees(
-        employer=employer, persons=_retirees(case), region=case.hall.region
+        employer=employer, persons=_retirees(payload), region=case.hall.region
     )
     if errors:
         raise ValidationError({"retiree_ids": errors})
@@ -68,11 +64,6 @@ def ben01_completion(case) -> tuple[bool, int | None]:
     return False, case.business_type.limit_days
 
 
-def ben01_attach(case, form) -> None:
-    case.employer = form.employer
-    case.person = form.persons[0] if len(form.persons) == 1 else None
-
-
 def ben01_apply(case, actor) -> None:
     employer = registration.employer_get(case.figures["employer"]["id"])
     for row in case.figures["retirees"]:
@@ -88,10 +79,9 @@ def ben01_apply(case, actor) -> None:
 # --------------------------------------------------------------------------- BEN02
 
 
-def ben02_compute(case) -> dict:
-    p = case.payload
+def ben02_figures(case, p: dict, subject) -> dict:
     return assessments.assess_flexible(
-        person=_person(case),
+        person=subject.person,
         kind=p["kind"],
         requested=_date(p["requested_date"]),
         employer_agreed=bool(p.get("employer_agreed")),
@@ -115,10 +105,10 @@ def ben02_apply(case, actor) -> None:
 # --------------------------------------------------------------------------- BEN03
 
 
-def ben03_compute(case) -> dict:
+def ben03_figures(case, p: dict, subject) -> dict:
     return assessments.assess_unemployment_claim(
-        person=_person(case),
-        registration_date=_date(case.payload["registration_date"]),
+        person=subject.person,
+        registration_date=_date(p["registration_date"]),
         region=case.hall.region,
     )
 
@@ -135,10 +125,9 @@ def ben03_apply(case, actor) -> None:
 # --------------------------------------------------------------------------- BEN04
 
 
-def ben04_compute(case) -> dict:
-    p = case.payload
+def ben04_figures(case, p: dict, subject) -> dict:
     return assessments.assess_unemployment_change(
-        person=_person(case),
+        person=subject.person,
         kind=p["kind"],
         reason=p.get("reason", ""),
         event_date=_date(p["event_date"]),
@@ -164,45 +153,39 @@ def ben04_apply(case, actor) -> None:
     )
 
 
-def register() -> None:
-    for handler in (
-        registry.BusinessTypeHandler(
-            code="BEN01",
-            form_class=forms.RetirementApplicationForm,
-            compute=ben01_compute,
-            apply=ben01_apply,
-            attach=ben01_attach,
-            completion=ben01_completion,
-            template="benefits/case_form.html",
-            figures_template="benefits/figures_ben01.html",
-        ),
-        registry.BusinessTypeHandler(
-            code="BEN02",
-            form_class=forms.FlexibleRetirementForm,
-            compute=ben02_compute,
-            apply=ben02_apply,
-            attach=registry.attach_person,
-            template="benefits/case_form.html",
-            figures_template=FIGURES,
-        ),
-        registry.BusinessTypeHandler(
-            code="BEN03",
-            form_class=forms.UnemploymentClaimForm,
-            compute=ben03_compute,
-            apply=ben03_apply,
-            attach=registry.attach_person,
-            template="benefits/case_form.html",
-            figures_template=FIGURES,
-        ),
-        registry.BusinessTypeHandler(
-            code="BEN04",
-            form_class=forms.UnemploymentChangeForm,
-            compute=ben04_compute,
-            apply=ben04_apply,
-            attach=registry.attach_person,
-            signoff_roles=ben04_signoff_roles,
-            template="benefits/case_form.html",
-            figures_template=FIGURES,
-        ),
-    ):
-        registry.register(handler)
+HANDLERS = (
+    registry.BusinessTypeHandler(
+        code="BEN01",
+        form_class=forms.RetirementApplicationForm,
+        figures=ben01_figures,
+        apply=ben01_apply,
+        completion=ben01_completion,
+        template="benefits/case_form.html",
+        figures_template="benefits/figures_ben01.html",
+    ),
+    registry.BusinessTypeHandler(
+        code="BEN02",
+        form_class=forms.FlexibleRetirementForm,
+        figures=ben02_figures,
+        apply=ben02_apply,
+        template="benefits/case_form.html",
+        figures_template=FIGURES,
+    ),
+    registry.BusinessTypeHandler(
+        code="BEN03",
+        form_class=forms.UnemploymentClaimForm,
+        figures=ben03_figures,
+        apply=ben03_apply,
+        template="benefits/case_form.html",
+        figures_template=FIGURES,
+    ),
+    registry.BusinessTypeHandler(
+        code="BEN04",
+        form_class=forms.UnemploymentChangeForm,
+        figures=ben04_figures,
+        apply=ben04_apply,
+        signoff_roles=ben04_signoff_roles,
+        template="benefits/case_form.html",
+        figures_template=FIGURES,
+    ),
+)

@@ -52,9 +52,12 @@ def flexible_retirement_record(
         done = FlexibleRetirement.objects.filter(case=case).first()
         if done is not None:
             return done
-        FlexibleRetirement.objects.filter(person=person, active=True).update(
-            active=False, updated_at=timezone.now()
-        )
+        replaced = FlexibleRetirement.objects.filter(person=person, active=True)
+        earlier = [
+            {"id": pk, "approved": approved}
+            for pk, approved in replaced.values_list("pk", "approved_date")
+        ]
+        replaced.update(active=False, updated_at=timezone.now())
         record = FlexibleRetirement.objects.create(
             person=person,
             kind=kind,
@@ -67,7 +70,13 @@ def flexible_retirement_record(
             actor=actor,
             action="retirement.flexible",
             target=record,
-            after={"kind": kind, "statutory": statutory_date, "approved": approved_date},
+            before={"active": earlier} if earlier else None,
+            after={
+                "kind": kind,
+                "statutory": statutory_date,
+                "approved": approved_date,
+                "replaced": [e["id"] for e in earlier],
+            },
             note=case.number,
             hall=case.hall,
         )
@@ -129,11 +138,13 @@ def unemployment_claim_create(*, actor, case, person, figures: dict) -> Unemploy
             return done
         start = _month(figures["start_month"])
         merged = _lock_mergeable(person, figures, start)
+        exhausted = []
         for drawing in UnemploymentClaim.objects.select_for_update().filter(
             person=person, status=ClaimStatus.DRAWING
         ):
             if drawing.remaining_months(start) > 0:
                 raise ValidationError(_("此人员正在领取失业保险金。"))
+            exhausted.append(drawing.pk)
             drawing.status = ClaimStatus.ENDED  # the earlier spell ran out
             drawing.stop_reason = StopReason.EXHAUSTED
             drawing.drawn_months = drawing.entitlement_months
@@ -155,15 +166,24 @@ def unemployment_claim_create(*, actor, case, person, figures: dict) -> Unemploy
         UnemploymentClaim.objects.filter(pk__in=[m.pk for m in merged]).update(
             merged_into=claim, updated_at=timezone.now()
         )
+        changed = [
+            *({"id": pk, "status": ClaimStatus.DRAWING} for pk in exhausted),
+            *({"id": m.pk, "merged_into": None} for m in merged),
+        ]
         audit.record(
             actor=actor,
             action="unemployment.claim",
             target=claim,
+            before={"claims": changed} if changed else None,
             after={
                 "entitlement_months": claim.entitlement_months,
                 "monthly_amount": claim.monthly_amount,
                 "start_month": figures["start_month"],
                 "merged_claims": figures.get("merged_claims", []),
+                "claims": [
+                    *({"id": pk, "status": ClaimStatus.ENDED} for pk in exhausted),
+                    *({"id": m.pk, "merged_into": claim.pk} for m in merged),
+                ],
             },
             note=case.number,
             hall=case.hall,
@@ -307,6 +327,7 @@ def unemployment_transfer_out(
                 )
                 % {"name": person.name, "months": months}
             )
+        before = [_claim_state(c) for c in claims]
         for claim in claims:
             claim.drawn_months = min(
                 claim.drawn_months + claim.running_months(on), claim.entitlement_months
@@ -320,11 +341,21 @@ def unemployment_transfer_out(
             actor=actor,
             action="unemployment.transfer_out",
             target=person,
-            after={"months": months, "agency": agency, "claims": [c.pk for c in claims]},
+            before={"claim_states": before},
+            after={
+                "months": months,
+                "agency": agency,
+                "claims": [c.pk for c in claims],
+                "claim_states": [_claim_state(c) for c in claims],
+            },
             note=case.number,
             hall=case.hall,
         )
     return months
+
+
+def _claim_state(claim) -> dict:
+    return {"id": claim.pk, "status": claim.status, "drawn_months": claim.drawn_months}
 
 
 def _transferable(claim) -> bool:

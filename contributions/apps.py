@@ -22,8 +22,9 @@ class ContributionsConfig(AppConfig):
         ]:
             audit.register_action(name, label)
         register_deregistration_check(selectors.arrears_blocker)
-        from contributions import handlers  # noqa: F401  (registers CON01–CON04)
+        from contributions import handlers
         from contributions.demo import build
-        from counterhall import demo
+        from counterhall import demo, registry
 
+        registry.register_all(handlers.HANDLERS)
         demo.register(build)

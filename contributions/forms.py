@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -12,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contributions import calc, selectors
+from counterhall.forms import BusinessForm, EmployerSubjectMixin, PersonSubjectMixin
 from counterhall.money import cents
 from counterhall.params import ParameterMissing, ParamReader
-from counterhall.permissions import DENIED_OTHER_REGION, subject_in_hall
 from registration import selectors as people
 
 MAX_BACKPAY_MONTHS_KEY = "backpay.max_months"  # months one case may cover [PRACTICE]
@@ -96,59 +97,30 @@ MONEY_ERRORS = {
 }
 
 
-class CaseForm(forms.Form):
-    def __init__(self, data=None, *, case, **kwargs):
-        initial = dict(kwargs.pop("initial", None) or {})
-        if data is None and case is not None:
-            if case.employer_id and "uscc" in self.base_fields:
-                initial.setdefault("uscc", case.employer.uscc)
-            if case.person_id and "id_number" in self.base_fields:
-                initial.setdefault("id_number", case.person.id_number)
-                initial.setdefault("name", case.person.name)
-        super().__init__(data, initial=initial, **kwargs)
-        self.case = case
-        self.region = case.hall.region if case is not None else None
-        self.employer = None
-        self.person = None
+def active_employer(form, uscc: str):
+    """The registered, still active employer of the form's hall's region with this USCC."""
+    employer = people.employer_by_uscc(uscc)
+    if employer is None:
+        raise ValidationError(_("本中心没有此统一社会信用代码的参保单位。"))
+    form.check_in_hall(employer)
+    if not employer.is_active:
+        raise ValidationError(_("该单位已于 %(d)s 注销。") % {"d": employer.deregistered_on})
+    return employer
 
-    def to_payload(self) -> dict:
-        return dict(self.cleaned_data)
 
-    def _active_employer(self, uscc: str):
-        employer = people.employer_by_uscc(uscc)
-        if employer is None:
-            raise ValidationError(_("本中心没有此统一社会信用代码的参保单位。"))
-        self._check_region(employer)
-        if not employer.is_active:
-            raise ValidationError(_("该单位已于 %(d)s 注销。") % {"d": employer.deregistered_on})
-        return employer
-
-    def probe_parameters(self, field: str, on: dt.date, *keys: str) -> None:
-        """A parameter missing for the date is the teller's field message, not a crash."""
-        reader = ParamReader(region=self.region, on=on)
-        try:
-            for key in keys:
-                reader.get(key)
-        except ParameterMissing as exc:
-            self.add_error(field, str(exc))
-
-    def _known_person(self, number: str):
-        person = people.person_by_id_number(number)
-        if person is None:
-            raise ValidationError(_("本中心没有此身份证号码的参保人员。"))
-        self._check_region(person)
-        return person
-
-    def _check_region(self, subject) -> None:
-        """A hall handles only its own region's employers and persons."""
-        if self.case is not None and not subject_in_hall(subject, self.case.hall):
-            raise ValidationError(DENIED_OTHER_REGION)
+def known_person(form, number: str):
+    """The registered person of the form's hall's region with this ID number."""
+    person = people.person_by_id_number(number)
+    if person is None:
+        raise ValidationError(_("本中心没有此身份证号码的参保人员。"))
+    form.check_in_hall(person)
+    return person
 
 
 # --------------------------------------------------------------------------- CON01
 
 
-class BaseDeclarationForm(CaseForm):
+class BaseDeclarationForm(EmployerSubjectMixin, BusinessForm):
     """缴费基数申报: one line per employee, "身份证号码 月平均工资"."""
 
     uscc = UsccField()
@@ -167,7 +139,7 @@ class BaseDeclarationForm(CaseForm):
         self.lines: list[dict] = []
 
     def clean_uscc(self):
-        self.employer = self._active_employer(self.cleaned_data["uscc"])
+        self.employer = active_employer(self, self.cleaned_data["uscc"])
         return self.cleaned_data["uscc"]
 
     def clean_year(self):
@@ -233,13 +205,13 @@ class BaseDeclarationForm(CaseForm):
         return cleaned
 
     def to_payload(self) -> dict:
-        return {**self.cleaned_data, "lines": self.lines}
+        return {**super().to_payload(), "lines": self.lines}
 
 
 # --------------------------------------------------------------------------- CON02
 
 
-class FlexibleEnrollForm(CaseForm):
+class FlexibleEnrollForm(PersonSubjectMixin, BusinessForm):
     id_number = ResidentIdField(label=_("申请人身份证号码"))
     name = forms.CharField(label=_("姓名"), max_length=100)
     phone = forms.CharField(label=_("联系电话"), max_length=40, required=False)
@@ -309,7 +281,7 @@ class FlexibleEnrollForm(CaseForm):
 # --------------------------------------------------------------------------- CON03
 
 
-class BackPaymentForm(CaseForm):
+class BackPaymentForm(EmployerSubjectMixin, PersonSubjectMixin, BusinessForm):
     uscc = UsccField()
     id_number = ResidentIdField(label=_("职工身份证号码"))
     period_from = PeriodField(label=_("补缴所属期（起）"))
@@ -329,11 +301,11 @@ class BackPaymentForm(CaseForm):
     )
 
     def clean_uscc(self):
-        self.employer = self._active_employer(self.cleaned_data["uscc"])
+        self.employer = active_employer(self, self.cleaned_data["uscc"])
         return self.cleaned_data["uscc"]
 
     def clean_id_number(self):
-        self.person = self._known_person(self.cleaned_data["id_number"])
+        self.person = known_person(self, self.cleaned_data["id_number"])
         return self.cleaned_data["id_number"]
 
     def _check_month_count(self, first: dt.date, last: dt.date) -> None:
@@ -396,7 +368,7 @@ class BackPaymentForm(CaseForm):
 # --------------------------------------------------------------------------- CON04
 
 
-class RefundForm(CaseForm):
+class RefundForm(EmployerSubjectMixin, PersonSubjectMixin, BusinessForm):
     uscc = UsccField(required=False, help_text=_("单位退费填写；个人退费留空。"))
     id_number = ResidentIdField(
         label=_("个人身份证号码"), required=False, help_text=_("灵活就业人员退费填写。")
@@ -417,13 +389,13 @@ class RefundForm(CaseForm):
             self.employer = people.employer_by_uscc(uscc)
             if self.employer is None:
                 raise ValidationError(_("本中心没有此统一社会信用代码的参保单位。"))
-            self._check_region(self.employer)
+            self.check_in_hall(self.employer)
         return uscc
 
     def clean_id_number(self):
         number = self.cleaned_data["id_number"]
         if number:
-            self.person = self._known_person(number)
+            self.person = known_person(self, number)
         return number
 
     def clean_bank_account(self):
@@ -438,18 +410,10 @@ class RefundForm(CaseForm):
             return cleaned
         if bool(cleaned.get("uscc")) == bool(cleaned.get("id_number")):
             self.add_error("uscc", _("请填写单位统一社会信用代码或个人身份证号码（二选一）。"))
-            return cleaned
-        amount = cleaned.get("amount")
-        available = self.available()
-        if amount is not None and amount > available:
-            self.add_error(
-                "amount",
-                _("退费金额 %(amount)s 元超过可退的多缴金额 %(available)s 元。")
-                % {"amount": cents(amount), "available": available},
-            )
         return cleaned
 
-    def available(self) -> Decimal:
-        if self.employer is not None:
-            return selectors.overpaid_available(employer_id=self.employer.pk)
-        return selectors.overpaid_available(person_id=self.person.pk)
+    def subject(self):
+        """An employer's refund is the employer's; a flexible worker's, the person's. (The
+        amount against what was overpaid is checked with the figures.)"""
+        subject = super().subject()
+        return subject if self.employer is None else replace(subject, person=None)

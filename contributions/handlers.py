@@ -6,6 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 from contributions import calc, forms, selectors, services
 from counterhall import registry
 from counterhall.money import cents
@@ -63,9 +66,8 @@ def _declare_base(**kwargs):
 # --------------------------------------------------------------------------- CON01
 
 
-def compute_base_declaration(case) -> dict:
-    p = case.payload
-    employer = people.employer_by_uscc(p["uscc"])
+def figures_base_declaration(case, p: dict, subject) -> dict:
+    employer = subject.employer
     year = int(p["year"])
     reader = ParamReader(region=_region(case), on=dt.date(year, 1, 1))
     lines, schemes_total = [], {}
@@ -147,8 +149,7 @@ def apply_base_declaration(case, actor) -> None:
 # --------------------------------------------------------------------------- CON02
 
 
-def compute_flexible(case) -> dict:
-    p = case.payload
+def figures_flexible(case, p: dict, subject) -> dict:
     start = _date(p["start"])
     reader = ParamReader(region=_region(case), on=start)
     ratio = Decimal(str(p["base_ratio"]))
@@ -176,7 +177,7 @@ def compute_flexible(case) -> dict:
     }
 
 
-def apply_flexible(case, actor) -> None:
+def apply_flexible(case, actor) -> registry.Subject:
     p = case.payload
     person = registration_services.person_register(
         actor=actor,
@@ -209,15 +210,7 @@ def apply_flexible(case, actor) -> None:
         base=base,
         case=case,
     )
-    _set_person(case, person)
-
-
-def _set_person(case, person) -> None:
-    from counterhall.models import Case
-
-    if case.person_id != person.pk:
-        Case.objects.filter(pk=case.pk).update(person=person)
-        case.person = person
+    return registry.Subject(person=person)
 
 
 # --------------------------------------------------------------------------- CON03
@@ -273,10 +266,8 @@ def backpay_figures(*, region: str, employer, first, last, wage, paid: dt.date) 
     }
 
 
-def compute_backpay(case) -> dict:
-    p = case.payload
-    employer = people.employer_by_uscc(p["uscc"])
-    person = people.person_by_id_number(p["id_number"])
+def figures_backpay(case, p: dict, subject) -> dict:
+    employer, person = subject.employer, subject.person
     first, last = calc.parse_period(p["period_from"]), calc.parse_period(p["period_to"])
     out = backpay_figures(
         region=_region(case),
@@ -321,17 +312,21 @@ def apply_backpay(case, actor) -> None:
 # --------------------------------------------------------------------------- CON04
 
 
-def compute_refund(case) -> dict:
-    p = case.payload
-    if p.get("uscc"):
-        subject = people.employer_by_uscc(p["uscc"])
-        available = selectors.overpaid_available(employer_id=subject.pk)
-        name = subject.name
+def figures_refund(case, p: dict, subject) -> dict:
+    if subject.employer is not None:
+        available = selectors.overpaid_available(employer_id=subject.employer.pk)
+        name = subject.employer.name
     else:
-        subject = people.person_by_id_number(p["id_number"])
-        available = selectors.overpaid_available(person_id=subject.pk)
-        name = subject.name
+        available = selectors.overpaid_available(person_id=subject.person.pk)
+        name = subject.person.name
     amount = cents(p["amount"])
+    if amount > available:
+        raise ValidationError(
+            {
+                "amount": _("退费金额 %(amount)s 元超过可退的多缴金额 %(available)s 元。")
+                % {"amount": amount, "available": available}
+            }
+        )
     return {
         "summary": [
             ["subject", name],
@@ -358,52 +353,40 @@ def apply_refund(case, actor) -> None:
     )
 
 
-def attach_refund_subject(case, form) -> None:
-    case.employer = form.employer
-    case.person = form.person if form.employer is None else None
-
-
-HANDLERS = [
+HANDLERS = (
     registry.BusinessTypeHandler(
         code="CON01",
         form_class=forms.BaseDeclarationForm,
-        compute=compute_base_declaration,
+        figures=figures_base_declaration,
         apply=apply_base_declaration,
-        attach=registry.attach_employer,
         template=TEMPLATE,
         figures_template=FIGURES_TEMPLATE,
     ),
     registry.BusinessTypeHandler(
         code="CON02",
         form_class=forms.FlexibleEnrollForm,
-        compute=compute_flexible,
+        figures=figures_flexible,
         apply=apply_flexible,
-        attach=registry.attach_person,
         template=TEMPLATE,
         figures_template=FIGURES_TEMPLATE,
     ),
     registry.BusinessTypeHandler(
         code="CON03",
         form_class=forms.BackPaymentForm,
-        compute=compute_backpay,
+        figures=figures_backpay,
         apply=apply_backpay,
-        attach=registry.attach_employer_and_person,
         template=TEMPLATE,
         figures_template=FIGURES_TEMPLATE,
     ),
     registry.BusinessTypeHandler(
         code="CON04",
         form_class=forms.RefundForm,
-        compute=compute_refund,
+        figures=figures_refund,
         apply=apply_refund,
-        attach=attach_refund_subject,
         template=TEMPLATE,
         figures_template=FIGURES_TEMPLATE,
     ),
-]
-
-for _handler in HANDLERS:
-    registry.register(_handler)
+)
 
 registration_services.register_contribution_hook("employee_month", employee_month)
 registration_services.register_contribution_hook("declare_base", _declare_base)

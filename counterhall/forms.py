@@ -1,9 +1,126 @@
-from typing import cast
+"""Forms of the hall's core, and ``BusinessForm``: the one base of every business type's
+application form (the contract is in counterhall.registry)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from counterhall.models import BusinessType, CaseState, Window
+from counterhall.params import ParameterMissing, ParamReader
+from counterhall.permissions import DENIED_OTHER_REGION, subject_in_hall
+from counterhall.registry import Subject
+
+
+class SubjectHooks:
+    """What an application form says about the case's subject: the initial values it takes
+    from it, and the subject it found (None: the type names none). The subject mixins
+    extend both."""
+
+    def subject_initial(self, case) -> dict:
+        return {}
+
+    def subject(self) -> Subject | None:
+        return None
+
+
+class BusinessForm(SubjectHooks, forms.Form):
+    """An application form: ``form_class(data=None, *, case)``.
+
+    ``self.case`` is the case, ``self.region`` its hall's region. Unbound, the form is
+    filled in from the subject intake identified (the subject mixins' ``*_prefill``), under
+    any ``initial`` given. ``to_payload()`` is the JSON-ready payload (dates as ISO strings,
+    Decimals as strings); ``subject()`` names the employer and/or person found (None: this
+    type names none). The form validates; it computes no figures (the handler's
+    ``figures`` does, once)."""
+
+    def __init__(self, data=None, *, case, **kwargs):
+        initial = dict(kwargs.pop("initial", None) or {})
+        if data is None:
+            for name, value in self.subject_initial(case).items():
+                if name in self.base_fields:
+                    initial.setdefault(name, value)
+        super().__init__(data, initial=initial, **kwargs)
+        self.case = case
+        self.region = case.hall.region
+
+    def to_payload(self) -> dict:
+        return {
+            name: _json_ready(value)
+            for name, value in self.cleaned_data.items()
+            if name in self.fields
+        }
+
+    # ---- checks every business app uses
+
+    def check_in_hall(self, subject) -> None:
+        """A hall handles only its own region's employers and persons."""
+        if not subject_in_hall(subject, self.case.hall):
+            raise ValidationError(DENIED_OTHER_REGION)
+
+    def probe_parameters(self, field: str | None, on: dt.date, *keys: str) -> None:
+        """A parameter missing for the date is the teller's message at ``field``, not a
+        crash later."""
+        reader = ParamReader(region=self.region, on=on)
+        try:
+            for key in keys:
+                reader.get(key)
+        except ParameterMissing as exc:
+            self.add_error(field, str(exc))
+
+
+def _json_ready(value):
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _prefill(obj, mapping: dict[str, str]) -> dict:
+    return {field: getattr(obj, attr) for field, attr in mapping.items()}
+
+
+class EmployerSubjectMixin(SubjectHooks):
+    """For a ``BusinessForm`` whose clean looks up the employer the application is about
+    and keeps it in ``self.employer`` (None while not found). ``employer_prefill``: form
+    field → attribute of the employer intake identified."""
+
+    employer: Any = None
+    employer_prefill: dict[str, str] = {"uscc": "uscc"}
+
+    def subject_initial(self, case) -> dict:
+        initial = super().subject_initial(case)
+        if case.employer_id:
+            initial.update(_prefill(case.employer, self.employer_prefill))
+        return initial
+
+    def subject(self) -> Subject | None:
+        return dataclasses.replace(super().subject() or Subject(), employer=self.employer)
+
+
+class PersonSubjectMixin(SubjectHooks):
+    """For a ``BusinessForm`` whose clean looks up the insured person the application is
+    about and keeps it in ``self.person`` (None while not found, or not yet registered).
+    ``person_prefill``: form field → attribute of the person intake identified."""
+
+    person: Any = None
+    person_prefill: dict[str, str] = {"id_number": "id_number", "name": "name"}
+
+    def subject_initial(self, case) -> dict:
+        initial = super().subject_initial(case)
+        if case.person_id:
+            initial.update(_prefill(case.person, self.person_prefill))
+        return initial
+
+    def subject(self) -> Subject | None:
+        return dataclasses.replace(super().subject() or Subject(), person=self.person)
 
 
 class CaseOpenForm(forms.Form):

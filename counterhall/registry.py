@@ -1,18 +1,30 @@
-"""Business-type handlers, registered by the business apps in their ``AppConfig.ready``.
+"""Business-type handlers: the one contract between counterhall and the business apps.
 
-counterhall imports no business app: it asks this registry. The contract is in
-docs/architecture.md ("Business-type handlers"); in short, per catalogue code:
+counterhall imports no business app: it asks this registry. Each business app lists its
+handlers in a module-level ``HANDLERS`` tuple in ``<app>/handlers.py`` and registers them with
+``registry.register_all(handlers.HANDLERS)`` in its ``AppConfig.ready``. Per catalogue code a
+``BusinessTypeHandler`` has:
 
-- ``form_class(data=None, *, case)``: a Django form validating the application, with
-  field-level messages; its ``cleaned_data`` (or its ``to_payload()`` if it defines one) must
-  be JSON-encodable with DjangoJSONEncoder and becomes ``case.payload``;
-- ``compute(case) -> dict``: the figures teller and reviewer see, from ``case.payload`` and
-  dated parameters (Decimal yuan, cents, ROUND_HALF_UP), with a ``"parameters"`` list of the
-  parameter versions used; frozen on the case at submit;
-- ``apply(case, actor)``: the effect on master data, run once inside the ``complete``
-  transaction; idempotent;
-- optional ``attach(case, form)``: set subject fields on the case from the valid form (fields
-  only, the service saves);
+- ``form_class(data=None, *, case)``: a ``counterhall.forms.BusinessForm`` validating the
+  application (checks that need the master data included), with field-level messages. It
+  computes no figures. ``to_payload()`` gives the JSON-ready payload; ``subject()`` names the
+  employer and/or person it found (``EmployerSubjectMixin`` / ``PersonSubjectMixin``), or
+  None when the type names no subject (the case keeps what intake recorded);
+- ``figures(case, payload, subject) -> dict``: the figures teller and reviewer see, from the
+  payload and dated parameters (Decimal yuan, cents, ROUND_HALF_UP), with a ``"parameters"``
+  list of the parameter versions used. It may refuse with ``ValidationError`` (keyed by form
+  field where it can) when only the arithmetic shows the application cannot be granted;
+- ``assess(case, data) -> Assessment``: the one assessment, run once by save, preview, submit
+  and resubmit (``data``: the submitted form data; on submit and resubmit the stored
+  ``case.payload``). It validates the form, then computes the figures once. Invalid input
+  raises ``InvalidApplication`` (a ``ValidationError`` with the form's ``errors.as_data()``
+  and the bound ``form``); a missing parameter is a message on the form, not a crash;
+- ``apply(case, actor) -> Subject | None``: the effect on master data, run once inside the
+  ``complete`` transaction, idempotent. It changes master data only through the owning apps'
+  services, each of which writes its audit entry with before/after in the same transaction.
+  It never writes the Case row: the subject it created or found (REG01's employer, REG04's
+  person) is returned, and ``case_complete`` records it on the case and in the
+  ``case.complete`` audit entry;
 - optional ``completion(case) -> (immediate, limit_days)``: overrides the catalogue's mode
   (BEN01: at most five retirees are immediate);
 - optional ``signoff_roles(case) -> list[str]``: overrides the catalogue's sign-off roles
@@ -28,43 +40,87 @@ set ``Case.employer`` / ``Case.person`` without importing the app.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 
 from counterhall.exceptions import HandlerMissing
+from counterhall.params import ParameterMissing
+
+
+def as_json(value):
+    """What a JSONField will hold: Decimals and dates as strings (round trip)."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The employer and/or insured person a case is about (``Case.employer`` /
+    ``Case.person``); None where the case has none of that kind."""
+
+    employer: Any = None
+    person: Any = None
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One validated application: ``payload`` becomes ``case.payload``, ``figures``
+    ``case.figures`` (both JSON-ready), ``subject`` is recorded on the case (None: the type
+    names no subject and the case keeps what intake recorded)."""
+
+    payload: dict
+    figures: dict
+    subject: Subject | None = None
+
+
+class InvalidApplication(ValidationError):
+    """The application does not validate: the form's field errors, and the bound form
+    (so a page re-renders it with the messages at the fields)."""
+
+    def __init__(self, form):
+        super().__init__(form.errors.as_data())
+        self.form = form
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
 
 
 @dataclass(frozen=True)
 class BusinessTypeHandler:
     code: str
     form_class: type
-    compute: Callable[[Any], dict]
-    apply: Callable[[Any, Any], None]
-    attach: Callable[[Any, Any], None] | None = None
+    figures: Callable[[Any, dict, Subject | None], dict]
+    apply: Callable[[Any, Any], Subject | None]
     completion: Callable[[Any], tuple[bool, int | None]] | None = None
     signoff_roles: Callable[[Any], list[str]] | None = None
     template: str = "counterhall/case_form_fields.html"
     figures_template: str = "counterhall/_figures.html"
 
-
-# The common ``attach`` callables: the form found the employer and/or person the case is
-# about (a form that does not look one up leaves the attribute None).
-
-
-def attach_employer(case, form) -> None:
-    case.employer = form.employer
-
-
-def attach_person(case, form) -> None:
-    case.person = form.person
-
-
-def attach_employer_and_person(case, form) -> None:
-    case.employer = form.employer
-    case.person = form.person
+    def assess(self, case, data) -> Assessment:
+        """Validate ``data`` with the type's form and compute the figures, once. Reads the
+        case (hall, region, subject), never changes it."""
+        form = self.form_class(data, case=case)
+        if form.is_valid():
+            payload = as_json(form.to_payload())
+            subject = form.subject()
+            try:
+                figures = as_json(self.figures(case, payload, subject))
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            except ParameterMissing as exc:
+                form.add_error(None, str(exc))
+            else:
+                return Assessment(payload=payload, figures=figures, subject=subject)
+        raise InvalidApplication(form)
 
 
 _handlers: dict[str, BusinessTypeHandler] = {}
@@ -76,6 +132,12 @@ def register(handler: BusinessTypeHandler) -> BusinessTypeHandler:
         raise ImproperlyConfigured(f"Business type {handler.code} has two handlers.")
     _handlers[handler.code] = handler
     return handler
+
+
+def register_all(handlers: Iterable[BusinessTypeHandler]) -> None:
+    """What each business app's ``AppConfig.ready`` calls with its ``handlers.HANDLERS``."""
+    for handler in handlers:
+        register(handler)
 
 
 def unregister(code: str) -> None:

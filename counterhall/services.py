@@ -10,14 +10,13 @@ these functions.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_fsm import can_proceed, has_transition_perm
 from guardian.shortcuts import remove_perm
 
 from counterhall import audit, permissions, registry
@@ -33,6 +32,7 @@ from counterhall.models import (
     Window,
 )
 from counterhall.numbering import next_case_number
+from counterhall.registry import Assessment, InvalidApplication, Subject, as_json
 from counterhall.transitions import fire
 
 REASONS_REQUIRED = _("请填写原因。")
@@ -50,11 +50,6 @@ def _reasons(reasons: Iterable[str]) -> list[str]:
     if not cleaned:
         raise ValidationError({"reasons": [REASONS_REQUIRED]})
     return cleaned
-
-
-def as_json(value):
-    """What a JSONField will hold: Decimals and dates as strings (round trip)."""
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
 # --------------------------------------------------------------------------- intake
@@ -215,20 +210,50 @@ def case_save_application(*, actor, case_id: int, seen_state: str | None, data) 
         if not permissions.can_change_case(case, actor):
             raise PermissionDenied(permissions.explain_change_case(case, actor))
         handler = registry.get_handler(case.business_type.code)
-        form = handler.form_class(data, case=case)
-        if not form.is_valid():
-            raise ValidationError(form.errors.as_data())
-        payload = form.to_payload() if hasattr(form, "to_payload") else form.cleaned_data
+        assessment = handler.assess(case, data)
         before = case.payload
-        case.payload = as_json(payload)
-        if handler.attach:
-            handler.attach(case, form)
-        case.figures = as_json(handler.compute(case))
+        case.payload = assessment.payload
+        _record_assessment(case, assessment)
         case.save()
         audit.record(
             actor=actor, action="case.application", target=case, before=before, after=case.payload
         )
     return case
+
+
+def _record_assessment(case: Case, assessment: Assessment) -> None:
+    """Keep the figures and the subject an assessment found on the case (fields only; the
+    caller saves)."""
+    case.figures = assessment.figures
+    _record_subject(case, assessment.subject)
+
+
+def _record_subject(case: Case, subject: Subject | None) -> dict:
+    """Point the case at its subject (None: leave it as it is); the changed FKs, for the
+    audit entry."""
+    changed: dict[str, int | None] = {}
+    if subject is None:
+        return changed
+    for field in ("employer", "person"):
+        value = getattr(subject, field)
+        if getattr(case, f"{field}_id") != getattr(value, "pk", None):
+            setattr(case, field, value)
+            changed[field] = getattr(value, "pk", None)
+    return changed
+
+
+def _reassess(case: Case, handler, sentence: str) -> None:
+    """Submit and resubmit assess the stored application again (the master data may have
+    moved since it was saved) and freeze the figures."""
+    try:
+        assessment = handler.assess(case, case.payload)
+    except InvalidApplication as exc:
+        raise ValidationError([sentence, *_error_sentences(exc)]) from exc
+    _record_assessment(case, assessment)
+
+
+def _error_sentences(exc: ValidationError) -> list[str]:
+    return [str(m) for errors in exc.error_dict.values() for e in errors for m in e.messages]
 
 
 def _completion(case: Case, handler) -> tuple[bool, int | None]:
@@ -248,10 +273,7 @@ def case_submit(*, actor, case_id: int, seen_state: str | None) -> Case:
         case = _locked(case_id, seen_state)
         handler = registry.get_handler(case.business_type.code)
         if case.state == CaseState.DRAFT:
-            form = handler.form_class(case.payload, case=case)
-            if not form.is_valid():
-                raise ValidationError(_("申请内容不完整或有误，请先填写并保存申请表。"))
-            case.figures = as_json(handler.compute(case))
+            _reassess(case, handler, _("申请内容不完整或有误，请先填写并保存申请表。"))
         now = timezone.now()
         immediate, limit_days = _completion(case, handler)
         deadline = None if immediate else add_working_days(timezone.localdate(now), limit_days or 0)
@@ -402,10 +424,7 @@ def case_resubmit(*, actor, case_id: int, seen_state: str | None) -> Case:
         case = _locked(case_id, seen_state)
         handler = registry.get_handler(case.business_type.code)
         if case.state == CaseState.RETURNED:
-            form = handler.form_class(case.payload, case=case)
-            if not form.is_valid():
-                raise ValidationError(_("申请内容不完整或有误，请先修改并保存申请表。"))
-            case.figures = as_json(handler.compute(case))
+            _reassess(case, handler, _("申请内容不完整或有误，请先修改并保存申请表。"))
         fire(
             case.resubmit,
             actor=actor,
@@ -452,10 +471,15 @@ def case_hold(*, actor, case_id: int, seen_state: str | None, reasons: Iterable[
 
 def case_complete(*, actor, case_id: int, seen_state: str | None) -> Case:
     """The teller completes an approved case (办结): only now does the business take effect,
-    through the type's ``apply``, in the same transaction, exactly once."""
+    through the type's ``apply``, in the same transaction, exactly once. ``apply`` runs once
+    the transition's guard and permission pass; the subject it returns (e.g. the employer
+    REG01 registered) is saved on the case by the transition and named in its audit entry."""
     with transaction.atomic():
         case = _locked(case_id, seen_state)
         handler = registry.get_handler(case.business_type.code)
-        fire(case.complete, actor=actor, at=timezone.now())
-        handler.apply(case, actor)
+        complete = case.complete
+        if not (can_proceed(complete) and has_transition_perm(complete, actor)):
+            fire(complete, actor=actor, at=timezone.now())  # raises the reason it may not
+        effect = handler.apply(case, actor)
+        fire(complete, actor=actor, at=timezone.now(), audit_after=_record_subject(case, effect))
     return case

@@ -3,7 +3,6 @@ they parse a form, call one service or selector, and render or redirect."""
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +23,6 @@ from counterhall import permissions, registry, selectors, services
 from counterhall.exceptions import DomainError
 from counterhall.forms import CaseActionForm, CaseOpenForm, DocumentsForm
 from counterhall.models import Case, CaseState, DocumentStatus
-from counterhall.params import ParameterMissing
 from counterhall.roles import Role, user_roles
 from counterhall.transitions import blocking_condition, permission_reason
 
@@ -362,20 +360,11 @@ class CasePreviewView(LoginRequiredMixin, View):
         if not registry.has_handler(case.business_type.code):
             raise Http404
         handler = registry.get_handler(case.business_type.code)
-        form = handler.form_class(request.POST, case=case)
         ctx = {"case": case, "figures_template": handler.figures_template}
-        if form.is_valid():
-            draft = copy.copy(case)
-            payload = form.to_payload() if hasattr(form, "to_payload") else form.cleaned_data
-            draft.payload = services.as_json(payload)
-            if handler.attach:
-                handler.attach(draft, form)
-            try:
-                ctx["figures"] = services.as_json(handler.compute(draft))
-            except (ParameterMissing, ValidationError) as exc:
-                sentences = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-                ctx["errors"] = [("", sentences)]
-        else:
+        try:
+            ctx["figures"] = handler.assess(case, request.POST).figures
+        except registry.InvalidApplication as exc:
+            form = exc.form
             ctx["errors"] = [
                 (form.fields[f].label if f in form.fields else "", [str(m) for m in errs])
                 for f, errs in form.errors.items()
@@ -386,7 +375,6 @@ class CasePreviewView(LoginRequiredMixin, View):
 class CaseApplicationView(LoginRequiredMixin, View):
     def post(self, request, pk):
         case = selectors.case_detail(user=request.user, case_id=pk)
-        handler = registry.get_handler(case.business_type.code)
         try:
             services.case_save_application(
                 actor=request.user,
@@ -395,13 +383,11 @@ class CaseApplicationView(LoginRequiredMixin, View):
                 data=request.POST,
             )
         except ValidationError as exc:
-            if case.state not in (CaseState.DRAFT, CaseState.RETURNED):
+            form = getattr(exc, "form", None)  # registry.InvalidApplication: the bound form
+            if form is None or case.state not in (CaseState.DRAFT, CaseState.RETURNED):
                 for sentence in error_sentences(exc):
                     messages.error(request, sentence)
                 return redirect("case-detail", pk=pk)
-            form = handler.form_class(request.POST, case=case)
-            if form.is_valid():  # errors only the service knows (e.g. master-data checks)
-                add_service_errors(form, exc)
             view = CaseDetailView()
             view.setup(request, pk=pk)
             ctx = view.get_context_data(pk=pk, application_form=form)

@@ -22,9 +22,10 @@ class RegistrationConfig(AppConfig):
         ]:
             audit.register_action(name, label)
         from counterhall import registry
-        from registration import handlers  # noqa: F401  (registers REG01–REG05)
+        from registration import handlers
         from registration.lookup import lookup
 
+        registry.register_all(handlers.HANDLERS)
         registry.register_subject_lookup(lookup)
         from counterhall import demo
         from registration.demo import build

@@ -1,5 +1,5 @@
-"""The application forms of REG01–REG05. Each takes the case (``form_class(data, case=case)``),
-checks the master data with a message at the field, and gives a JSON payload."""
+"""The application forms of REG01–REG05 (``counterhall.forms.BusinessForm``): each checks the
+master data with a message at the field; the figures are the handlers'."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from counterhall.params import ParameterMissing, ParamReader
-from counterhall.permissions import DENIED_OTHER_REGION, subject_in_hall
+from counterhall.forms import BusinessForm, EmployerSubjectMixin, PersonSubjectMixin
 from registration import selectors
 from registration.models import RetirementCategory, SeparationReason
 from registration.validators import (
@@ -64,43 +63,15 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format=format)
 
 
-class CaseForm(forms.Form):
-    """Common: the case, its region, subject prefill from what intake identified."""
-
-    subject_fields: dict[str, str] = {}  # form field → "employer" / "person"
-
-    def __init__(self, data=None, *, case, **kwargs):
-        initial = dict(kwargs.pop("initial", None) or {})
-        if data is None and case is not None:
-            if case.employer_id and "uscc" in self.base_fields:
-                initial.setdefault("uscc", case.employer.uscc)
-            if case.person_id and "id_number" in self.base_fields:
-                initial.setdefault("id_number", case.person.id_number)
-                initial.setdefault("name", case.person.name)
-        super().__init__(data, initial=initial, **kwargs)
-        self.case = case
-        self.region = case.hall.region if case is not None else None
-        self.employer = None
-        self.person = None
-
-    def to_payload(self) -> dict:
-        return dict(self.cleaned_data)
-
-    # ---- shared checks
-
-    def _active_employer(self, uscc: str):
-        employer = selectors.employer_by_uscc(uscc)
-        if employer is None:
-            raise ValidationError(_("本中心没有此统一社会信用代码的参保单位。"))
-        self._check_region(employer)
-        if not employer.is_active:
-            raise ValidationError(_("该单位已于 %(d)s 注销。") % {"d": employer.deregistered_on})
-        return employer
-
-    def _check_region(self, subject) -> None:
-        """A hall changes only its own region's employers and persons."""
-        if self.case is not None and not subject_in_hall(subject, self.case.hall):
-            raise ValidationError(DENIED_OTHER_REGION)
+def active_employer(form, uscc: str):
+    """The registered, still active employer of the form's hall's region with this USCC."""
+    employer = selectors.employer_by_uscc(uscc)
+    if employer is None:
+        raise ValidationError(_("本中心没有此统一社会信用代码的参保单位。"))
+    form.check_in_hall(employer)
+    if not employer.is_active:
+        raise ValidationError(_("该单位已于 %(d)s 注销。") % {"d": employer.deregistered_on})
+    return employer
 
 
 def _today():
@@ -110,7 +81,7 @@ def _today():
 # --------------------------------------------------------------------------- REG01
 
 
-class EmployerEnrollForm(CaseForm):
+class EmployerEnrollForm(BusinessForm):
     uscc = UsccField()
     name = forms.CharField(label=_("单位名称"), max_length=200)
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
@@ -152,10 +123,7 @@ class EmployerEnrollForm(CaseForm):
         cleaned = super().clean()
         on, cls = cleaned.get("registered_on"), cleaned.get("injury_class")
         if on and cls and not self.errors:
-            try:
-                ParamReader(region=self.region, on=on).get(f"injury.class_base_rate.{cls}")
-            except ParameterMissing as exc:
-                self.add_error("registered_on", str(exc))
+            self.probe_parameters("registered_on", on, f"injury.class_base_rate.{cls}")
         return cleaned
 
     def clean_bank_account(self):
@@ -177,7 +145,7 @@ CHANGE_FIELDS = (
 )
 
 
-class EmployerChangeForm(CaseForm):
+class EmployerChangeForm(EmployerSubjectMixin, BusinessForm):
     uscc = UsccField()
     name = forms.CharField(label=_("新单位名称"), max_length=200, required=False)
     address = forms.CharField(label=_("新地址"), max_length=200, required=False)
@@ -193,7 +161,7 @@ class EmployerChangeForm(CaseForm):
     bank_account = forms.CharField(label=_("新银行账号"), max_length=40, required=False)
 
     def clean_uscc(self):
-        self.employer = self._active_employer(self.cleaned_data["uscc"])
+        self.employer = active_employer(self, self.cleaned_data["uscc"])
         return self.cleaned_data["uscc"]
 
     def clean_bank_account(self):
@@ -223,7 +191,7 @@ class EmployerChangeForm(CaseForm):
 # --------------------------------------------------------------------------- REG03
 
 
-class EmployerDeregisterForm(CaseForm):
+class EmployerDeregisterForm(EmployerSubjectMixin, BusinessForm):
     uscc = UsccField()
     deregistered_on = forms.DateField(label=_("注销日期"), widget=DateInput, initial=_today)
     reason = forms.CharField(
@@ -231,7 +199,7 @@ class EmployerDeregisterForm(CaseForm):
     )
 
     def clean_uscc(self):
-        self.employer = self._active_employer(self.cleaned_data["uscc"])
+        self.employer = active_employer(self, self.cleaned_data["uscc"])
         blockers = selectors.deregistration_blockers(self.employer)
         if blockers:
             raise ValidationError(blockers)
@@ -257,7 +225,7 @@ class EmployerDeregisterForm(CaseForm):
 # --------------------------------------------------------------------------- REG04
 
 
-class EmployeeEnrollForm(CaseForm):
+class EmployeeEnrollForm(EmployerSubjectMixin, PersonSubjectMixin, BusinessForm):
     uscc = UsccField(label=_("单位统一社会信用代码"))
     id_number = ResidentIdField(label=_("职工身份证号码"))
     name = forms.CharField(label=_("职工姓名"), max_length=100)
@@ -285,7 +253,7 @@ class EmployeeEnrollForm(CaseForm):
     )
 
     def clean_uscc(self):
-        self.employer = self._active_employer(self.cleaned_data["uscc"])
+        self.employer = active_employer(self, self.cleaned_data["uscc"])
         return self.cleaned_data["uscc"]
 
     def clean_id_number(self):
@@ -327,12 +295,7 @@ class EmployeeEnrollForm(CaseForm):
         if start and start > _today():
             self.add_error("start", _("参保日期不能晚于今天。"))
         if start and not self.errors:
-            reader = ParamReader(region=self.region, on=start)
-            try:
-                for key in PREVIEW_KEYS:
-                    reader.get(key)
-            except ParameterMissing as exc:
-                self.add_error("start", str(exc))
+            self.probe_parameters("start", start, *PREVIEW_KEYS)
         if cleaned.get("deemed_months") is None:
             cleaned["deemed_months"] = 0
         return cleaned
@@ -341,14 +304,14 @@ class EmployeeEnrollForm(CaseForm):
 # --------------------------------------------------------------------------- REG05
 
 
-class EmployeeSeparateForm(CaseForm):
+class EmployeeSeparateForm(EmployerSubjectMixin, PersonSubjectMixin, BusinessForm):
     uscc = UsccField(label=_("单位统一社会信用代码"))
     id_number = ResidentIdField(label=_("职工身份证号码"))
     end = forms.DateField(label=_("减员（停保）日期"), widget=DateInput, initial=_today)
     reason = forms.ChoiceField(label=_("减员原因"), choices=SeparationReason.choices)
 
     def clean_uscc(self):
-        self.employer = self._active_employer(self.cleaned_data["uscc"])
+        self.employer = active_employer(self, self.cleaned_data["uscc"])
         return self.cleaned_data["uscc"]
 
     def clean_id_number(self):

@@ -41,8 +41,7 @@ def contribution_figures(*, region: str, on: dt.date, wage, injury_class: int | 
 # --------------------------------------------------------------------------- REG01
 
 
-def compute_employer_enroll(case) -> dict:
-    p = case.payload
+def figures_employer_enroll(case, p: dict, subject) -> dict:
     reader = ParamReader(region=_region(case), on=_date(p["registered_on"]))
     rate = reader.decimal(f"injury.class_base_rate.{int(p['injury_class'])}")
     return {
@@ -57,7 +56,7 @@ def compute_employer_enroll(case) -> dict:
     }
 
 
-def apply_employer_enroll(case, actor) -> None:
+def apply_employer_enroll(case, actor) -> registry.Subject:
     p = case.payload
     employer = services.employer_register(
         actor=actor,
@@ -72,33 +71,14 @@ def apply_employer_enroll(case, actor) -> None:
         region=_region(case),
         case=case,
     )
-    _set_subject(case, employer=employer)
-
-
-def _set_subject(case, *, employer=None, person=None) -> None:
-    """After apply: the case points at the subject it created (fields only)."""
-    from counterhall.models import Case
-
-    updates = {}
-    if employer is not None and case.employer_id != employer.pk:
-        updates["employer"] = employer
-    if person is not None and case.person_id != person.pk:
-        updates["person"] = person
-    if updates:
-        Case.objects.filter(pk=case.pk).update(**updates)
-        for field, value in updates.items():
-            setattr(case, field, value)
-
-
-# --------------------------------------------------------------------------- attach
+    return registry.Subject(employer=employer)
 
 
 # --------------------------------------------------------------------------- REG02
 
 
-def compute_employer_change(case) -> dict:
-    p = case.payload
-    employer = selectors.employer_by_uscc(p["uscc"])
+def figures_employer_change(case, p: dict, subject) -> dict:
+    employer = subject.employer
     summary = [["uscc", p["uscc"]]]
     for field in forms.CHANGE_FIELDS:
         value = p.get(field)
@@ -129,9 +109,8 @@ def apply_employer_change(case, actor) -> None:
 # --------------------------------------------------------------------------- REG03
 
 
-def compute_employer_deregister(case) -> dict:
-    p = case.payload
-    employer = selectors.employer_by_uscc(p["uscc"])
+def figures_employer_deregister(case, p: dict, subject) -> dict:
+    employer = subject.employer
     summary = [["uscc", p["uscc"]], ["deregistered_on", p["deregistered_on"]]]
     if employer is not None:
         info = selectors.employer_summary(employer)
@@ -154,9 +133,8 @@ def apply_employer_deregister(case, actor) -> None:
 # --------------------------------------------------------------------------- REG04
 
 
-def compute_employee_enroll(case) -> dict:
-    p = case.payload
-    employer = selectors.employer_by_uscc(p["uscc"])
+def figures_employee_enroll(case, p: dict, subject) -> dict:
+    employer = subject.employer
     decoded = selectors.parse_resident_id(p["id_number"])
     start = _date(p["start"])
     figures = contribution_figures(
@@ -178,7 +156,7 @@ def compute_employee_enroll(case) -> dict:
     return figures
 
 
-def apply_employee_enroll(case, actor) -> None:
+def apply_employee_enroll(case, actor) -> registry.Subject:
     p = case.payload
     employer = selectors.employer_by_uscc(p["uscc"])
     person = services.person_register(
@@ -208,16 +186,14 @@ def apply_employee_enroll(case, actor) -> None:
             base=dict(case.figures.get("summary", [])).get("base"),  # as decided
             case=case,
         )
-    _set_subject(case, employer=employer, person=person)
+    return registry.Subject(employer=employer, person=person)
 
 
 # --------------------------------------------------------------------------- REG05
 
 
-def compute_employee_separate(case) -> dict:
-    p = case.payload
-    person = selectors.person_by_id_number(p["id_number"])
-    employer = selectors.employer_by_uscc(p["uscc"])
+def figures_employee_separate(case, p: dict, subject) -> dict:
+    person, employer = subject.person, subject.employer
     spell = selectors.open_employment(person) if person else None
     reason = selectors.SeparationReason(p["reason"])
     return {
@@ -247,11 +223,11 @@ def apply_employee_separate(case, actor) -> None:
     )
 
 
-HANDLERS = [
+HANDLERS = (
     registry.BusinessTypeHandler(
         code="REG01",
         form_class=forms.EmployerEnrollForm,
-        compute=compute_employer_enroll,
+        figures=figures_employer_enroll,
         apply=apply_employer_enroll,
         template=TEMPLATE,
         figures_template=FIGURES_TEMPLATE,
@@ -259,40 +235,33 @@ HANDLERS = [
     registry.BusinessTypeHandler(
         code="REG02",
         form_class=forms.EmployerChangeForm,
-        compute=compute_employer_change,
+        figures=figures_employer_change,
         apply=apply_employer_change,
-        attach=registry.attach_employer,
         template=TEMPLATE,
         figures_template=FIGURES_TEMPLATE,
     ),
     registry.BusinessTypeHandler(
         code="REG03",
         form_class=forms.EmployerDeregisterForm,
-        compute=compute_employer_deregister,
+        figures=figures_employer_deregister,
         apply=apply_employer_deregister,
-        attach=registry.attach_employer,
         template=TEMPLATE,
         figures_template=FIGURES_TEMPLATE,
     ),
     registry.BusinessTypeHandler(
         code="REG04",
         form_class=forms.EmployeeEnrollForm,
-        compute=compute_employee_enroll,
+        figures=figures_employee_enroll,
         apply=apply_employee_enroll,
-        attach=registry.attach_employer_and_person,
         template=TEMPLATE,
         figures_template=FIGURES_TEMPLATE,
     ),
     registry.BusinessTypeHandler(
         code="REG05",
         form_class=forms.EmployeeSeparateForm,
-        compute=compute_employee_separate,
+        figures=figures_employee_separate,
         apply=apply_employee_separate,
-        attach=registry.attach_employer_and_person,
         template=TEMPLATE,
         figures_template=FIGURES_TEMPLATE,
     ),
-]
-
-for _handler in HANDLERS:
-    registry.register(_handler)
+)

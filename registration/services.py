@@ -392,11 +392,18 @@ def employee_separate(
             actor=actor,
             action="person.separate",
             target=spell.person,
+            before={
+                "employer": spell.employer.uscc,
+                "start": spell.start,
+                "end": None,
+                "enrollments": dict.fromkeys(schemes, EnrollmentStatus.ACTIVE),
+            },
             after={
                 "employer": spell.employer.uscc,
                 "end": end,
                 "reason": reason,
                 "schemes": schemes,
+                "enrollments": dict.fromkeys(schemes, EnrollmentStatus.ENDED),
             },
             note=getattr(case, "number", ""),
             hall=_hall(case),
@@ -459,20 +466,37 @@ def person_close_enrollments(
     death, emigration, transfer out) and optionally set the person's status."""
     with transaction.atomic():
         person = InsuredPerson.objects.select_for_update().get(pk=person_id)
-        Employment.objects.filter(person=person, end__isnull=True).update(
-            end=on, end_reason="other", updated_at=timezone.now()
-        )
-        FlexibleWorker.objects.filter(person=person, end__isnull=True).update(
-            end=on, updated_at=timezone.now()
-        )
-        Enrollment.objects.filter(person=person, status=EnrollmentStatus.ACTIVE).update(
+        spells = Employment.objects.filter(person=person, end__isnull=True)
+        flexible = FlexibleWorker.objects.filter(person=person, end__isnull=True)
+        enrollments = Enrollment.objects.filter(person=person, status=EnrollmentStatus.ACTIVE)
+        open_spells = [
+            {"employer": uscc, "start": start}
+            for uscc, start in spells.values_list("employer__uscc", "start")
+        ]
+        open_flexible = [{"start": start} for start in flexible.values_list("start", flat=True)]
+        schemes = list(enrollments.values_list("scheme", flat=True))
+        spells.update(end=on, end_reason="other", updated_at=timezone.now())
+        flexible.update(end=on, updated_at=timezone.now())
+        enrollments.update(
             status=EnrollmentStatus.ENDED, end=on, reason=reason, updated_at=timezone.now()
         )
         audit.record(
             actor=actor,
             action="person.close",
             target=person,
-            after={"on": on, "reason": reason, "status": status},
+            before={
+                "employments": [{**s, "end": None} for s in open_spells],
+                "flexible": [{**s, "end": None} for s in open_flexible],
+                "enrollments": dict.fromkeys(schemes, EnrollmentStatus.ACTIVE),
+            },
+            after={
+                "on": on,
+                "reason": reason,
+                "status": status,
+                "employments": [{**s, "end": on} for s in open_spells],
+                "flexible": [{**s, "end": on} for s in open_flexible],
+                "enrollments": dict.fromkeys(schemes, EnrollmentStatus.ENDED),
+            },
             hall=_hall(case),
         )
     if status:

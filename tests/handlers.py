@@ -4,20 +4,17 @@ from decimal import Decimal
 
 from django import forms
 
+from counterhall.forms import BusinessForm
 from counterhall.money import cents
 from counterhall.registry import BusinessTypeHandler
 
 
-class AmountForm(forms.Form):
+class AmountForm(BusinessForm):
     amount = forms.DecimalField(label="金额", min_value=Decimal("0"), decimal_places=2)
 
-    def __init__(self, data=None, *, case, **kwargs):
-        super().__init__(data, **kwargs)
-        self.case = case
 
-
-def compute(case) -> dict:
-    amount = cents(case.payload["amount"])
+def figures(case, payload, subject) -> dict:
+    amount = cents(payload["amount"])
     return {"amount": amount, "double": cents(amount * 2), "parameters": []}
 
 
@@ -29,4 +26,4 @@ def apply(case, actor) -> None:
 
 
 def handler(code: str) -> BusinessTypeHandler:
-    return BusinessTypeHandler(code=code, form_class=AmountForm, compute=compute, apply=apply)
+    return BusinessTypeHandler(code=code, form_class=AmountForm, figures=figures, apply=apply)

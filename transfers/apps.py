@@ -7,7 +7,7 @@ class TransfersConfig(AppConfig):
     verbose_name = "关系转移"
 
     def ready(self) -> None:
-        from counterhall import audit
+        from counterhall import audit, registry
         from transfers import handlers
 
         for name, label in [
@@ -16,4 +16,4 @@ class TransfersConfig(AppConfig):
             ("transfer.unemployment", _("失业保险关系转移")),
         ]:
             audit.register_action(name, label)
-        handlers.register()
+        registry.register_all(handlers.HANDLERS)

@@ -1,95 +1,53 @@
-"""Application forms of TRF01–TRF03 (see transfers.assessments for the checks)."""
+"""Application forms of TRF01–TRF03 (``counterhall.forms.BusinessForm``). The forms find the
+person; the transfer's own checks and figures are the handlers' (transfers.assessments),
+assessed once."""
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from counterhall import permissions
-from counterhall.params import ParameterMissing
+from counterhall.forms import BusinessForm, PersonSubjectMixin
 from registration import selectors as registration
-from transfers import assessments
 from transfers.models import Direction
 
 region_validator = RegexValidator(r"^\d{6}$", _("行政区划代码应为 6 位数字，例如 210200。"))
 
 
-class TransferForm(forms.Form):
-    id_number = forms.CharField(label=_("公民身份号码"), max_length=18)
-
-    def __init__(self, data=None, *, case, **kwargs):
-        super().__init__(data, **kwargs)
-        self.case = case
-        if case.person_id:  # the subject identified at intake fills the form in
-            self.fields["id_number"].initial = case.person.id_number
-
-    def clean_id_number(self):
-        value = self.cleaned_data["id_number"].strip()
-        try:
-            registration.validate_resident_id(value)
-        except ValidationError as exc:
-            raise ValidationError(exc.messages) from None
-        person = registration.find_person(value)
-        if person is None:
-            raise ValidationError(_("未找到此身份证号码的参保人员，请先办理参保登记。"))
-        self.person = person
-        return person.id_number
-
-    def assess(self, cleaned) -> None:  # pragma: no cover  (overridden)
-        raise NotImplementedError
-
-    def acts_on_local_record(self, cleaned) -> bool:
-        """Whether the transfer works on the person's record here (so the person must be of
-        this hall's region); a transfer in may bring a person new to the region."""
-        return True
-
-    def clean(self):
-        cleaned = super().clean()
-        if (
-            hasattr(self, "person")
-            and not self.errors
-            and self.acts_on_local_record(cleaned)
-            and not permissions.subject_in_hall(self.person, self.case.hall)
-        ):
-            self.add_error("id_number", permissions.DENIED_OTHER_REGION)
-        if hasattr(self, "person") and not self.errors:
-            try:
-                self.assess(cleaned)
-            except ValidationError as exc:
-                for field, messages in exc.message_dict.items():
-                    self.add_error(field if field in self.fields else None, messages)
-            except ParameterMissing as exc:
-                self.add_error(None, str(exc))
-        return cleaned
-
-    def to_payload(self) -> dict:
-        return {
-            k: (str(v) if isinstance(v, Decimal) else v)
-            for k, v in self.cleaned_data.items()
-            if k in self.fields
-        }
+ID_NUMBER_LABEL = _("公民身份号码")
 
 
-class TransferOutForm(TransferForm):
+def registered_person(value: str):
+    """The registered person with this ID number (of any region: a transfer in may bring a
+    person new to this region)."""
+    value = value.strip()
+    try:
+        registration.validate_resident_id(value)
+    except ValidationError as exc:
+        raise ValidationError(exc.messages) from None
+    person = registration.find_person(value)
+    if person is None:
+        raise ValidationError(_("未找到此身份证号码的参保人员，请先办理参保登记。"))
+    return person
+
+
+class TransferOutForm(PersonSubjectMixin, BusinessForm):
+    id_number = forms.CharField(label=ID_NUMBER_LABEL, max_length=18)
     receiving_agency = forms.CharField(label=_("转入地社会保险经办机构"), max_length=200)
     receiving_region = forms.CharField(
         label=_("转入地行政区划代码"), max_length=6, validators=[region_validator]
     )
 
-    def assess(self, cleaned) -> None:
-        assessments.assess_transfer_out(
-            person=self.person,
-            case=self.case,
-            receiving_agency=cleaned["receiving_agency"],
-            receiving_region=cleaned["receiving_region"],
-        )
+    def clean_id_number(self):
+        self.person = registered_person(self.cleaned_data["id_number"])
+        self.check_in_hall(self.person)  # the record transferred out is this hall's
+        return self.person.id_number
 
 
-class TransferInForm(TransferForm):
+class TransferInForm(PersonSubjectMixin, BusinessForm):
+    id_number = forms.CharField(label=ID_NUMBER_LABEL, max_length=18)
     sending_agency = forms.CharField(label=_("转出地社会保险经办机构"), max_length=200)
     sending_region = forms.CharField(
         label=_("转出地行政区划代码"), max_length=6, validators=[region_validator]
@@ -108,22 +66,14 @@ class TransferInForm(TransferForm):
         label=_("统筹基金转入额（元）"), max_digits=14, decimal_places=2
     )
 
-    def acts_on_local_record(self, cleaned) -> bool:
-        return False
-
-    def assess(self, cleaned) -> None:
-        assessments.assess_transfer_in(
-            person=self.person,
-            case=self.case,
-            sending_agency=cleaned["sending_agency"],
-            sending_region=cleaned["sending_region"],
-            periods=cleaned["periods"],
-            account_amount=cleaned["account_amount"],
-            pooled_amount=cleaned["pooled_amount"],
-        )
+    def clean_id_number(self):
+        # a transfer in may bring a person of another region here
+        self.person = registered_person(self.cleaned_data["id_number"])
+        return self.person.id_number
 
 
-class UnemploymentTransferForm(TransferForm):
+class UnemploymentTransferForm(PersonSubjectMixin, BusinessForm):
+    id_number = forms.CharField(label=ID_NUMBER_LABEL, max_length=18)
     direction = forms.ChoiceField(label=_("转移方向"), choices=Direction.choices)
     other_agency = forms.CharField(label=_("对方经办机构"), max_length=200)
     months = forms.IntegerField(
@@ -132,14 +82,16 @@ class UnemploymentTransferForm(TransferForm):
         help_text=_("转入时填写；转出时按本地记录计算。"),
     )
 
-    def acts_on_local_record(self, cleaned) -> bool:
-        return cleaned.get("direction") != Direction.IN
+    def clean_id_number(self):
+        self.person = registered_person(self.cleaned_data["id_number"])
+        return self.person.id_number
 
-    def assess(self, cleaned) -> None:
-        assessments.assess_unemployment_transfer(
-            person=self.person,
-            case=self.case,
-            direction=cleaned["direction"],
-            other_agency=cleaned["other_agency"],
-            months=cleaned.get("months"),
-        )
+    def clean(self):
+        cleaned = super().clean()
+        # a transfer out works on this hall's record; a transfer in may bring a new person
+        if self.person is not None and cleaned.get("direction") != Direction.IN:
+            try:
+                self.check_in_hall(self.person)
+            except ValidationError as exc:
+                self.add_error("id_number", exc)
+        return cleaned

@@ -9,14 +9,9 @@ from registration import selectors as registration
 from transfers import assessments, forms, services
 
 
-def _person(case):
-    return registration.find_person(case.payload["id_number"])
-
-
-def trf01_compute(case) -> dict:
-    p = case.payload
+def trf01_figures(case, p: dict, subject) -> dict:
     return assessments.assess_transfer_out(
-        person=_person(case),
+        person=subject.person,
         case=case,
         receiving_agency=p["receiving_agency"],
         receiving_region=p["receiving_region"],
@@ -32,10 +27,9 @@ def trf01_apply(case, actor) -> None:
     )
 
 
-def trf02_compute(case) -> dict:
-    p = case.payload
+def trf02_figures(case, p: dict, subject) -> dict:
     return assessments.assess_transfer_in(
-        person=_person(case),
+        person=subject.person,
         case=case,
         sending_agency=p["sending_agency"],
         sending_region=p["sending_region"],
@@ -54,10 +48,9 @@ def trf02_apply(case, actor) -> None:
     )
 
 
-def trf03_compute(case) -> dict:
-    p = case.payload
+def trf03_figures(case, p: dict, subject) -> dict:
     return assessments.assess_unemployment_transfer(
-        person=_person(case),
+        person=subject.person,
         case=case,
         direction=p["direction"],
         other_agency=p["other_agency"],
@@ -74,34 +67,29 @@ def trf03_apply(case, actor) -> None:
     )
 
 
-def register() -> None:
-    for handler in (
-        registry.BusinessTypeHandler(
-            code="TRF01",
-            form_class=forms.TransferOutForm,
-            compute=trf01_compute,
-            apply=trf01_apply,
-            attach=registry.attach_person,
-            template="transfers/case_form.html",
-            figures_template="transfers/figures_trf01.html",
-        ),
-        registry.BusinessTypeHandler(
-            code="TRF02",
-            form_class=forms.TransferInForm,
-            compute=trf02_compute,
-            apply=trf02_apply,
-            attach=registry.attach_person,
-            template="transfers/case_form.html",
-            figures_template="transfers/figures_trf02.html",
-        ),
-        registry.BusinessTypeHandler(
-            code="TRF03",
-            form_class=forms.UnemploymentTransferForm,
-            compute=trf03_compute,
-            apply=trf03_apply,
-            attach=registry.attach_person,
-            template="transfers/case_form.html",
-            figures_template="transfers/figures_trf03.html",
-        ),
-    ):
-        registry.register(handler)
+HANDLERS = (
+    registry.BusinessTypeHandler(
+        code="TRF01",
+        form_class=forms.TransferOutForm,
+        figures=trf01_figures,
+        apply=trf01_apply,
+        template="transfers/case_form.html",
+        figures_template="transfers/figures_trf01.html",
+    ),
+    registry.BusinessTypeHandler(
+        code="TRF02",
+        form_class=forms.TransferInForm,
+        figures=trf02_figures,
+        apply=trf02_apply,
+        template="transfers/case_form.html",
+        figures_template="transfers/figures_trf02.html",
+    ),
+    registry.BusinessTypeHandler(
+        code="TRF03",
+        form_class=forms.UnemploymentTransferForm,
+        figures=trf03_figures,
+        apply=trf03_apply,
+        template="transfers/case_form.html",
+        figures_template="transfers/figures_trf03.html",
+    ),
+)

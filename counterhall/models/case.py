@@ -99,8 +99,8 @@ class Case(ConcurrentTransitionMixin, TimeStampedModel):
     state = FSMField(_("状态"), choices=CaseState.choices, default=CaseState.DRAFT, protected=True)
 
     applicant_name = models.CharField(_("办事人"), max_length=100, blank=True)
-    # The case's subject, set by the business-type handler's attach() (string references:
-    # counterhall imports no business app).
+    # The case's subject, recorded from the handler's assessment and completion
+    # (registry.Subject; string references: counterhall imports no business app).
     employer = models.ForeignKey(
         "registration.Employer",
         on_delete=models.PROTECT,
