@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from counterhall.money import cents, to_decimal
+from counterhall.months import add_months, first_of_month, month_key, months_apart
 from counterhall.params import ParamReader
 
 INDEX_PLACES = Decimal("0.0001")
@@ -35,28 +36,6 @@ ORIGINAL_AGES = {MALE: (60,), FEMALE: (55, 50)}
 # --------------------------------------------------------------------------- months
 
 
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later, clamped to the month's last day (31 Jan + 1 → 28/29 Feb)."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, candidate)
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover  (28 always exists)
-
-
-def months_between(start: dt.date, end: dt.date) -> int:
-    """Whole calendar months from ``start``'s month to ``end``'s month."""
-    return (end.year - start.year) * 12 + (end.month - start.month)
-
-
 def parse_month(value: str) -> dt.date:
     """``"YYYY-MM"`` → the first day of that month."""
     try:
@@ -64,10 +43,6 @@ def parse_month(value: str) -> dt.date:
         return dt.date(year, month, 1)
     except (ValueError, AttributeError):
         raise ValidationError(_("月份格式应为 YYYY-MM，例如 2025-04。")) from None
-
-
-def format_month(day: dt.date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
 
 
 # --------------------------------------------------------------------------- §1.8 age
@@ -93,7 +68,7 @@ class RetirementAge:
 
     @property
     def retirement_month(self) -> dt.date:
-        return month_start(self.retirement_date)
+        return first_of_month(self.retirement_date)
 
     def as_dict(self) -> dict:
         return {
@@ -101,7 +76,7 @@ class RetirementAge:
             "months": self.months,
             "delay_months": self.delay_months,
             "retirement_date": self.retirement_date.isoformat(),
-            "retirement_month": format_month(self.retirement_month),
+            "retirement_month": month_key(self.retirement_month),
         }
 
 
@@ -179,7 +154,7 @@ def flexible_bounds(
 
 def age_at(birth_date: dt.date, day: dt.date) -> tuple[int, int]:
     """Completed (years, months) of age on ``day``."""
-    months = months_between(birth_date, day) - (1 if day.day < birth_date.day else 0)
+    months = months_apart(birth_date, day) - (1 if day.day < birth_date.day else 0)
     return months // 12, months % 12
 
 
@@ -402,7 +377,7 @@ def unemployment_from_params(
 
 def payment_schedule(*, start_month: dt.date, months: int, amount: Decimal) -> list[dict]:
     return [
-        {"month": format_month(add_months(month_start(start_month), i)), "amount": amount}
+        {"month": month_key(add_months(first_of_month(start_month), i)), "amount": amount}
         for i in range(months)
     ]
 

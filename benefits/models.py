@@ -181,6 +181,13 @@ class UnemploymentClaim(TimeStampedModel):
         return max(self.entitlement_months - self.drawn_months - self.running_months(on), 0)
 
 
+class TransferDirection(models.TextChoices):
+    """Which way an unemployment-insurance transfer (TRF03) moves the entitlement months."""
+
+    OUT = "out", _("转出")
+    IN = "in", _("转入")
+
+
 class ChangeKind(models.TextChoices):
     STOP = "stop", _("停发")
     RESUME = "resume", _("恢复发放")

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from counterhall.money import cents
+from counterhall.months import add_months, first_of_month
 from counterhall.params import ParamReader
 
 ZERO = Decimal("0")
@@ -25,25 +26,10 @@ def parse_period(value: str) -> dt.date:
         raise ValueError(_("所属期格式应为 YYYY-MM，例如 2026-01。")) from None
 
 
-def month_after(period: dt.date, months: int = 1) -> dt.date:
-    index = period.year * 12 + period.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
-    """Every month from first to last inclusive (both first days of months)."""
-    out, month = [], dt.date(first.year, first.month, 1)
-    while month <= last:
-        out.append(month)
-        month = month_after(month)
-    return out
-
-
 def due_date_of(period: dt.date) -> dt.date:
     """Statutory due date of a month's contributions: the 15th of the following month
     [PRACTICE; as in rules.md §1.4's example]."""
-    following = month_after(period)
-    return following.replace(day=15)
+    return add_months(first_of_month(period), 1).replace(day=15)
 
 
 @dataclass(frozen=True)

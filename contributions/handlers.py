@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from contributions import calc, forms, selectors, services
 from counterhall import registry
 from counterhall.money import cents
+from counterhall.months import months_in_range
 from counterhall.params import ParamReader
 from registration import selectors as people
 from registration import services as registration_services
@@ -219,7 +220,7 @@ def apply_flexible(case, actor) -> registry.Subject:
 def backpay_figures(*, region: str, employer, first, last, wage, paid: dt.date) -> dict:
     months, readers = [], []
     principal = employer_total = individual_total = fee_total = ZERO
-    for month in calc.months_between(first, last):
+    for month in months_in_range(first, last):
         reader = ParamReader(region=region, on=month)
         readers.append(reader)
         base, clamped, _b = calc.clamp_base(Decimal(str(wage)), reader)
