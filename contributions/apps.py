@@ -22,7 +22,7 @@ class ContributionsConfig(AppConfig):
         ]:
             audit.register_action(name, label)
         register_deregistration_check(selectors.arrears_blocker)
-        from contributions import handlers
+        from contributions import handlers  # CON01–CON04 and REG04
         from contributions.demo import build
         from counterhall import demo, registry
 

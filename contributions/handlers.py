@@ -1,5 +1,7 @@
-"""Business-type handlers CON01–CON04 (registered in ContributionsConfig.ready), and the
-hooks registration's REG04 uses (month preview, base declaration)."""
+"""Business-type handlers CON01–CON04 (registered in ContributionsConfig.ready), and REG04:
+employee enrollment is a registration type, but its figures are the first month's
+contributions and its effect declares the starting wage as the year's base, so the layer that
+may use both registers it, with registration's form and services."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from counterhall import registry
 from counterhall.money import cents
 from counterhall.months import months_in_range
 from counterhall.params import ParamReader
+from registration import forms as registration_forms
 from registration import selectors as people
 from registration import services as registration_services
 
@@ -58,10 +61,6 @@ def employee_month(*, region: str, on: dt.date, wage: Decimal, injury_class: int
         "totals": out["totals"],
         "parameters": reader.references(),
     }
-
-
-def _declare_base(**kwargs):
-    return services.base_declare(**kwargs)
 
 
 # --------------------------------------------------------------------------- CON01
@@ -212,6 +211,62 @@ def apply_flexible(case, actor) -> registry.Subject:
         case=case,
     )
     return registry.Subject(person=person)
+
+
+# --------------------------------------------------------------------------- REG04
+
+
+def figures_employee_enroll(case, p: dict, subject) -> dict:
+    employer = subject.employer
+    decoded = people.parse_resident_id(p["id_number"])
+    start = _date(p["start"])
+    figures = employee_month(
+        region=_region(case),
+        on=start,
+        wage=Decimal(str(p["starting_wage"])),
+        injury_class=employer.injury_class if employer else None,
+    )
+    figures["summary"] = [
+        ["employer_name", employer.name if employer else p["uscc"]],
+        ["person_name", p["name"]],
+        ["id_masked", people.mask_resident_id(decoded.number)],
+        ["birth_date", decoded.birth_date],
+        ["sex", decoded.sex],
+        ["start", start],
+        *figures["summary"],
+    ]
+    return figures
+
+
+def apply_employee_enroll(case, actor) -> registry.Subject:
+    p = case.payload
+    employer = people.employer_by_uscc(p["uscc"])
+    person = registration_services.person_register(
+        actor=actor,
+        id_number=p["id_number"],
+        name=p["name"],
+        phone=p.get("phone", ""),
+        retirement_category=p["retirement_category"],
+        work_start=_date(p["work_start"]) if p.get("work_start") else None,
+        deemed_months=int(p.get("deemed_months") or 0),
+        region=_region(case),
+        case=case,
+    )
+    start = _date(p["start"])
+    registration_services.employee_enroll(
+        actor=actor, employer_id=employer.pk, person_id=person.pk, start=start, case=case
+    )
+    services.base_declare(
+        actor=actor,
+        person_id=person.pk,
+        employer_id=employer.pk,
+        year=start.year,
+        declared_wage=cents(p["starting_wage"]),
+        region=_region(case),
+        base=dict(case.figures.get("summary", [])).get("base"),  # as decided
+        case=case,
+    )
+    return registry.Subject(employer=employer, person=person)
 
 
 # --------------------------------------------------------------------------- CON03
@@ -380,6 +435,14 @@ HANDLERS = (
         figures_template=FIGURES_TEMPLATE,
     ),
     registry.BusinessTypeHandler(
+        code="REG04",
+        form_class=registration_forms.EmployeeEnrollForm,
+        figures=figures_employee_enroll,
+        apply=apply_employee_enroll,
+        template=TEMPLATE,
+        figures_template=FIGURES_TEMPLATE,
+    ),
+    registry.BusinessTypeHandler(
         code="CON04",
         form_class=forms.RefundForm,
         figures=figures_refund,
@@ -388,6 +451,3 @@ HANDLERS = (
         figures_template=FIGURES_TEMPLATE,
     ),
 )
-
-registration_services.register_contribution_hook("employee_month", employee_month)
-registration_services.register_contribution_hook("declare_base", _declare_base)

@@ -22,7 +22,7 @@ class RegistrationConfig(AppConfig):
         ]:
             audit.register_action(name, label)
         from counterhall import registry
-        from registration import handlers
+        from registration import handlers  # REG01–REG03, REG05 (REG04: contributions)
         from registration.lookup import lookup
 
         registry.register_all(handlers.HANDLERS)

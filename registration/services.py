@@ -50,19 +50,6 @@ def register_deregistration_check(check: Callable[[Employer], str | None]) -> No
         _deregistration_checks.append(check)
 
 
-# contributions registers its base declaration and month preview here, so registration's
-# handlers (REG04 declares the starting wage as the base) need not import it.
-_contribution_hooks: dict[str, Callable] = {}
-
-
-def register_contribution_hook(name: str, fn: Callable) -> None:
-    _contribution_hooks[name] = fn
-
-
-def contribution_hook(name: str) -> Callable | None:
-    return _contribution_hooks.get(name)
-
-
 def _hall(case):
     return case.hall if case is not None else None
 
