@@ -23,13 +23,14 @@ from django.utils.translation import gettext as _
 from counterhall.money import cents, to_decimal
 from counterhall.months import add_months, first_of_month, month_key, months_apart
 from counterhall.params import ParamReader
+from registration.selectors import Sex
 
 INDEX_PLACES = Decimal("0.0001")
 MONTHS_PLACES = Decimal("0.0001")
 DIVISOR_PLACES = Decimal("0.01")
 ONE_PERCENT = Decimal("0.01")  # the 1 % accrual per contribution year of 国发〔2005〕38号
 
-MALE, FEMALE = "male", "female"
+MALE, FEMALE = Sex.MALE, Sex.FEMALE
 ORIGINAL_AGES = {MALE: (60,), FEMALE: (55, 50)}
 
 

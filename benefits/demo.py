@@ -16,10 +16,11 @@ from django.utils import timezone
 
 from benefits import calculations as calc
 from contributions import services as contributions
+from contributions.selectors import AccountEntryKind, BillStatus
 from counterhall.months import add_months, first_of_month
 from counterhall.params import ParamReader
 from registration import services as registration
-from registration.validators import resident_id_check_char
+from registration.selectors import SeparationReason, Sex, resident_id_check_char
 
 USCC = "91222424MA0BEN001D"
 EMPLOYER_NAME = "汪清县示例机械厂"
@@ -63,7 +64,7 @@ def _latest_retired_birth(today: dt.date, region: str) -> dt.date:
     birth = add_months(today, -60 * 12).replace(day=8)
     while (
         calc.statutory_retirement(
-            birth_date=birth, sex="male", original_years=60, delay_rule=rule
+            birth_date=birth, sex=Sex.MALE, original_years=60, delay_rule=rule
         ).retirement_date
         > today
     ):
@@ -128,7 +129,7 @@ def build(*, hall, users) -> None:
             contributions.account_post(
                 actor=None,
                 person_id=person.pk,
-                kind="adjustment",
+                kind=AccountEntryKind.ADJUSTMENT,
                 amount="98000.00",
                 on=START,
                 note="历史个人账户储存额（系统迁移，示例）",
@@ -139,12 +140,15 @@ def build(*, hall, users) -> None:
             bill, _created = contributions.bill_generate_employer(
                 actor=None, employer_id=employer.pk, period=period
             )
-            if bill.status != "paid" and bill.total > 0:
+            if bill.status != BillStatus.PAID and bill.total > 0:
                 contributions.bill_record_payment(
                     actor=None, bill_id=bill.pk, amount=bill.total, paid_on=bill.due_date
                 )
             period = add_months(period, 1)
-        for person, reason in ((laid_off, "contract_end"), (leaving, "resigned")):
+        for person, reason in (
+            (laid_off, SeparationReason.CONTRACT_END),
+            (leaving, SeparationReason.RESIGNED),
+        ):
             registration.employee_separate(
                 actor=None,
                 employer_id=employer.pk,

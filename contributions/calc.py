@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from counterhall.money import cents
 from counterhall.months import add_months, first_of_month
 from counterhall.params import ParamReader
+from registration.selectors import Scheme
 
 ZERO = Decimal("0")
 
@@ -70,13 +71,13 @@ def employee_shares(base: Decimal, reader: ParamReader, *, injury_class: int | N
     unemp_er = reader.decimal("unemployment.employer_rate")
     unemp_ind = reader.decimal("unemployment.individual_rate")
     schemes = {
-        "pension": {
+        Scheme.PENSION: {
             "employer_rate": pension_er,
             "individual_rate": pension_ind,
             "employer": cents(base * pension_er),
             "individual": cents(base * pension_ind),
         },
-        "unemployment": {
+        Scheme.UNEMPLOYMENT: {
             "employer_rate": unemp_er,
             "individual_rate": unemp_ind,
             "employer": cents(base * unemp_er),
@@ -85,14 +86,14 @@ def employee_shares(base: Decimal, reader: ParamReader, *, injury_class: int | N
     }
     if injury_class is not None:
         rate = injury_rate(reader, injury_class)
-        schemes["work_injury"] = {
+        schemes[Scheme.WORK_INJURY] = {
             "employer_rate": rate,
             "individual_rate": ZERO,
             "employer": cents(base * rate),
             "individual": cents(ZERO),
         }
     for entry in schemes.values():
-        entry["account"] = entry["individual"] if entry is schemes["pension"] else cents(ZERO)
+        entry["account"] = entry["individual"] if entry is schemes[Scheme.PENSION] else cents(ZERO)
     return schemes
 
 
@@ -101,7 +102,7 @@ def flexible_shares(base: Decimal, reader: ParamReader) -> dict:
     rate = reader.decimal("pension.flexible_rate")
     account_rate = reader.decimal("pension.flexible_account_rate")
     return {
-        "pension": {
+        Scheme.PENSION: {
             "employer_rate": ZERO,
             "individual_rate": rate,
             "employer": cents(ZERO),

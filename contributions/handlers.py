@@ -156,6 +156,7 @@ def figures_flexible(case, p: dict, subject) -> dict:
     avg = reader.decimal("base.avg_wage")
     base, _clamped, b = calc.clamp_base(avg * ratio, reader)
     shares = calc.flexible_shares(base, reader)
+    pension = shares[people.Scheme.PENSION]
     decoded = people.parse_resident_id(p["id_number"])
     return {
         "summary": [
@@ -167,9 +168,9 @@ def figures_flexible(case, p: dict, subject) -> dict:
             ["base_ratio", ratio],
             ["avg_wage", b.avg_wage],
             ["base", base],
-            ["monthly_total", shares["pension"]["individual"]],
-            ["to_account", shares["pension"]["account"]],
-            ["to_pool", cents(shares["pension"]["individual"] - shares["pension"]["account"])],
+            ["monthly_total", pension["individual"]],
+            ["to_account", pension["account"]],
+            ["to_pool", cents(pension["individual"] - pension["account"])],
         ],
         "schemes": shares,
         "totals": calc.totals(shares),

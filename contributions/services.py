@@ -305,7 +305,7 @@ def backpay_assess(*, actor, employer_id: int, person_id: int, figures: dict, ca
         taken = Contribution.objects.filter(
             person_id=person_id,
             period__in=months,
-            scheme__in=["pension", "unemployment", "work_injury"],
+            scheme__in=registration_selectors.EMPLOYEE_SCHEMES,
         )
         if taken.exists():
             raise ValidationError(
