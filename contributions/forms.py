@@ -17,6 +17,7 @@ from counterhall.forms import BusinessForm, EmployerSubjectMixin, PersonSubjectM
 from counterhall.money import cents
 from counterhall.months import add_months, last_of_month, months_in_range
 from counterhall.params import ParameterMissing, ParamReader
+from registration import forms as registration_forms
 from registration import selectors as people
 
 MAX_BACKPAY_MONTHS_KEY = "backpay.max_months"  # months one case may cover [PRACTICE]
@@ -418,3 +419,13 @@ class RefundForm(EmployerSubjectMixin, PersonSubjectMixin, BusinessForm):
         amount against what was overpaid is checked with the figures.)"""
         subject = super().subject()
         return subject if self.employer is None else replace(subject, person=None)
+
+
+# --------------------------------------------------------------------------- REG03
+
+
+class EmployerDeregisterForm(registration_forms.EmployerDeregisterForm):
+    """单位注销登记 with what contributions knows: unpaid arrears block it too."""
+
+    def blockers(self, employer) -> list[str]:
+        return selectors.deregistration_blockers(employer)

@@ -1,7 +1,8 @@
-"""Business-type handlers CON01–CON04 (registered in ContributionsConfig.ready), and REG04:
-employee enrollment is a registration type, but its figures are the first month's
-contributions and its effect declares the starting wage as the year's base, so the layer that
-may use both registers it, with registration's form and services."""
+"""Business-type handlers CON01–CON04 (registered in ContributionsConfig.ready), and two
+registration types that need contributions, registered here with registration's forms and
+services because this is the layer that may use both: REG03 (an employer with unpaid arrears
+cannot be deregistered) and REG04 (employee enrollment: its figures are the first month's
+contributions and its effect declares the starting wage as the year's base)."""
 
 from __future__ import annotations
 
@@ -212,6 +213,30 @@ def apply_flexible(case, actor) -> registry.Subject:
         case=case,
     )
     return registry.Subject(person=person)
+
+
+# --------------------------------------------------------------------------- REG03
+
+
+def figures_employer_deregister(case, p: dict, subject) -> dict:
+    employer = subject.employer
+    summary = [["uscc", p["uscc"]], ["deregistered_on", p["deregistered_on"]]]
+    if employer is not None:
+        info = people.employer_summary(employer)
+        summary += [["employer_name", employer.name], ["staff_count", info["staff_count"]]]
+    return {"summary": summary, "parameters": []}
+
+
+def apply_employer_deregister(case, actor) -> None:
+    p = case.payload
+    employer = people.employer_by_uscc(p["uscc"])
+    services.employer_deregister(
+        actor=actor,
+        employer_id=employer.pk,
+        on=_date(p["deregistered_on"]),
+        reason=p.get("reason", ""),
+        case=case,
+    )
 
 
 # --------------------------------------------------------------------------- REG04
@@ -432,6 +457,14 @@ HANDLERS = (
         form_class=forms.BackPaymentForm,
         figures=figures_backpay,
         apply=apply_backpay,
+        template=TEMPLATE,
+        figures_template=FIGURES_TEMPLATE,
+    ),
+    registry.BusinessTypeHandler(
+        code="REG03",
+        form_class=forms.EmployerDeregisterForm,
+        figures=figures_employer_deregister,
+        apply=apply_employer_deregister,
         template=TEMPLATE,
         figures_template=FIGURES_TEMPLATE,
     ),

@@ -28,6 +28,7 @@ from contributions.models import (
 from counterhall.money import cents
 from counterhall.months import month_key
 from counterhall.params import ParamReader
+from registration import selectors as people
 from registration.selectors import Scheme
 
 # Re-exported for other apps, which import only contributions.services / selectors.
@@ -40,7 +41,6 @@ __all__ = [
     "account_balance",
     "account_entries",
     "account_holders",
-    "arrears_blocker",
     "arrears_total",
     "assessed_months",
     "base_for",
@@ -50,6 +50,8 @@ __all__ = [
     "contributions_of",
     "credited_months",
     "declared_bases",
+    "deregistration_blockers",
+    "employer_summary",
     "flexible_base",
     "held_months",
     "overpaid_available",
@@ -196,12 +198,22 @@ def arrears_total(*, employer=None, person=None) -> Decimal:
     return cents(total)
 
 
-def arrears_blocker(employer) -> str | None:
-    """For registration's deregistration check: unpaid arrears block it."""
+def deregistration_blockers(employer) -> list[str]:
+    """Why this employer cannot be deregistered now (REG03; empty when it can): registration's
+    reasons (active staff), then unpaid arrears."""
+    reasons = people.deregistration_blockers(employer)
     amount = arrears_total(employer=employer)
     if amount > 0:
-        return _("该单位尚有欠缴 %(amount)s 元未清缴，不能注销。") % {"amount": amount}
-    return None
+        reasons.append(_("该单位尚有欠缴 %(amount)s 元未清缴，不能注销。") % {"amount": amount})
+    return reasons
+
+
+def employer_summary(employer) -> dict:
+    """registration's employer card, with every reason a deregistration is blocked."""
+    summary = people.employer_summary(employer)
+    if employer.is_active:
+        summary["blockers"] = deregistration_blockers(employer)
+    return summary
 
 
 def overpaid_available(*, employer_id: int | None = None, person_id: int | None = None) -> Decimal:

@@ -30,6 +30,7 @@ from counterhall.money import cents
 from counterhall.months import last_of_month, month_ranges
 from counterhall.params import ParamReader
 from registration import selectors as registration_selectors
+from registration import services as registration_services
 from registration.selectors import Scheme
 
 ZERO = Decimal("0")
@@ -421,6 +422,25 @@ def refund_record(
             hall=_hall(case),
         )
     return refund
+
+
+# --------------------------------------------------------------------------- deregistration
+
+
+def employer_deregister(*, actor, employer_id: int, on: dt.date, reason: str = "", case=None):
+    """单位注销 (REG03): refused while staff are active (registration) or contributions are
+    owed (here), both checked with the employer locked; the deregistration itself is
+    registration's ``employer_deregister``, in the same transaction."""
+    with transaction.atomic():
+        employer = registration_selectors.employer_get(employer_id, lock=True)
+        replay = case is not None and employer.deregistered_by_case_id == case.pk
+        if employer.is_active and not replay:
+            blockers = selectors.deregistration_blockers(employer)
+            if blockers:
+                raise ValidationError({"uscc": blockers})
+        return registration_services.employer_deregister(
+            actor=actor, employer_id=employer_id, on=on, reason=reason, case=case
+        )
 
 
 # --------------------------------------------------------------------------- credited months

@@ -22,11 +22,10 @@ class RegistrationConfig(AppConfig):
         ]:
             audit.register_action(name, label)
         from counterhall import registry
-        from registration import handlers  # REG01–REG03, REG05 (REG04: contributions)
-        from registration.lookup import lookup
+        from registration import handlers
 
+        # REG03, REG04 and the subject lookup are registered by contributions (the layer above)
         registry.register_all(handlers.HANDLERS)
-        registry.register_subject_lookup(lookup)
         from counterhall import demo
         from registration.demo import build
 

@@ -1,6 +1,7 @@
-"""Business-type handlers REG01–REG03 and REG05 (registered in RegistrationConfig.ready).
-REG04 (employee enrollment) declares the starting wage as the contribution base, so it is
-registered by contributions (contributions/handlers.py) with registration's form and services.
+"""Business-type handlers REG01, REG02 and REG05 (registered in RegistrationConfig.ready).
+REG03 (employer deregistration, refused while contributions are owed) and REG04 (employee
+enrollment, which declares the starting wage as the contribution base) need contributions, so
+contributions registers them (contributions/handlers.py) with registration's forms and services.
 
 Figures follow one shape, rendered by registration/_figures.html:
 ``{"summary": [[key, value], …], "schemes": {scheme: {…}}, "totals": {…}, "lines": […],
@@ -95,30 +96,6 @@ def apply_employer_change(case, actor) -> None:
     services.employer_change(actor=actor, employer_id=employer.pk, changes=changes, case=case)
 
 
-# --------------------------------------------------------------------------- REG03
-
-
-def figures_employer_deregister(case, p: dict, subject) -> dict:
-    employer = subject.employer
-    summary = [["uscc", p["uscc"]], ["deregistered_on", p["deregistered_on"]]]
-    if employer is not None:
-        info = selectors.employer_summary(employer)
-        summary += [["employer_name", employer.name], ["staff_count", info["staff_count"]]]
-    return {"summary": summary, "parameters": []}
-
-
-def apply_employer_deregister(case, actor) -> None:
-    p = case.payload
-    employer = selectors.employer_by_uscc(p["uscc"])
-    services.employer_deregister(
-        actor=actor,
-        employer_id=employer.pk,
-        on=_date(p["deregistered_on"]),
-        reason=p.get("reason", ""),
-        case=case,
-    )
-
-
 # --------------------------------------------------------------------------- REG05
 
 
@@ -167,14 +144,6 @@ HANDLERS = (
         form_class=forms.EmployerChangeForm,
         figures=figures_employer_change,
         apply=apply_employer_change,
-        template=TEMPLATE,
-        figures_template=FIGURES_TEMPLATE,
-    ),
-    registry.BusinessTypeHandler(
-        code="REG03",
-        form_class=forms.EmployerDeregisterForm,
-        figures=figures_employer_deregister,
-        apply=apply_employer_deregister,
         template=TEMPLATE,
         figures_template=FIGURES_TEMPLATE,
     ),

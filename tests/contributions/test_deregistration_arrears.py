@@ -72,7 +72,7 @@ def test_the_deregistration_service_refuses_while_arrears_remain(owing):
     employer, _bill = owing
 
     with pytest.raises(ValidationError) as info:
-        reg.employer_deregister(actor=None, employer_id=employer.pk, on=dt.date(2026, 3, 31))
+        con.employer_deregister(actor=None, employer_id=employer.pk, on=dt.date(2026, 3, 31))
 
     assert ARREARS in info.value.message_dict["uscc"][0]
     employer.refresh_from_db()
