@@ -97,7 +97,7 @@ def delay_months(birth_date: dt.date, rule: dict) -> int:
     """rules.md §1.8: k = months from the first affected birth month; +1 month per ``step``
     birth months from the first one, capped."""
     start_year, start_month = (int(p) for p in rule["start"].split("-"))
-    k = (birth_date.year - start_year) * 12 + (birth_date.month - start_month)
+    k = months_apart(dt.date(start_year, start_month, 1), birth_date)
     if k < 0:
         return 0
     return min(k // int(rule["step"]) + 1, int(rule["cap"]))
