@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from benefits import calculations as calc
 from counterhall.api import IsHallStaff, RegionInput, region_or_caller
+from counterhall.months import month_key
 from counterhall.params import ParameterMissing, ParamReader
 
 
@@ -105,7 +106,7 @@ class RetirementPreviewApi(APIView):
         out = self.OutputSerializer(
             {
                 "retirement_age": {"years": age.years, "months": age.months},
-                "retirement_month": calc.format_month(age.retirement_month),
+                "retirement_month": month_key(age.retirement_month),
                 "minimum_contribution_months": minimum,
             }
         )

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from benefits import calculations as calc
 from benefits import selectors
 from benefits.models import ChangeKind, FlexibleKind
+from contributions import selectors as contributions
+from counterhall.months import add_months, first_of_month, month_key
 from counterhall.params import ParameterMissing, ParamReader
 from registration import selectors as registration
-from transfers import selectors as history
 
 
 class References:
@@ -126,7 +127,7 @@ def assess_retiree(*, person, employer, region: str, on: dt.date, refs: Referenc
         "statutory_date": retirement.statutory.retirement_date.isoformat(),
         "flexible": retirement.flexible.get_kind_display() if retirement.flexible else "",
         "retirement_age": age_text(retirement.age_years, retirement.age_months),
-        "start_month": calc.format_month(retirement.start_month),
+        "start_month": month_key(retirement.start_month),
         "minimum_months": minimum,
         "contribution_months": record.actual_months,
         "deemed_months": record.deemed_months,
@@ -280,7 +281,7 @@ def assess_unemployment_claim(*, person, registration_date: dt.date, region: str
                 % {"name": person.name}
             }
         )
-    if history.open_unemployment_transfer_out(person) is not None:
+    if selectors.open_unemployment_transfer_out(person) is not None:
         raise ValidationError(
             {
                 "id_number": _(
@@ -338,7 +339,7 @@ def assess_unemployment_claim(*, person, registration_date: dt.date, region: str
         )
     except ValidationError as exc:
         raise ValidationError({"id_number": exc.messages}) from None
-    start = calc.month_start(registration_date)
+    start = first_of_month(registration_date)
     return {
         "person_id": person.pk,
         "name": person.name,
@@ -353,8 +354,8 @@ def assess_unemployment_claim(*, person, registration_date: dt.date, region: str
         "entitlement_months": result.entitlement_months,
         "monthly_amount": result.monthly_amount,
         "total": result.total,
-        "start_month": calc.format_month(start),
-        "end_month": calc.format_month(calc.add_months(start, result.entitlement_months - 1)),
+        "start_month": month_key(start),
+        "end_month": month_key(add_months(start, result.entitlement_months - 1)),
         "schedule": calc.payment_schedule(
             start_month=start, months=result.entitlement_months, amount=result.monthly_amount
         ),
@@ -389,7 +390,7 @@ def assess_unemployment_change(
         raise ValidationError(
             {
                 "event_date": _("事由发生日期不能早于本次领取起始月 %(month)s。")
-                % {"month": calc.format_month(since)}
+                % {"month": month_key(since)}
             }
         )
     if kind == ChangeKind.RESUME and claim.stopped_on and event_date < claim.stopped_on:
@@ -416,7 +417,10 @@ def assess_unemployment_change(
     }
     if kind == ChangeKind.DEATH:
         reader = ParamReader(region=region, on=event_date)
-        months = history.contribution_months(person, scheme="pension") + person.deemed_months
+        months = (
+            contributions.contribution_months(person, scheme=registration.Scheme.PENSION)
+            + person.deemed_months
+        )
         survivor = calc.survivor_from_params(reader=reader, contribution_months=months)
         figures.update(
             {

@@ -21,40 +21,20 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from counterhall.money import cents, to_decimal
+from counterhall.months import add_months, first_of_month, month_key, months_apart
 from counterhall.params import ParamReader
+from registration.selectors import Sex
 
 INDEX_PLACES = Decimal("0.0001")
 MONTHS_PLACES = Decimal("0.0001")
 DIVISOR_PLACES = Decimal("0.01")
 ONE_PERCENT = Decimal("0.01")  # the 1 % accrual per contribution year of 国发〔2005〕38号
 
-MALE, FEMALE = "male", "female"
+MALE, FEMALE = Sex.MALE, Sex.FEMALE
 ORIGINAL_AGES = {MALE: (60,), FEMALE: (55, 50)}
 
 
 # --------------------------------------------------------------------------- months
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later, clamped to the month's last day (31 Jan + 1 → 28/29 Feb)."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, candidate)
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover  (28 always exists)
-
-
-def months_between(start: dt.date, end: dt.date) -> int:
-    """Whole calendar months from ``start``'s month to ``end``'s month."""
-    return (end.year - start.year) * 12 + (end.month - start.month)
 
 
 def parse_month(value: str) -> dt.date:
@@ -64,10 +44,6 @@ def parse_month(value: str) -> dt.date:
         return dt.date(year, month, 1)
     except (ValueError, AttributeError):
         raise ValidationError(_("月份格式应为 YYYY-MM，例如 2025-04。")) from None
-
-
-def format_month(day: dt.date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
 
 
 # --------------------------------------------------------------------------- §1.8 age
@@ -93,7 +69,7 @@ class RetirementAge:
 
     @property
     def retirement_month(self) -> dt.date:
-        return month_start(self.retirement_date)
+        return first_of_month(self.retirement_date)
 
     def as_dict(self) -> dict:
         return {
@@ -101,7 +77,7 @@ class RetirementAge:
             "months": self.months,
             "delay_months": self.delay_months,
             "retirement_date": self.retirement_date.isoformat(),
-            "retirement_month": format_month(self.retirement_month),
+            "retirement_month": month_key(self.retirement_month),
         }
 
 
@@ -121,7 +97,7 @@ def delay_months(birth_date: dt.date, rule: dict) -> int:
     """rules.md §1.8: k = months from the first affected birth month; +1 month per ``step``
     birth months from the first one, capped."""
     start_year, start_month = (int(p) for p in rule["start"].split("-"))
-    k = (birth_date.year - start_year) * 12 + (birth_date.month - start_month)
+    k = months_apart(dt.date(start_year, start_month, 1), birth_date)
     if k < 0:
         return 0
     return min(k // int(rule["step"]) + 1, int(rule["cap"]))
@@ -179,7 +155,7 @@ def flexible_bounds(
 
 def age_at(birth_date: dt.date, day: dt.date) -> tuple[int, int]:
     """Completed (years, months) of age on ``day``."""
-    months = months_between(birth_date, day) - (1 if day.day < birth_date.day else 0)
+    months = months_apart(birth_date, day) - (1 if day.day < birth_date.day else 0)
     return months // 12, months % 12
 
 
@@ -402,7 +378,7 @@ def unemployment_from_params(
 
 def payment_schedule(*, start_month: dt.date, months: int, amount: Decimal) -> list[dict]:
     return [
-        {"month": format_month(add_months(month_start(start_month), i)), "amount": amount}
+        {"month": month_key(add_months(first_of_month(start_month), i)), "amount": amount}
         for i in range(months)
     ]
 

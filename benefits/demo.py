@@ -16,9 +16,11 @@ from django.utils import timezone
 
 from benefits import calculations as calc
 from contributions import services as contributions
+from contributions.selectors import AccountEntryKind, BillStatus
+from counterhall.months import add_months, first_of_month
 from counterhall.params import ParamReader
 from registration import services as registration
-from registration.validators import resident_id_check_char
+from registration.selectors import SeparationReason, Sex, resident_id_check_char
 
 USCC = "91222424MA0BEN001D"
 EMPLOYER_NAME = "汪清县示例机械厂"
@@ -59,14 +61,14 @@ def _latest_retired_birth(today: dt.date, region: str) -> dt.date:
     """The latest 8th-of-month birth date of a man who has reached his statutory retirement
     age by today (so the demo retirees have just retired, whatever the year)."""
     rule = ParamReader(region=region, on=today).get("retirement.delay_rule").value
-    birth = calc.add_months(today, -60 * 12).replace(day=8)
+    birth = add_months(today, -60 * 12).replace(day=8)
     while (
         calc.statutory_retirement(
-            birth_date=birth, sex="male", original_years=60, delay_rule=rule
+            birth_date=birth, sex=Sex.MALE, original_years=60, delay_rule=rule
         ).retirement_date
         > today
     ):
-        birth = calc.add_months(birth, -1)
+        birth = add_months(birth, -1)
     return birth
 
 
@@ -88,13 +90,13 @@ def build(*, hall, users) -> None:
         staff = []
         first = _latest_retired_birth(today, hall.region)
         for i, name in enumerate(RETIREES):
-            birth = calc.add_months(first, -i)
+            birth = add_months(first, -i)
             staff.append(
                 _person(name, birth, 10 + i, region=hall.region, deemed_months=216 + 6 * i)
             )
         deferring = _person(
             "钱立新",
-            calc.add_months(today, -(59 * 12 + 4)).replace(day=12),
+            add_months(today, -(59 * 12 + 4)).replace(day=12),
             30,
             region=hall.region,
             deemed_months=240,
@@ -127,23 +129,26 @@ def build(*, hall, users) -> None:
             contributions.account_post(
                 actor=None,
                 person_id=person.pk,
-                kind="adjustment",
+                kind=AccountEntryKind.ADJUSTMENT,
                 amount="98000.00",
                 on=START,
                 note="历史个人账户储存额（系统迁移，示例）",
             )
         # Bills up to last month, as the monthly job would have made them.
-        period, last_month = START, calc.add_months(calc.month_start(today), -1)
+        period, last_month = START, add_months(first_of_month(today), -1)
         while period <= last_month:
             bill, _created = contributions.bill_generate_employer(
                 actor=None, employer_id=employer.pk, period=period
             )
-            if bill.status != "paid" and bill.total > 0:
+            if bill.status != BillStatus.PAID and bill.total > 0:
                 contributions.bill_record_payment(
                     actor=None, bill_id=bill.pk, amount=bill.total, paid_on=bill.due_date
                 )
-            period = calc.add_months(period, 1)
-        for person, reason in ((laid_off, "contract_end"), (leaving, "resigned")):
+            period = add_months(period, 1)
+        for person, reason in (
+            (laid_off, SeparationReason.CONTRACT_END),
+            (leaving, SeparationReason.RESIGNED),
+        ):
             registration.employee_separate(
                 actor=None,
                 employer_id=employer.pk,

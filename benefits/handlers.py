@@ -12,6 +12,7 @@ from benefits.models import ChangeKind
 from counterhall import registry
 from counterhall.money import cents
 from counterhall.params import ParamReader
+from counterhall.roles import Role
 from registration import selectors as registration
 
 FIGURES = "benefits/figures.html"
@@ -137,7 +138,7 @@ def ben04_figures(case, p: dict, subject) -> dict:
 
 def ben04_signoff_roles(case) -> list[str]:
     """Finance signs only when a death payment results."""
-    return ["finance"] if case.payload.get("kind") == ChangeKind.DEATH else []
+    return [Role.FINANCE] if case.payload.get("kind") == ChangeKind.DEATH else []
 
 
 def ben04_apply(case, actor) -> None:

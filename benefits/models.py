@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from counterhall.models import TimeStampedModel
+from counterhall.months import months_apart
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -174,11 +175,17 @@ class UnemploymentClaim(TimeStampedModel):
     def running_months(self, on) -> int:
         if self.status != ClaimStatus.DRAWING or self.current_since is None:
             return 0
-        elapsed = (on.year - self.current_since.year) * 12 + (on.month - self.current_since.month)
-        return max(elapsed, 0)
+        return max(months_apart(self.current_since, on), 0)
 
     def remaining_months(self, on) -> int:
         return max(self.entitlement_months - self.drawn_months - self.running_months(on), 0)
+
+
+class TransferDirection(models.TextChoices):
+    """Which way an unemployment-insurance transfer (TRF03) moves the entitlement months."""
+
+    OUT = "out", _("转出")
+    IN = "in", _("转入")
 
 
 class ChangeKind(models.TextChoices):

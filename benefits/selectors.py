@@ -17,13 +17,40 @@ from benefits.models import (
     ClaimStatus,
     FlexibleRetirement,
     PensionAward,
+    TransferDirection,
     UnemploymentChange,
     UnemploymentClaim,
 )
 from contributions import selectors as contributions
+from counterhall.months import add_months, first_of_month
 from counterhall.params import ParamReader
 from registration import selectors as registration
-from transfers import selectors as history
+
+# Re-exported for other apps, which import only benefits.services / selectors.
+__all__ = [
+    "PensionRecord",
+    "Retirement",
+    "TransferDirection",
+    "active_flexible_retirement",
+    "awards_of_case",
+    "change_of_case",
+    "claim_of_case",
+    "drawing_claim",
+    "flexible_of_case",
+    "last_separation",
+    "latest_claim",
+    "mergeable_claims",
+    "open_unemployment_claim_cases",
+    "open_unemployment_transfer_out",
+    "original_years",
+    "pension_award",
+    "pension_record",
+    "remaining_entitlement",
+    "resumable_claim",
+    "retirement_of",
+    "unemployment_months_since_last_claim",
+    "unused_months",
+]
 
 
 def original_years(person) -> tuple[str, int]:
@@ -47,7 +74,7 @@ class Retirement:
     @property
     def start_month(self) -> dt.date:
         """Pension is paid from the month after retirement (次月起发)."""
-        return calc.add_months(calc.month_start(self.date), 1)
+        return add_months(first_of_month(self.date), 1)
 
 
 def retirement_of(person, *, reader: ParamReader) -> Retirement:
@@ -78,7 +105,7 @@ def pension_record(person, *, region: str) -> PensionRecord:
     """What the hall holds for a pension: paid and credited months, deemed months, the
     average contribution index (each month's base over that year's average wage, clamped to
     the base bounds; deemed months at ``pension.deemed_index``) and the account balance."""
-    bases = history.contribution_bases(person, scheme="pension")
+    bases = contributions.contribution_bases(person, scheme=registration.Scheme.PENSION)
     ratios: list[Decimal] = []
     wages: dict[int, Decimal] = {}
     floor = ceiling = None
@@ -168,7 +195,9 @@ def unemployment_months_since_last_claim(person) -> int:
     since = None
     if last is not None and last.start_month is not None:
         since = last.start_month
-    return history.contribution_months(person, scheme="unemployment", since=since)
+    return contributions.contribution_months(
+        person, scheme=registration.Scheme.UNEMPLOYMENT, since=since
+    )
 
 
 def last_separation(person):
@@ -192,6 +221,23 @@ def open_unemployment_claim_cases(person) -> list:
         Case.objects.filter(person=person, state__in=OPEN_STATES, business_type__code="BEN03")
         .select_related("business_type")
         .order_by("pk")
+    )
+
+
+def open_unemployment_transfer_out(person):
+    """An open TRF03 case moving the person's unemployment months out (those months must not
+    be merged into a new claim meanwhile)."""
+    from counterhall.models import OPEN_STATES, Case
+
+    return (
+        Case.objects.filter(
+            person=person,
+            state__in=OPEN_STATES,
+            business_type__code="TRF03",
+            payload__direction=TransferDirection.OUT,
+        )
+        .order_by("pk")
+        .first()
     )
 
 

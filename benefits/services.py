@@ -25,6 +25,7 @@ from benefits.models import (
     UnemploymentClaim,
 )
 from counterhall import audit
+from counterhall.months import first_of_month
 from registration import services as registration
 from registration.selectors import PersonStatus
 
@@ -250,7 +251,7 @@ def unemployment_change_record(
             claim.status = ClaimStatus.DRAWING
             claim.stop_reason = ""
             claim.stopped_on = None
-            claim.current_since = calc.month_start(event_date)
+            claim.current_since = first_of_month(event_date)
         claim.save()
         change = UnemploymentChange.objects.create(
             claim=claim,

@@ -2,7 +2,14 @@
 
 from django.contrib import admin
 
-from contributions.models import AccountEntry, AssessmentBill, Contribution, DeclaredBase, Refund
+from contributions.models import (
+    AccountEntry,
+    AssessmentBill,
+    Contribution,
+    CreditedMonth,
+    DeclaredBase,
+    Refund,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -57,3 +64,10 @@ class RefundAdmin(ReadOnlyAdmin):
     list_display = ["employer", "person", "amount", "status", "created_at"]
     list_filter = ["status"]
     list_select_related = ["person", "employer"]
+
+
+@admin.register(CreditedMonth)
+class CreditedMonthAdmin(ReadOnlyAdmin):
+    list_display = ["person", "scheme", "period", "base", "source_agency"]
+    list_filter = ["scheme"]
+    list_select_related = ["person"]

@@ -7,9 +7,7 @@ class ContributionsConfig(AppConfig):
     verbose_name = "征缴核定"
 
     def ready(self) -> None:
-        from contributions import selectors
         from counterhall import audit
-        from registration.services import register_deregistration_check
 
         for name, label in [
             ("contribution.base_declare", _("缴费基数核定")),
@@ -21,10 +19,11 @@ class ContributionsConfig(AppConfig):
             ("account.interest", _("个人账户记账利息")),
         ]:
             audit.register_action(name, label)
-        register_deregistration_check(selectors.arrears_blocker)
-        from contributions import handlers
+        from contributions import handlers  # CON01–CON04, REG03 and REG04
         from contributions.demo import build
+        from contributions.lookup import lookup
         from counterhall import demo, registry
 
         registry.register_all(handlers.HANDLERS)
+        registry.register_subject_lookup(lookup)
         demo.register(build)

@@ -11,7 +11,9 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from counterhall.money import cents
+from counterhall.months import add_months, first_of_month
 from counterhall.params import ParamReader
+from registration.selectors import Scheme
 
 ZERO = Decimal("0")
 
@@ -25,25 +27,10 @@ def parse_period(value: str) -> dt.date:
         raise ValueError(_("所属期格式应为 YYYY-MM，例如 2026-01。")) from None
 
 
-def month_after(period: dt.date, months: int = 1) -> dt.date:
-    index = period.year * 12 + period.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
-    """Every month from first to last inclusive (both first days of months)."""
-    out, month = [], dt.date(first.year, first.month, 1)
-    while month <= last:
-        out.append(month)
-        month = month_after(month)
-    return out
-
-
 def due_date_of(period: dt.date) -> dt.date:
     """Statutory due date of a month's contributions: the 15th of the following month
     [PRACTICE; as in rules.md §1.4's example]."""
-    following = month_after(period)
-    return following.replace(day=15)
+    return add_months(first_of_month(period), 1).replace(day=15)
 
 
 @dataclass(frozen=True)
@@ -84,13 +71,13 @@ def employee_shares(base: Decimal, reader: ParamReader, *, injury_class: int | N
     unemp_er = reader.decimal("unemployment.employer_rate")
     unemp_ind = reader.decimal("unemployment.individual_rate")
     schemes = {
-        "pension": {
+        Scheme.PENSION: {
             "employer_rate": pension_er,
             "individual_rate": pension_ind,
             "employer": cents(base * pension_er),
             "individual": cents(base * pension_ind),
         },
-        "unemployment": {
+        Scheme.UNEMPLOYMENT: {
             "employer_rate": unemp_er,
             "individual_rate": unemp_ind,
             "employer": cents(base * unemp_er),
@@ -99,14 +86,14 @@ def employee_shares(base: Decimal, reader: ParamReader, *, injury_class: int | N
     }
     if injury_class is not None:
         rate = injury_rate(reader, injury_class)
-        schemes["work_injury"] = {
+        schemes[Scheme.WORK_INJURY] = {
             "employer_rate": rate,
             "individual_rate": ZERO,
             "employer": cents(base * rate),
             "individual": cents(ZERO),
         }
     for entry in schemes.values():
-        entry["account"] = entry["individual"] if entry is schemes["pension"] else cents(ZERO)
+        entry["account"] = entry["individual"] if entry is schemes[Scheme.PENSION] else cents(ZERO)
     return schemes
 
 
@@ -115,7 +102,7 @@ def flexible_shares(base: Decimal, reader: ParamReader) -> dict:
     rate = reader.decimal("pension.flexible_rate")
     account_rate = reader.decimal("pension.flexible_account_rate")
     return {
-        "pension": {
+        Scheme.PENSION: {
             "employer_rate": ZERO,
             "individual_rate": rate,
             "employer": cents(ZERO),

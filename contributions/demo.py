@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from contributions import calc, services
+from contributions import services
 from contributions.models import AssessmentBill
 from counterhall.demo import demo_case
 from counterhall.models import CaseState
+from counterhall.months import add_months, first_of_month
 from registration import selectors as people
 
 WAGES = {"222424196503151234": "5200", "22242419880808107X": "3000", "222424199005123015": "7800"}
@@ -29,7 +30,7 @@ def build(*, hall, users) -> None:
             declared_wage=wage,
             region=hall.region,
         )
-    last_month = calc.month_after(today.replace(day=1), -1)
+    last_month = add_months(first_of_month(today), -1)
     services.bills_generate_month(actor=admin, period=last_month)
     employer = people.employer_by_uscc("91222424MA0Y12340B")
     bill = AssessmentBill.objects.filter(employer=employer, period=last_month).first()

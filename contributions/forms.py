@@ -15,7 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from contributions import calc, selectors
 from counterhall.forms import BusinessForm, EmployerSubjectMixin, PersonSubjectMixin
 from counterhall.money import cents
+from counterhall.months import add_months, last_of_month, months_in_range
 from counterhall.params import ParameterMissing, ParamReader
+from registration import forms as registration_forms
 from registration import selectors as people
 
 MAX_BACKPAY_MONTHS_KEY = "backpay.max_months"  # months one case may cover [PRACTICE]
@@ -316,7 +318,7 @@ class BackPaymentForm(EmployerSubjectMixin, PersonSubjectMixin, BusinessForm):
         except ParameterMissing as exc:
             self.add_error("period_from", str(exc))
             return
-        if len(calc.months_between(first, last)) > limit:
+        if len(months_in_range(first, last)) > limit:
             self.add_error("period_from", _("一次最多补缴 %(n)d 个月。") % {"n": limit})
 
     def clean(self):
@@ -343,13 +345,13 @@ class BackPaymentForm(EmployerSubjectMixin, PersonSubjectMixin, BusinessForm):
                     _("补缴所属期不能早于单位参保登记的月份（%(m)s）。") % {"m": f"{opened:%Y-%m}"},
                 )
         if self.employer is not None and self.person is not None and not self.errors:
-            spells = people.staff_in_period(self.employer, first, calc.month_after(last))
+            spells = people.staff_in_period(self.employer, first, add_months(last, 1))
             if not any(s.person_id == self.person.pk for s in spells):
                 self.add_error(
                     "id_number", _("该人员在所选月份不是此单位登记的职工，请先办理增员登记。")
                 )
             taken = selectors.assessed_months(
-                person=self.person, months=calc.months_between(first, last)
+                person=self.person, months=months_in_range(first, last)
             )
             if taken:
                 self.add_error(
@@ -357,7 +359,7 @@ class BackPaymentForm(EmployerSubjectMixin, PersonSubjectMixin, BusinessForm):
                     _("所选月份中已有核定记录（%(m)s），不能重复补缴。") % {"m": "、".join(taken)},
                 )
         paid = cleaned.get("paid_date")
-        if paid and last and paid <= calc.month_after(last) - dt.timedelta(days=1):
+        if paid and last and paid <= last_of_month(last):
             self.add_error("paid_date", _("缴款日期应在补缴所属期之后。"))
         if not self.errors:
             self.probe_parameters("period_from", first, *EMPLOYEE_KEYS, *LATE_FEE_KEYS)
@@ -417,3 +419,13 @@ class RefundForm(EmployerSubjectMixin, PersonSubjectMixin, BusinessForm):
         amount against what was overpaid is checked with the figures.)"""
         subject = super().subject()
         return subject if self.employer is None else replace(subject, person=None)
+
+
+# --------------------------------------------------------------------------- REG03
+
+
+class EmployerDeregisterForm(registration_forms.EmployerDeregisterForm):
+    """单位注销登记 with what contributions knows: unpaid arrears block it too."""
+
+    def blockers(self, employer) -> list[str]:
+        return selectors.deregistration_blockers(employer)

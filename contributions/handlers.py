@@ -1,5 +1,8 @@
-"""Business-type handlers CON01–CON04 (registered in ContributionsConfig.ready), and the
-hooks registration's REG04 uses (month preview, base declaration)."""
+"""Business-type handlers CON01–CON04 (registered in ContributionsConfig.ready), and two
+registration types that need contributions, registered here with registration's forms and
+services because this is the layer that may use both: REG03 (an employer with unpaid arrears
+cannot be deregistered) and REG04 (employee enrollment: its figures are the first month's
+contributions and its effect declares the starting wage as the year's base)."""
 
 from __future__ import annotations
 
@@ -12,7 +15,9 @@ from django.utils.translation import gettext as _
 from contributions import calc, forms, selectors, services
 from counterhall import registry
 from counterhall.money import cents
+from counterhall.months import months_in_range
 from counterhall.params import ParamReader
+from registration import forms as registration_forms
 from registration import selectors as people
 from registration import services as registration_services
 
@@ -57,10 +62,6 @@ def employee_month(*, region: str, on: dt.date, wage: Decimal, injury_class: int
         "totals": out["totals"],
         "parameters": reader.references(),
     }
-
-
-def _declare_base(**kwargs):
-    return services.base_declare(**kwargs)
 
 
 # --------------------------------------------------------------------------- CON01
@@ -156,6 +157,7 @@ def figures_flexible(case, p: dict, subject) -> dict:
     avg = reader.decimal("base.avg_wage")
     base, _clamped, b = calc.clamp_base(avg * ratio, reader)
     shares = calc.flexible_shares(base, reader)
+    pension = shares[people.Scheme.PENSION]
     decoded = people.parse_resident_id(p["id_number"])
     return {
         "summary": [
@@ -167,9 +169,9 @@ def figures_flexible(case, p: dict, subject) -> dict:
             ["base_ratio", ratio],
             ["avg_wage", b.avg_wage],
             ["base", base],
-            ["monthly_total", shares["pension"]["individual"]],
-            ["to_account", shares["pension"]["account"]],
-            ["to_pool", cents(shares["pension"]["individual"] - shares["pension"]["account"])],
+            ["monthly_total", pension["individual"]],
+            ["to_account", pension["account"]],
+            ["to_pool", cents(pension["individual"] - pension["account"])],
         ],
         "schemes": shares,
         "totals": calc.totals(shares),
@@ -213,13 +215,93 @@ def apply_flexible(case, actor) -> registry.Subject:
     return registry.Subject(person=person)
 
 
+# --------------------------------------------------------------------------- REG03
+
+
+def figures_employer_deregister(case, p: dict, subject) -> dict:
+    employer = subject.employer
+    summary = [["uscc", p["uscc"]], ["deregistered_on", p["deregistered_on"]]]
+    if employer is not None:
+        info = people.employer_summary(employer)
+        summary += [["employer_name", employer.name], ["staff_count", info["staff_count"]]]
+    return {"summary": summary, "parameters": []}
+
+
+def apply_employer_deregister(case, actor) -> None:
+    p = case.payload
+    employer = people.employer_by_uscc(p["uscc"])
+    services.employer_deregister(
+        actor=actor,
+        employer_id=employer.pk,
+        on=_date(p["deregistered_on"]),
+        reason=p.get("reason", ""),
+        case=case,
+    )
+
+
+# --------------------------------------------------------------------------- REG04
+
+
+def figures_employee_enroll(case, p: dict, subject) -> dict:
+    employer = subject.employer
+    decoded = people.parse_resident_id(p["id_number"])
+    start = _date(p["start"])
+    figures = employee_month(
+        region=_region(case),
+        on=start,
+        wage=Decimal(str(p["starting_wage"])),
+        injury_class=employer.injury_class if employer else None,
+    )
+    figures["summary"] = [
+        ["employer_name", employer.name if employer else p["uscc"]],
+        ["person_name", p["name"]],
+        ["id_masked", people.mask_resident_id(decoded.number)],
+        ["birth_date", decoded.birth_date],
+        ["sex", decoded.sex],
+        ["start", start],
+        *figures["summary"],
+    ]
+    return figures
+
+
+def apply_employee_enroll(case, actor) -> registry.Subject:
+    p = case.payload
+    employer = people.employer_by_uscc(p["uscc"])
+    person = registration_services.person_register(
+        actor=actor,
+        id_number=p["id_number"],
+        name=p["name"],
+        phone=p.get("phone", ""),
+        retirement_category=p["retirement_category"],
+        work_start=_date(p["work_start"]) if p.get("work_start") else None,
+        deemed_months=int(p.get("deemed_months") or 0),
+        region=_region(case),
+        case=case,
+    )
+    start = _date(p["start"])
+    registration_services.employee_enroll(
+        actor=actor, employer_id=employer.pk, person_id=person.pk, start=start, case=case
+    )
+    services.base_declare(
+        actor=actor,
+        person_id=person.pk,
+        employer_id=employer.pk,
+        year=start.year,
+        declared_wage=cents(p["starting_wage"]),
+        region=_region(case),
+        base=dict(case.figures.get("summary", [])).get("base"),  # as decided
+        case=case,
+    )
+    return registry.Subject(employer=employer, person=person)
+
+
 # --------------------------------------------------------------------------- CON03
 
 
 def backpay_figures(*, region: str, employer, first, last, wage, paid: dt.date) -> dict:
     months, readers = [], []
     principal = employer_total = individual_total = fee_total = ZERO
-    for month in calc.months_between(first, last):
+    for month in months_in_range(first, last):
         reader = ParamReader(region=region, on=month)
         readers.append(reader)
         base, clamped, _b = calc.clamp_base(Decimal(str(wage)), reader)
@@ -379,6 +461,22 @@ HANDLERS = (
         figures_template=FIGURES_TEMPLATE,
     ),
     registry.BusinessTypeHandler(
+        code="REG03",
+        form_class=forms.EmployerDeregisterForm,
+        figures=figures_employer_deregister,
+        apply=apply_employer_deregister,
+        template=TEMPLATE,
+        figures_template=FIGURES_TEMPLATE,
+    ),
+    registry.BusinessTypeHandler(
+        code="REG04",
+        form_class=registration_forms.EmployeeEnrollForm,
+        figures=figures_employee_enroll,
+        apply=apply_employee_enroll,
+        template=TEMPLATE,
+        figures_template=FIGURES_TEMPLATE,
+    ),
+    registry.BusinessTypeHandler(
         code="CON04",
         form_class=forms.RefundForm,
         figures=figures_refund,
@@ -387,6 +485,3 @@ HANDLERS = (
         figures_template=FIGURES_TEMPLATE,
     ),
 )
-
-registration_services.register_contribution_hook("employee_month", employee_month)
-registration_services.register_contribution_hook("declare_base", _declare_base)

@@ -1,5 +1,6 @@
 """Contribution master data: declared bases, monthly assessed contributions, assessment bills
-(核定单, monthly and back-payment), refunds and the personal pension account ledger.
+(核定单, monthly and back-payment), refunds, the personal pension account ledger and the
+months credited from other agencies (the contribution history the hall holds).
 Written only through contributions.services."""
 
 from __future__ import annotations
@@ -327,3 +328,41 @@ class Refund(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.amount} {self.get_status_display()}"
+
+
+CREDITED_SCHEMES = [(s.value, s.label) for s in (Scheme.PENSION, Scheme.UNEMPLOYMENT)]
+
+
+class CreditedMonth(TimeStampedModel):
+    """A contribution month held here that was paid elsewhere (transferred in, TRF02). Together
+    with the contribution ledger these are the months the hall holds; a month is held once.
+    (Moved from transfers; ``contributions`` migration 0004 took the table over.)"""
+
+    person = models.ForeignKey(
+        InsuredPerson,
+        on_delete=models.PROTECT,
+        related_name="credited_months",
+        verbose_name=_("人员"),
+    )
+    scheme = models.CharField(_("险种"), max_length=20, choices=CREDITED_SCHEMES)
+    period = models.DateField(_("所属期"), help_text=_("月份的第一天。"))
+    base = models.DecimalField(_("缴费基数"), **MONEY)
+    source_agency = models.CharField(_("转出地经办机构"), max_length=200)
+    case = models.ForeignKey(
+        "counterhall.Case", on_delete=models.PROTECT, related_name="+", verbose_name=_("业务")
+    )
+
+    class Meta:
+        ordering = ["person", "scheme", "period"]
+        verbose_name = _("转入缴费月")
+        verbose_name_plural = _("转入缴费月")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "scheme", "period"],
+                name="credited_month_once",
+                violation_error_message=_("此人员该月已有缴费记录。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.period:%Y-%m} {self.base}"

@@ -1,9 +1,11 @@
 """Reads on contribution master data, for pages, handlers and other apps (benefits, transfers:
-contribution months, bases, the account balance)."""
+the contribution history — months paid here or credited from elsewhere, bases, the yearly
+certificate rows — and the account balance)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import F, Q, QuerySet, Sum
@@ -12,15 +14,51 @@ from django.utils.translation import gettext as _
 from contributions import calc
 from contributions.models import (
     AccountEntry,
+    AccountEntryKind,
     AssessmentBill,
+    BillKind,
     BillStatus,
     Contribution,
     ContributionStatus,
+    CreditedMonth,
     DeclaredBase,
     Refund,
+    RefundStatus,
 )
 from counterhall.money import cents
+from counterhall.months import month_key
 from counterhall.params import ParamReader
+from registration import selectors as people
+from registration.selectors import Scheme
+
+# Re-exported for other apps, which import only contributions.services / selectors.
+__all__ = [
+    "AccountEntryKind",
+    "BillKind",
+    "BillStatus",
+    "ContributionStatus",
+    "RefundStatus",
+    "account_balance",
+    "account_entries",
+    "account_holders",
+    "arrears_total",
+    "assessed_months",
+    "base_for",
+    "bills",
+    "contribution_bases",
+    "contribution_months",
+    "contributions_of",
+    "credited_months",
+    "declared_bases",
+    "deregistration_blockers",
+    "employer_summary",
+    "flexible_base",
+    "held_months",
+    "overpaid_available",
+    "paid_months",
+    "unpaid_bills",
+    "yearly_history",
+]
 
 ZERO = Decimal("0")
 
@@ -53,7 +91,78 @@ def contributions_of(person, *, scheme: str | None = None) -> QuerySet[Contribut
     return qs.order_by("period")
 
 
-def paid_months(person, *, scheme: str = "pension") -> int:
+def credited_months(person, *, scheme: str = Scheme.PENSION) -> QuerySet[CreditedMonth]:
+    return CreditedMonth.objects.filter(person=person, scheme=scheme).order_by("period")
+
+
+def held_months(person, *, scheme: str = Scheme.PENSION) -> set[str]:
+    """Every month the hall holds for the person in the scheme (``YYYY-MM``): assessed here
+    (paid or owed) or credited from elsewhere."""
+    own = contributions_of(person, scheme=scheme).values_list("period", flat=True)
+    other = credited_months(person, scheme=scheme).values_list("period", flat=True)
+    return {month_key(p) for p in own} | {month_key(p) for p in other}
+
+
+def contribution_bases(person, *, scheme: str = Scheme.PENSION, since: dt.date | None = None):
+    """(period, base) of every paid or credited month, in order."""
+    own = contributions_of(person, scheme=scheme).filter(status=ContributionStatus.PAID)
+    other = credited_months(person, scheme=scheme)
+    if since is not None:
+        own, other = own.filter(period__gte=since), other.filter(period__gte=since)
+    rows = list(own.values_list("period", "base")) + list(other.values_list("period", "base"))
+    return sorted(rows)
+
+
+def contribution_months(
+    person, *, scheme: str = Scheme.PENSION, since: dt.date | None = None
+) -> int:
+    """Paid months here plus months credited from elsewhere (deemed months not included)."""
+    return len({p for p, _b in contribution_bases(person, scheme=scheme, since=since)})
+
+
+def yearly_history(person) -> list[dict]:
+    """The pension contribution certificate's rows: per year, the months, the contribution
+    wage total (sum of monthly bases), the individual contributions and the account credits,
+    and where the months were paid."""
+    years: dict[int, dict] = defaultdict(
+        lambda: {
+            "months": 0,
+            "wage_total": Decimal("0"),
+            "individual": Decimal("0"),
+            "account": Decimal("0"),
+            "sources": set(),
+        }
+    )
+    own = contributions_of(person, scheme=Scheme.PENSION).filter(status=ContributionStatus.PAID)
+    for period, base, individual, account in own.values_list(
+        "period", "base", "individual_amount", "account_amount"
+    ):
+        row = years[period.year]
+        row["months"] += 1
+        row["wage_total"] += base
+        row["individual"] += individual
+        row["account"] += account
+        row["sources"].add("")
+    for month in credited_months(person, scheme=Scheme.PENSION):
+        row = years[month.period.year]
+        row["months"] += 1
+        row["wage_total"] += month.base
+        row["sources"].add(month.source_agency)
+    return [
+        {
+            "year": year,
+            "months": row["months"],
+            "wage_total": cents(row["wage_total"]),
+            "average_base": cents(row["wage_total"] / row["months"]),
+            "individual": cents(row["individual"]),
+            "account": cents(row["account"]),
+            "sources": sorted(s for s in row["sources"] if s),
+        }
+        for year, row in sorted(years.items())
+    ]
+
+
+def paid_months(person, *, scheme: str = Scheme.PENSION) -> int:
     """Months with a paid contribution in a scheme (actual, not deemed)."""
     return (
         Contribution.objects.filter(person=person, scheme=scheme, status=ContributionStatus.PAID)
@@ -89,12 +198,22 @@ def arrears_total(*, employer=None, person=None) -> Decimal:
     return cents(total)
 
 
-def arrears_blocker(employer) -> str | None:
-    """For registration's deregistration check: unpaid arrears block it."""
+def deregistration_blockers(employer) -> list[str]:
+    """Why this employer cannot be deregistered now (REG03; empty when it can): registration's
+    reasons (active staff), then unpaid arrears."""
+    reasons = people.deregistration_blockers(employer)
     amount = arrears_total(employer=employer)
     if amount > 0:
-        return _("该单位尚有欠缴 %(amount)s 元未清缴，不能注销。") % {"amount": amount}
-    return None
+        reasons.append(_("该单位尚有欠缴 %(amount)s 元未清缴，不能注销。") % {"amount": amount})
+    return reasons
+
+
+def employer_summary(employer) -> dict:
+    """registration's employer card, with every reason a deregistration is blocked."""
+    summary = people.employer_summary(employer)
+    if employer.is_active:
+        summary["blockers"] = deregistration_blockers(employer)
+    return summary
 
 
 def overpaid_available(*, employer_id: int | None = None, person_id: int | None = None) -> Decimal:

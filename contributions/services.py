@@ -21,13 +21,17 @@ from contributions.models import (
     BillStatus,
     Contribution,
     ContributionStatus,
+    CreditedMonth,
     DeclaredBase,
     Refund,
 )
 from counterhall import audit
 from counterhall.money import cents
+from counterhall.months import last_of_month, month_ranges
 from counterhall.params import ParamReader
 from registration import selectors as registration_selectors
+from registration import services as registration_services
+from registration.selectors import Scheme
 
 ZERO = Decimal("0")
 
@@ -106,7 +110,7 @@ def bill_generate_employer(
     month and a base for the year, per scheme. Idempotent per employer and month: returns
     (bill, created)."""
     period = period.replace(day=1)
-    last_day = calc.month_after(period) - dt.timedelta(days=1)
+    last_day = last_of_month(period)
     with transaction.atomic():
         employer = registration_selectors.employer_get(employer_id, lock=True)
         existing = AssessmentBill.objects.filter(
@@ -229,7 +233,7 @@ def bill_generate_flexible(
 def bills_generate_month(*, actor, period: dt.date) -> dict:
     """The periodic job: every active employer and every open flexible spell in the month."""
     period = period.replace(day=1)
-    last_day = calc.month_after(period) - dt.timedelta(days=1)
+    last_day = last_of_month(period)
     created = existing = 0
     employers = registration_selectors.active_employers(registered_by=last_day)
     for employer_id in employers.values_list("pk", flat=True):
@@ -302,7 +306,7 @@ def backpay_assess(*, actor, employer_id: int, person_id: int, figures: dict, ca
         taken = Contribution.objects.filter(
             person_id=person_id,
             period__in=months,
-            scheme__in=["pension", "unemployment", "work_injury"],
+            scheme__in=registration_selectors.EMPLOYEE_SCHEMES,
         )
         if taken.exists():
             raise ValidationError(
@@ -418,6 +422,60 @@ def refund_record(
             hall=_hall(case),
         )
     return refund
+
+
+# --------------------------------------------------------------------------- deregistration
+
+
+def employer_deregister(*, actor, employer_id: int, on: dt.date, reason: str = "", case=None):
+    """单位注销 (REG03): refused while staff are active (registration) or contributions are
+    owed (here), both checked with the employer locked; the deregistration itself is
+    registration's ``employer_deregister``, in the same transaction."""
+    with transaction.atomic():
+        employer = registration_selectors.employer_get(employer_id, lock=True)
+        replay = case is not None and employer.deregistered_by_case_id == case.pk
+        if employer.is_active and not replay:
+            blockers = selectors.deregistration_blockers(employer)
+            if blockers:
+                raise ValidationError({"uscc": blockers})
+        return registration_services.employer_deregister(
+            actor=actor, employer_id=employer_id, on=on, reason=reason, case=case
+        )
+
+
+# --------------------------------------------------------------------------- credited months
+
+
+def credited_months_record(
+    *, actor, person, months: list[dict], source_agency: str, case, scheme: str = Scheme.PENSION
+) -> list[CreditedMonth]:
+    """Months paid elsewhere become held here (TRF02): ``months`` are ``{"month": "YYYY-MM",
+    "base": …}``. A month already held (paid, owed or credited) is refused, never merged
+    twice. Applied once per case. The transfer's own audit entry (``transfer.pension_in``,
+    written by ``actor``'s completion) records the months credited."""
+    with transaction.atomic():
+        done = list(CreditedMonth.objects.filter(case=case))
+        if done:
+            return done
+        overlap = selectors.held_months(person, scheme=scheme) & {m["month"] for m in months}
+        if overlap:
+            raise ValidationError(
+                _("转入月份与本地已有缴费月份重叠：%(months)s。")
+                % {"months": "、".join(month_ranges(overlap))}
+            )
+        return CreditedMonth.objects.bulk_create(
+            [
+                CreditedMonth(
+                    person=person,
+                    scheme=scheme,
+                    period=dt.date.fromisoformat(m["month"] + "-01"),
+                    base=Decimal(m["base"]),
+                    source_agency=source_agency,
+                    case=case,
+                )
+                for m in months
+            ]
+        )
 
 
 # --------------------------------------------------------------------------- account

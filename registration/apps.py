@@ -23,10 +23,9 @@ class RegistrationConfig(AppConfig):
             audit.register_action(name, label)
         from counterhall import registry
         from registration import handlers
-        from registration.lookup import lookup
 
+        # REG03, REG04 and the subject lookup are registered by contributions (the layer above)
         registry.register_all(handlers.HANDLERS)
-        registry.register_subject_lookup(lookup)
         from counterhall import demo
         from registration.demo import build
 

@@ -198,9 +198,13 @@ class EmployerDeregisterForm(EmployerSubjectMixin, BusinessForm):
         label=_("注销原因"), max_length=200, help_text=_("如：营业执照注销、吊销、清算。")
     )
 
+    def blockers(self, employer) -> list[str]:
+        """Why the employer cannot be deregistered (contributions' form adds arrears)."""
+        return selectors.deregistration_blockers(employer)
+
     def clean_uscc(self):
         self.employer = active_employer(self, self.cleaned_data["uscc"])
-        blockers = selectors.deregistration_blockers(self.employer)
+        blockers = self.blockers(self.employer)
         if blockers:
             raise ValidationError(blockers)
         return self.cleaned_data["uscc"]

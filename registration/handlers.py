@@ -1,4 +1,7 @@
-"""Business-type handlers REG01–REG05 (registered in RegistrationConfig.ready).
+"""Business-type handlers REG01, REG02 and REG05 (registered in RegistrationConfig.ready).
+REG03 (employer deregistration, refused while contributions are owed) and REG04 (employee
+enrollment, which declares the starting wage as the contribution base) need contributions, so
+contributions registers them (contributions/handlers.py) with registration's forms and services.
 
 Figures follow one shape, rendered by registration/_figures.html:
 ``{"summary": [[key, value], …], "schemes": {scheme: {…}}, "totals": {…}, "lines": […],
@@ -8,10 +11,8 @@ Figures follow one shape, rendered by registration/_figures.html:
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from counterhall import registry
-from counterhall.money import cents
 from counterhall.params import ParamReader
 from registration import forms, selectors, services
 
@@ -25,17 +26,6 @@ def _date(value) -> dt.date:
 
 def _region(case) -> str:
     return case.hall.region
-
-
-def contribution_figures(*, region: str, on: dt.date, wage, injury_class: int | None) -> dict:
-    """Clamped base and each scheme's shares for one employee's month (shared with CON01).
-
-    The arithmetic lives in contributions; registration reaches it through the hooks that
-    contributions registers (registration.services.register_contribution_hook)."""
-    calculator = services.contribution_hook("employee_month")
-    if calculator is None:
-        return {}
-    return calculator(region=region, on=on, wage=Decimal(str(wage)), injury_class=injury_class)
 
 
 # --------------------------------------------------------------------------- REG01
@@ -106,89 +96,6 @@ def apply_employer_change(case, actor) -> None:
     services.employer_change(actor=actor, employer_id=employer.pk, changes=changes, case=case)
 
 
-# --------------------------------------------------------------------------- REG03
-
-
-def figures_employer_deregister(case, p: dict, subject) -> dict:
-    employer = subject.employer
-    summary = [["uscc", p["uscc"]], ["deregistered_on", p["deregistered_on"]]]
-    if employer is not None:
-        info = selectors.employer_summary(employer)
-        summary += [["employer_name", employer.name], ["staff_count", info["staff_count"]]]
-    return {"summary": summary, "parameters": []}
-
-
-def apply_employer_deregister(case, actor) -> None:
-    p = case.payload
-    employer = selectors.employer_by_uscc(p["uscc"])
-    services.employer_deregister(
-        actor=actor,
-        employer_id=employer.pk,
-        on=_date(p["deregistered_on"]),
-        reason=p.get("reason", ""),
-        case=case,
-    )
-
-
-# --------------------------------------------------------------------------- REG04
-
-
-def figures_employee_enroll(case, p: dict, subject) -> dict:
-    employer = subject.employer
-    decoded = selectors.parse_resident_id(p["id_number"])
-    start = _date(p["start"])
-    figures = contribution_figures(
-        region=_region(case),
-        on=start,
-        wage=p["starting_wage"],
-        injury_class=employer.injury_class if employer else None,
-    )
-    figures["summary"] = [
-        ["employer_name", employer.name if employer else p["uscc"]],
-        ["person_name", p["name"]],
-        ["id_masked", selectors.mask_resident_id(decoded.number)],
-        ["birth_date", decoded.birth_date],
-        ["sex", decoded.sex],
-        ["start", start],
-        *figures.get("summary", []),
-    ]
-    figures.setdefault("parameters", [])
-    return figures
-
-
-def apply_employee_enroll(case, actor) -> registry.Subject:
-    p = case.payload
-    employer = selectors.employer_by_uscc(p["uscc"])
-    person = services.person_register(
-        actor=actor,
-        id_number=p["id_number"],
-        name=p["name"],
-        phone=p.get("phone", ""),
-        retirement_category=p["retirement_category"],
-        work_start=_date(p["work_start"]) if p.get("work_start") else None,
-        deemed_months=int(p.get("deemed_months") or 0),
-        region=_region(case),
-        case=case,
-    )
-    start = _date(p["start"])
-    services.employee_enroll(
-        actor=actor, employer_id=employer.pk, person_id=person.pk, start=start, case=case
-    )
-    declare = services.contribution_hook("declare_base")
-    if declare is not None:
-        declare(
-            actor=actor,
-            person_id=person.pk,
-            employer_id=employer.pk,
-            year=start.year,
-            declared_wage=cents(p["starting_wage"]),
-            region=_region(case),
-            base=dict(case.figures.get("summary", [])).get("base"),  # as decided
-            case=case,
-        )
-    return registry.Subject(employer=employer, person=person)
-
-
 # --------------------------------------------------------------------------- REG05
 
 
@@ -237,22 +144,6 @@ HANDLERS = (
         form_class=forms.EmployerChangeForm,
         figures=figures_employer_change,
         apply=apply_employer_change,
-        template=TEMPLATE,
-        figures_template=FIGURES_TEMPLATE,
-    ),
-    registry.BusinessTypeHandler(
-        code="REG03",
-        form_class=forms.EmployerDeregisterForm,
-        figures=figures_employer_deregister,
-        apply=apply_employer_deregister,
-        template=TEMPLATE,
-        figures_template=FIGURES_TEMPLATE,
-    ),
-    registry.BusinessTypeHandler(
-        code="REG04",
-        form_class=forms.EmployeeEnrollForm,
-        figures=figures_employee_enroll,
-        apply=apply_employee_enroll,
         template=TEMPLATE,
         figures_template=FIGURES_TEMPLATE,
     ),

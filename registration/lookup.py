@@ -1,5 +1,6 @@
-"""The subject lookup registered with counterhall: a USCC or resident ID typed at intake →
-what the hall knows about the employer or person."""
+"""The subject lookup: a USCC or resident ID typed at intake → what the hall knows about the
+employer or person. Contributions registers it with counterhall (contributions/lookup.py),
+giving the employer summary that includes what blocks a deregistration (unpaid arrears)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,9 @@ def _elsewhere(subject, hall) -> bool:
     return subject is not None and hall is not None and not subject_in_hall(subject, hall)
 
 
-def lookup(query: str, *, hall=None) -> SubjectInfo | None:
+def lookup(query: str, *, hall=None, employer_summary) -> SubjectInfo | None:
+    """``employer_summary(employer)``: the employer card's facts (``selectors.employer_summary``
+    plus the blockers the layers above know of)."""
     text = normalize_uscc(query)
     if not text:
         return None
@@ -62,7 +65,7 @@ def lookup(query: str, *, hall=None) -> SubjectInfo | None:
             template=TEMPLATE,
             context={
                 "kind": "employer",
-                "summary": selectors.employer_summary(employer) if employer else None,
+                "summary": employer_summary(employer) if employer else None,
                 "uscc": text,
             },
         )

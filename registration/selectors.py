@@ -21,6 +21,7 @@ from registration.models import (
     RetirementCategory,
     Scheme,
     SeparationReason,
+    Sex,
 )
 from registration.services import deregistration_blockers, find_employer, find_person
 from registration.validators import (
@@ -28,6 +29,7 @@ from registration.validators import (
     normalize_resident_id,
     normalize_uscc,
     parse_resident_id,
+    resident_id_check_char,
     validate_resident_id,
     validate_uscc,
 )
@@ -42,6 +44,7 @@ __all__ = [
     "RetirementCategory",
     "Scheme",
     "SeparationReason",
+    "Sex",
     "active_employers",
     "active_enrollments",
     "deregistration_blockers",
@@ -64,6 +67,7 @@ __all__ = [
     "person_by_id_number",
     "person_get",
     "person_summary",
+    "resident_id_check_char",
     "staff_in_period",
     "validate_resident_id",
     "validate_uscc",

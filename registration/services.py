@@ -9,7 +9,7 @@ by their case are applied once (a second call with the same case returns the fir
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -39,28 +39,6 @@ EMPLOYER_FIELDS = (
     "bank_account",
     "bank_name",
 )
-
-# Other apps add checks that block a deregistration (contributions: unpaid arrears).
-# Each takes the employer and returns a sentence, or None when it does not block.
-_deregistration_checks: list[Callable[[Employer], str | None]] = []
-
-
-def register_deregistration_check(check: Callable[[Employer], str | None]) -> None:
-    if check not in _deregistration_checks:
-        _deregistration_checks.append(check)
-
-
-# contributions registers its base declaration and month preview here, so registration's
-# handlers (REG04 declares the starting wage as the base) need not import it.
-_contribution_hooks: dict[str, Callable] = {}
-
-
-def register_contribution_hook(name: str, fn: Callable) -> None:
-    _contribution_hooks[name] = fn
-
-
-def contribution_hook(name: str) -> Callable | None:
-    return _contribution_hooks.get(name)
 
 
 def _hall(case):
@@ -156,22 +134,21 @@ def employer_change(*, actor, employer_id: int, changes: dict, case=None) -> Emp
 
 
 def deregistration_blockers(employer: Employer) -> list[str]:
-    """Why this employer cannot be deregistered now (empty when it can)."""
+    """Registration's reasons this employer cannot be deregistered now (active staff; empty
+    when none). REG03 is registered by contributions, which adds unpaid arrears
+    (``contributions.selectors.deregistration_blockers``)."""
     reasons = []
     staff = Employment.objects.filter(employer=employer, end__isnull=True).count()
     if staff:
         reasons.append(_("该单位仍有 %(n)d 名在职参保职工，请先办理职工减员。") % {"n": staff})
-    for check in _deregistration_checks:
-        sentence = check(employer)
-        if sentence:
-            reasons.append(sentence)
     return reasons
 
 
 def employer_deregister(
     *, actor, employer_id: int, on: dt.date, reason: str = "", case=None
 ) -> Employer:
-    """单位注销: only without active staff and without unpaid arrears."""
+    """单位注销: only without active staff (``contributions.services.employer_deregister``,
+    which REG03 calls, refuses unpaid arrears first)."""
     with transaction.atomic():
         employer = Employer.objects.select_for_update().get(pk=employer_id)
         if case is not None and employer.deregistered_by_case_id == case.pk:

@@ -16,10 +16,11 @@ from contributions import selectors as contributions
 from counterhall import permissions
 from counterhall.models import OPEN_STATES, Case
 from counterhall.money import cents
+from counterhall.months import month_key, month_ranges, months_in_range
 from counterhall.params import ParamReader
 from registration import selectors as registration
 from transfers import calculations as calc
-from transfers import selectors
+from transfers.models import Direction
 
 
 def _active(person) -> None:
@@ -93,7 +94,7 @@ def assess_transfer_out(*, person, case, receiving_agency: str, receiving_region
         )
     if receiving_region == case.hall.region:
         raise ValidationError({"receiving_region": _("转入地不能是本地。")})
-    years = selectors.yearly_history(person)
+    years = contributions.yearly_history(person)
     if not years:
         raise ValidationError(
             {"id_number": _("%(name)s 在本地没有缴费记录。") % {"name": person.name}}
@@ -163,7 +164,7 @@ def parse_periods(text: str) -> list[dict]:
         if last > timezone.localdate():
             errors.append(_("第 %(n)s 行截止月晚于本月。") % {"n": number})
             continue
-        for month in calc.month_list(first, last):
+        for month in map(month_key, months_in_range(first, last)):
             if month in seen:
                 errors.append(_("第 %(n)s 行的 %(m)s 与前面的行重复。") % {"n": number, "m": month})
                 break
@@ -194,9 +195,11 @@ def assess_transfer_in(
     if pooled_amount < 0:
         raise ValidationError({"pooled_amount": _("统筹基金转入额不能为负数。")})
     months = parse_periods(periods)
-    overlap = selectors.held_months(person, scheme="pension") & {m["month"] for m in months}
+    overlap = contributions.held_months(person, scheme=registration.Scheme.PENSION) & {
+        m["month"] for m in months
+    }
     if overlap:
-        ranges = selectors.compress_months(overlap)
+        ranges = month_ranges(overlap)
         raise ValidationError(
             {
                 "periods": _(
@@ -223,7 +226,7 @@ def assess_transfer_in(
         "sending_region": sending_region,
         "months": months,
         "month_count": len(months),
-        "ranges": selectors.compress_months(m["month"] for m in months),
+        "ranges": month_ranges(m["month"] for m in months),
         "account_amount": cents(account_amount),
         "pooled_amount": cents(pooled_amount),
         "expected_pooled": expected.pooled_transfer,
@@ -240,7 +243,7 @@ def assess_unemployment_transfer(
 ) -> dict:
     today = timezone.localdate()
     reader = ParamReader(region=case.hall.region, on=today)
-    if direction == "out":
+    if direction == Direction.OUT:
         claiming = benefits.open_unemployment_claim_cases(person)
         if claiming:
             raise ValidationError({"id_number": open_cases_sentence(person, case, claiming)})
@@ -269,7 +272,7 @@ def assess_unemployment_transfer(
         "person_id": person.pk,
         "name": person.name,
         "direction": direction,
-        "direction_label": _("转出") if direction == "out" else _("转入"),
+        "direction_label": _("转出") if direction == Direction.OUT else _("转入"),
         "other_agency": other_agency,
         "months": months,
         "claims": claim_ids,

@@ -7,7 +7,6 @@ Pure functions take the ratio as an argument; ``transfer_from_params`` reads it.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -84,15 +83,3 @@ def transfer_from_params(*, reader: ParamReader, account_balance, yearly_wages) 
         yearly_wages=yearly_wages,
         pooled_ratio=reader.decimal("transfer.pooled_ratio"),
     )
-
-
-def month_list(start: dt.date, end: dt.date) -> list[str]:
-    """``YYYY-MM`` for every month from ``start``'s to ``end``'s, inclusive."""
-    months = []
-    year, month = start.year, start.month
-    while (year, month) <= (end.year, end.month):
-        months.append(f"{year:04d}-{month:02d}")
-        month += 1
-        if month > 12:
-            year, month = year + 1, 1
-    return months

@@ -1,5 +1,6 @@
-"""Transfer master data: months credited from another agency, pension transfers out and in,
-unemployment-insurance transfers. Written only by transfers.services, on completion."""
+"""Transfer master data: pension transfers out and in, unemployment-insurance transfers.
+Written only by transfers.services, on completion. The months a transfer in credits are
+contribution history and live in contributions (``CreditedMonth``)."""
 
 from __future__ import annotations
 
@@ -8,48 +9,10 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from benefits.selectors import TransferDirection as Direction
 from counterhall.models import TimeStampedModel, region_validator
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
-
-
-class CreditedScheme(models.TextChoices):
-    PENSION = "pension", _("企业职工基本养老保险")
-    UNEMPLOYMENT = "unemployment", _("失业保险")
-
-
-class CreditedMonth(TimeStampedModel):
-    """A contribution month held here that was paid elsewhere (transferred in, TRF02). Together
-    with the contribution ledger these are the months the hall holds; a month is held once."""
-
-    person = models.ForeignKey(
-        "registration.InsuredPerson",
-        on_delete=models.PROTECT,
-        related_name="credited_months",
-        verbose_name=_("人员"),
-    )
-    scheme = models.CharField(_("险种"), max_length=20, choices=CreditedScheme.choices)
-    period = models.DateField(_("所属期"), help_text=_("月份的第一天。"))
-    base = models.DecimalField(_("缴费基数"), **MONEY)
-    source_agency = models.CharField(_("转出地经办机构"), max_length=200)
-    case = models.ForeignKey(
-        "counterhall.Case", on_delete=models.PROTECT, related_name="+", verbose_name=_("业务")
-    )
-
-    class Meta:
-        ordering = ["person", "scheme", "period"]
-        verbose_name = _("转入缴费月")
-        verbose_name_plural = _("转入缴费月")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["person", "scheme", "period"],
-                name="credited_month_once",
-                violation_error_message=_("此人员该月已有缴费记录。"),
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.person} {self.period:%Y-%m} {self.base}"
 
 
 class PensionTransferOut(TimeStampedModel):
@@ -113,11 +76,6 @@ class PensionTransferIn(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.person} ← {self.sending_agency}"
-
-
-class Direction(models.TextChoices):
-    OUT = "out", _("转出")
-    IN = "in", _("转入")
 
 
 class UnemploymentTransfer(TimeStampedModel):

@@ -4,28 +4,25 @@ keyed by their case are applied once."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from benefits import services as benefits
 from contributions import services as contributions
+from contributions.selectors import AccountEntryKind
 from counterhall import audit
+from counterhall.months import month_ranges
 from registration import services as registration
-from registration.selectors import PersonStatus
-from transfers import selectors
+from registration.selectors import PersonStatus, Scheme
 from transfers.models import (
-    CreditedMonth,
+    Direction,
     PensionTransferIn,
     PensionTransferOut,
     UnemploymentTransfer,
 )
-
-TRANSFER_IN, TRANSFER_OUT = "transfer_in", "transfer_out"
 
 
 def pension_transfer_out_record(*, actor, case, person, figures: dict) -> PensionTransferOut:
@@ -51,7 +48,7 @@ def pension_transfer_out_record(*, actor, case, person, figures: dict) -> Pensio
             contributions.account_post(
                 actor=actor,
                 person_id=person.pk,
-                kind=TRANSFER_OUT,
+                kind=AccountEntryKind.TRANSFER_OUT,
                 amount=-record.account_transfer,
                 on=today,
                 note=_("转出至 %(agency)s") % {"agency": record.receiving_agency},
@@ -89,24 +86,13 @@ def pension_transfer_in_record(*, actor, case, person, figures: dict) -> Pension
         if done is not None:
             return done
         months = figures["months"]
-        overlap = selectors.held_months(person, scheme="pension") & {m["month"] for m in months}
-        if overlap:
-            raise ValidationError(
-                _("转入月份与本地已有缴费月份重叠：%(months)s。")
-                % {"months": "、".join(selectors.compress_months(overlap))}
-            )
-        CreditedMonth.objects.bulk_create(
-            [
-                CreditedMonth(
-                    person=person,
-                    scheme="pension",
-                    period=dt.date.fromisoformat(m["month"] + "-01"),
-                    base=Decimal(m["base"]),
-                    source_agency=figures["sending_agency"],
-                    case=case,
-                )
-                for m in months
-            ]
+        contributions.credited_months_record(
+            actor=actor,
+            person=person,
+            months=months,
+            source_agency=figures["sending_agency"],
+            case=case,
+            scheme=Scheme.PENSION,
         )
         record = PensionTransferIn.objects.create(
             person=person,
@@ -121,7 +107,7 @@ def pension_transfer_in_record(*, actor, case, person, figures: dict) -> Pension
             contributions.account_post(
                 actor=actor,
                 person_id=person.pk,
-                kind=TRANSFER_IN,
+                kind=AccountEntryKind.TRANSFER_IN,
                 amount=record.account_amount,
                 on=timezone.localdate(),
                 note=_("自 %(agency)s 转入") % {"agency": record.sending_agency},
@@ -134,7 +120,7 @@ def pension_transfer_in_record(*, actor, case, person, figures: dict) -> Pension
             after={
                 "sending_agency": record.sending_agency,
                 "months": record.months,
-                "ranges": selectors.compress_months(m["month"] for m in months),
+                "ranges": month_ranges(m["month"] for m in months),
                 "account_amount": record.account_amount,
                 "pooled_amount": record.pooled_amount,
             },
@@ -152,7 +138,7 @@ def unemployment_transfer_record(*, actor, case, person, figures: dict) -> Unemp
         if done is not None:
             return done
         agency = figures["other_agency"]
-        if figures["direction"] == "out":
+        if figures["direction"] == Direction.OUT:
             months = benefits.unemployment_transfer_out(
                 actor=actor,
                 case=case,

@@ -7,10 +7,10 @@ import itertools
 
 from django.utils import timezone
 
-from benefits import calculations as calc
 from contributions import services as contributions
 from counterhall import services
 from counterhall.models import BusinessType
+from counterhall.months import add_months
 from registration import services as registration
 from registration.validators import resident_id_check_char
 from tests import masterdata
@@ -29,7 +29,7 @@ def make_id(birth: dt.date, *, male: bool = True, region: str = "222424") -> str
 
 
 def years_ago(years: int, months: int = 0) -> dt.date:
-    return calc.add_months(timezone.localdate(), -(years * 12 + months))
+    return add_months(timezone.localdate(), -(years * 12 + months))
 
 
 def employer(**kwargs):
@@ -87,7 +87,7 @@ def retiree(
 
 def paid_months(*, employer_obj, person_obj, first: dt.date, months: int, wage="5000.00"):
     """Declare the base and pay the employer's monthly bills for ``months`` months."""
-    for year in range(first.year, calc.add_months(first, months - 1).year + 1):
+    for year in range(first.year, add_months(first, months - 1).year + 1):
         contributions.base_declare(
             actor=None,
             person_id=person_obj.pk,
@@ -98,7 +98,7 @@ def paid_months(*, employer_obj, person_obj, first: dt.date, months: int, wage="
         )
     for i in range(months):
         bill, _created = contributions.bill_generate_employer(
-            actor=None, employer_id=employer_obj.pk, period=calc.add_months(first, i)
+            actor=None, employer_id=employer_obj.pk, period=add_months(first, i)
         )
         if bill.status != "paid":
             contributions.bill_record_payment(

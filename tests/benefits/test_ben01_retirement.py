@@ -9,6 +9,7 @@ from benefits import calculations as calc
 from benefits.models import PensionAward
 from counterhall import services
 from counterhall.models import CaseState
+from counterhall.months import add_months, first_of_month
 from registration.models import EnrollmentStatus, PersonStatus
 from tests.benefits import builders as b
 
@@ -62,8 +63,8 @@ def test_three_retirees_intake_review_completion(teller, window, reviewer, emplo
         row = next(r for r in rows if r["person_id"] == person.pk)
         assert award.monthly_amount == Decimal(row["total"])
         assert award.breakdown["basic_pension"] == "1400.00"
-        assert award.start_month == calc.add_months(
-            calc.month_start(calc.parse_month(row["retirement_date"][:7])), 1
+        assert award.start_month == add_months(
+            first_of_month(calc.parse_month(row["retirement_date"][:7])), 1
         )
         assert person.status == PersonStatus.RETIRED
         assert not person.enrollments.filter(status=EnrollmentStatus.ACTIVE).exists()

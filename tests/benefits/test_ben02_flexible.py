@@ -8,6 +8,7 @@ from benefits import calculations as calc
 from benefits.models import FlexibleRetirement, PensionAward
 from counterhall import services
 from counterhall.models import BusinessType
+from counterhall.months import add_months
 from counterhall.params import ParamReader
 from tests.benefits import builders as b
 
@@ -70,14 +71,14 @@ def test_early_retirement_today_is_recorded_and_used_by_ben01(teller, window, re
 
 def test_early_retirement_below_the_original_age_is_refused(teller, window, employer):
     person = b.retiree(employer_obj=employer, birth=b.years_ago(58), name="过早")
-    original = calc.add_months(person.birth_date, 60 * 12)
+    original = add_months(person.birth_date, 60 * 12)
     errors = errors_for(
         teller,
         window,
         {
             "id_number": person.id_number,
             "kind": "early",
-            "requested_date": calc.add_months(original, -1).isoformat(),
+            "requested_date": add_months(original, -1).isoformat(),
         },
     )
     assert f"最早只能于 {original.isoformat()} 退休" in errors["requested_date"][0]
@@ -87,7 +88,7 @@ def test_early_retirement_needs_the_minimum_contributions(teller, window, employ
     person = b.retiree(
         employer_obj=employer, birth=b.years_ago(58), deemed_months=150, name="缴费少"
     )
-    original = calc.add_months(person.birth_date, 60 * 12)
+    original = add_months(person.birth_date, 60 * 12)
     errors = errors_for(
         teller,
         window,
@@ -106,7 +107,7 @@ def test_deferral_needs_the_employer_agreement_and_at_most_three_years(teller, w
     payload = {
         "id_number": person.id_number,
         "kind": "deferred",
-        "requested_date": calc.add_months(due, 12).isoformat(),
+        "requested_date": add_months(due, 12).isoformat(),
     }
     errors = errors_for(teller, window, payload)
     assert "书面协议" in errors["employer_agreed"][0]
@@ -116,7 +117,7 @@ def test_deferral_needs_the_employer_agreement_and_at_most_three_years(teller, w
         {
             **payload,
             "employer_agreed": "on",
-            "requested_date": calc.add_months(due, 37).isoformat(),
+            "requested_date": add_months(due, 37).isoformat(),
         },
     )
     assert "最晚只能延迟至" in errors["requested_date"][0]
@@ -134,10 +135,10 @@ def test_deferral_with_agreement_is_recorded(teller, window, reviewer, employer)
             "id_number": person.id_number,
             "kind": "deferred",
             "employer_agreed": "on",
-            "requested_date": calc.add_months(due, 36).isoformat(),
+            "requested_date": add_months(due, 36).isoformat(),
         },
     )
     assert case.is_immediate is True
     record = FlexibleRetirement.objects.get(person=person)
     assert record.kind == "deferred"
-    assert record.approved_date == calc.add_months(due, 36)
+    assert record.approved_date == add_months(due, 36)

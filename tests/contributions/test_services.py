@@ -119,7 +119,7 @@ def test_arrears_block_deregistration(staffed):
             reason="resigned",
         )
     with pytest.raises(ValidationError) as info:
-        reg.employer_deregister(actor=None, employer_id=employer.pk, on=dt.date(2026, 2, 1))
+        con.employer_deregister(actor=None, employer_id=employer.pk, on=dt.date(2026, 2, 1))
     assert "欠缴 7156.80 元" in info.value.message_dict["uscc"][0]
 
 

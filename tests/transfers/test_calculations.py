@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from counterhall.params import ParamReader
+from transfers import assessments
 from transfers import calculations as calc
 
 
@@ -49,10 +50,8 @@ def test_bad_transfer_input_is_refused(reader, balance, wages, field):
     assert field in exc.value.message_dict
 
 
-def test_month_list_spans_years():
-    assert calc.month_list(dt.date(2025, 11, 1), dt.date(2026, 2, 1)) == [
-        "2025-11",
-        "2025-12",
-        "2026-01",
-        "2026-02",
-    ]
+def test_an_incoming_period_spans_the_year_end_month_by_month():
+    months = assessments.parse_periods("2024-11 2025-02 4000.00")
+
+    assert [m["month"] for m in months] == ["2024-11", "2024-12", "2025-01", "2025-02"]
+    assert {m["base"] for m in months} == {Decimal("4000.00")}

@@ -10,12 +10,13 @@ from django.core.exceptions import ValidationError
 from benefits import selectors as benefit_selectors
 from benefits.models import ClaimStatus, UnemploymentClaim
 from contributions import selectors as contributions
+from contributions.models import CreditedMonth
 from counterhall import services
 from counterhall.models import BusinessType
 from registration import services as registration
 from registration.models import PersonStatus
 from tests.benefits import builders as b
-from transfers.models import CreditedMonth, PensionTransferIn, PensionTransferOut
+from transfers.models import PensionTransferIn, PensionTransferOut
 
 D = dt.date
 
@@ -166,9 +167,7 @@ def test_transfer_in_merges_months_and_balance(teller, window, reviewer, employe
     assert CreditedMonth.objects.filter(person=person).count() == 120
     assert PensionTransferIn.objects.get(case=case).months == 120
     assert contributions.account_balance(person_id=person.pk) == Decimal("50800.00")
-    from transfers import selectors
-
-    assert selectors.contribution_months(person) == 132
+    assert contributions.contribution_months(person) == 132
 
 
 def test_transfer_in_overlapping_months_is_refused_with_the_months(teller, window, employer):
