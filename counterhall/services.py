@@ -17,7 +17,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
-from guardian.shortcuts import remove_perm
 
 from counterhall import audit, permissions, registry
 from counterhall.calendar import add_working_days
@@ -344,7 +343,7 @@ def case_reject(
             audit_after={"reasons": reasons},
         )
         if reviewer is not None:
-            remove_perm(permissions.DECIDE_CASE, reviewer, case)
+            permissions.revoke_decide_case(reviewer, case)
     return case
 
 
@@ -385,7 +384,7 @@ def case_release(
         reviewer = case.reviewer
         fire(case.release, actor=actor, system=system, note=note)
         if reviewer is not None:
-            remove_perm(permissions.DECIDE_CASE, reviewer, case)
+            permissions.revoke_decide_case(reviewer, case)
     return case
 
 
@@ -394,7 +393,7 @@ def case_approve(*, actor, case_id: int, seen_state: str | None, note: str = "")
     with transaction.atomic():
         case = _locked(case_id, seen_state)
         fire(case.approve, actor=actor, note=note, at=timezone.now())
-        remove_perm(permissions.DECIDE_CASE, actor, case)
+        permissions.revoke_decide_case(actor, case)
     return case
 
 
@@ -413,7 +412,7 @@ def case_return(
             reasons=reasons,
             audit_after={"reasons": reasons},
         )
-        remove_perm(permissions.DECIDE_CASE, actor, case)
+        permissions.revoke_decide_case(actor, case)
     return case
 
 

@@ -36,11 +36,11 @@ def queue(*, user) -> QuerySet[Case]:
     return cases_visible_to(user).filter(state=CaseState.SUBMITTED).order_by(*QUEUE_ORDER)
 
 
-def claimable_shape(*, hall_id: int, actor_id: int, special: bool) -> QuerySet[Case]:
+def claimable(*, hall_id: int, actor_id: int, special: bool) -> QuerySet[Case]:
     """The cases take-next may give a reviewer, in queue order: their hall's submitted cases,
-    never one they took in themselves, special business only with the authorisation. The
-    reviewer is reduced to what the query depends on (their id and whether they may review
-    special business), so the head query can be compiled once per shape (review.services)."""
+    never one they took in themselves, special business only with the authorisation
+    (``special``: they hold ``review_special_business``). Plain filters on the case row, so
+    PostgreSQL reads the head from the partial queue index (review migration 0003)."""
     qs = Case.objects.filter(hall_id=hall_id, state=CaseState.SUBMITTED).exclude(teller_id=actor_id)
     if not special:
         qs = qs.filter(business_type__is_special=False)

@@ -4,12 +4,10 @@ counterhall path as the case workspace (``fire()`` + audit + guardian grant)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.db.models import QuerySet
-from django.db.models.query import get_related_populators
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,7 +66,8 @@ def case_take_next(*, actor, seen_at: dt.datetime | None = None) -> Case | None:
             )
             if since is not None:
                 return since
-        case = _lock_head(actor=actor, hall_id=hall_id)
+        special = actor.has_perm(REVIEW_SPECIAL)
+        case = head_queryset(hall_id=hall_id, actor_id=actor.pk, special=special).first()
         if case is None:
             return None
         services.case_claim_locked(actor=actor, case=case)
@@ -76,96 +75,14 @@ def case_take_next(*, actor, seen_at: dt.datetime | None = None) -> Case | None:
 
 
 def head_queryset(*, hall_id: int, actor_id: int, special: bool) -> QuerySet[Case]:
-    """The take-next head query as the ORM builds it: the first claimable case, locked with
-    ``SKIP LOCKED`` (the case row only), with the columns the claim reads and writes."""
+    """The take-next head: the claimable cases in queue order, locked with ``SKIP LOCKED``
+    (the case row only: ``of=("self",)``), with the columns the claim reads and writes."""
     return (
-        selectors.claimable_shape(hall_id=hall_id, actor_id=actor_id, special=special)
+        selectors.claimable(hall_id=hall_id, actor_id=actor_id, special=special)
         .select_for_update(skip_locked=True, of=("self",))
         .select_related("business_type")
-        .only(*CLAIM_FIELDS)[:1]
+        .only(*CLAIM_FIELDS)
     )
-
-
-# Stand-ins for the two values that vary between reviewers, used to compile the head query
-# once and find where they sit among its parameters. Neither can be a real primary key.
-_HALL, _ACTOR = -7_300_001, -7_300_002
-
-
-@dataclass(frozen=True)
-class _Head:
-    """The head query of one shape, compiled once: its SQL, its parameters (the stand-ins
-    marked), and what turning a row into a Case needs (as Django's ModelIterable does)."""
-
-    sql: str
-    params: tuple
-    case_slice: slice
-    init_list: tuple[str, ...]
-    populators: tuple
-    converters: tuple
-
-
-_heads: dict[tuple, _Head] = {}
-
-
-def _compile_head(connection, special: bool) -> _Head:
-    qs = head_queryset(hall_id=_HALL, actor_id=_ACTOR, special=special)
-    compiler = qs.query.get_compiler(connection=connection)
-    sql, params = compiler.as_sql()
-    if params.count(_HALL) != 1 or params.count(_ACTOR) != 1:  # pragma: no cover
-        raise AssertionError("take-next head query: unexpected parameters")
-    klass_info, select = compiler.klass_info, compiler.select
-    fields = klass_info["select_fields"]
-    start, end = fields[0], fields[-1] + 1
-    converters = compiler.get_converters([s[0] for s in select[: compiler.col_count]])
-    return _Head(
-        sql=sql,
-        params=tuple(params),
-        case_slice=slice(start, end),
-        init_list=tuple(f[0].target.attname for f in select[start:end]),
-        populators=tuple(get_related_populators(klass_info, select, connection.alias)),
-        converters=tuple(converters.items()),
-    )
-
-
-def compiled_head(connection, *, special: bool) -> _Head:
-    """The head query of this shape on this connection, compiled on first use."""
-    key = (connection.alias, connection.vendor, special)
-    head = _heads.get(key)
-    if head is None:
-        head = _heads[key] = _compile_head(connection, special)
-    return head
-
-
-def head_params(head: _Head, *, hall_id: int, actor_id: int) -> list:
-    values = {_HALL: hall_id, _ACTOR: actor_id}
-    return [values.get(p, p) if type(p) is int else p for p in head.params]
-
-
-def _lock_head(*, actor, hall_id: int) -> Case | None:
-    """``head_queryset(...).first()`` without rebuilding and recompiling the query on every
-    claim: the SQL is compiled once per process, database and shape (with or without special
-    business) and run with this reviewer's values; the row becomes a Case the way Django's
-    ModelIterable makes it. tests/review/test_take_next.py checks that the SQL and the
-    parameters are the ORM's."""
-    connection = connections[router.db_for_write(Case)]
-    head = compiled_head(connection, special=actor.has_perm(REVIEW_SPECIAL))
-    params = head_params(head, hall_id=hall_id, actor_id=actor.pk)
-    with connection.cursor() as cursor:
-        cursor.execute(head.sql, params)
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    if head.converters:
-        row = list(row)
-        for pos, (convs, expression) in head.converters:
-            value = row[pos]
-            for converter in convs:
-                value = converter(value, expression, connection)
-            row[pos] = value
-    case = Case.from_db(connection.alias, head.init_list, row[head.case_slice])
-    for populator in head.populators:
-        populator.populate(row, case)
-    return case
 
 
 def release_idle_claims(*, hall_id: int | None = None, now: dt.datetime | None = None) -> list:
