@@ -52,7 +52,8 @@ def permission_reason(method, actor) -> str | None:
         return None
     explain = _EXPLAIN.get(transition.permission)
     if explain is not None:
-        return explain(case, actor)
+        reason = explain(case, actor)
+        return None if reason is None else str(reason)
     return None if transition.has_perm(case, actor) else str(permissions.DENIED_NOT_OWN_CASE)
 
 
