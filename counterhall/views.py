@@ -3,9 +3,6 @@ they parse a form, call one service or selector, and render or redirect."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -20,8 +17,10 @@ from django.views.generic import TemplateView
 from django_fsm import can_proceed, has_transition_perm
 
 from counterhall import permissions, registry, selectors, services
+from counterhall.actions import CaseAction, all_actions, get_action
 from counterhall.exceptions import DomainError
 from counterhall.forms import CaseActionForm, CaseOpenForm, DocumentsForm
+from counterhall.home import panels_for
 from counterhall.models import Case, CaseState, DocumentStatus
 from counterhall.roles import Role, user_roles
 from counterhall.transitions import blocking_condition, permission_reason
@@ -54,10 +53,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         ctx["windows"] = list(selectors.my_windows(user=user))
         if roles & {Role.TELLER, Role.SPECIAL_CLERK}:
             ctx["open_cases"] = list(selectors.teller_open_cases(user=user)[:50])
-        if Role.REVIEWER in roles:
-            ctx["queue"] = selectors.queue_counts(user=user)
-        if roles & {Role.LEADER, Role.FINANCE}:
-            ctx["signoff_batch"] = selectors.signoff_batch(user=user)
+        ctx["panels"] = panels_for(user)
         if permissions.can_read_audit(user):
             ctx["recent_audit"] = list(selectors.recent_audit(user=user, limit=15))
         return ctx
@@ -171,86 +167,22 @@ class SubjectLookupView(LoginRequiredMixin, View):
         return TemplateResponse(request, "counterhall/_subject.html", {"subject": subject})
 
 
-@dataclass(frozen=True)
-class CaseAction:
-    """One button of the case workspace and the service it calls. ``inputs`` names what the
-    act takes from the form besides the seen state: ``reasons`` (a list, one per line),
-    ``reason`` (the first line) and ``note``."""
-
-    slug: str
-    transition: str
-    label: Any
-    service: Any
-    inputs: tuple[str, ...] = ()
-    style: str = "primary"
-
-    @property
-    def needs_reasons(self) -> bool:
-        return "reasons" in self.inputs or "reason" in self.inputs
-
-    def call(self, *, actor, case: Case, form: CaseActionForm):
-        kwargs: dict[str, Any] = {
-            "actor": actor,
-            "case_id": case.pk,
-            "seen_state": form.cleaned_data["seen_state"],
-        }
-        reasons = form.reason_list()
-        if "reasons" in self.inputs:
-            kwargs["reasons"] = reasons
-        if "reason" in self.inputs:
-            kwargs["reason"] = reasons[0] if reasons else ""
-        if "note" in self.inputs:
-            kwargs["note"] = form.cleaned_data.get("note", "")
-        return self.service(**kwargs)
-
-
-ACTIONS = {
-    a.slug: a
-    for a in [
-        CaseAction("submit", "submit", _("提交复核"), services.case_submit),
-        CaseAction(
-            "notify-missing",
-            "notify_missing",
-            _("出具一次性告知书"),
-            services.case_notify_missing,
-            style="secondary",
-        ),
-        CaseAction(
-            "documents-received",
-            "documents_received",
-            _("材料已补正，继续受理"),
-            services.case_documents_received,
-        ),
-        CaseAction("claim", "claim", _("认领复核"), services.case_claim),
-        CaseAction("approve", "approve", _("复核通过"), services.case_approve, ("note",)),
-        CaseAction(
-            "return", "return_", _("退回柜员"), services.case_return, ("reasons", "note"), "warning"
-        ),
-        CaseAction("release", "release", _("放回队列"), services.case_release, style="secondary"),
-        CaseAction("resubmit", "resubmit", _("重新提交复核"), services.case_resubmit),
-        CaseAction("sign", "sign", _("签批"), services.case_sign, ("note",)),
-        CaseAction("hold", "hold", _("暂缓并退回"), services.case_hold, ("reasons",), "warning"),
-        CaseAction("complete", "complete", _("办结"), services.case_complete),
-        CaseAction(
-            "reject", "reject", _("不予受理"), services.case_reject, ("reasons", "note"), "danger"
-        ),
-        CaseAction(
-            "withdraw", "withdraw", _("撤回"), services.case_withdraw, ("reason",), "danger"
-        ),
-    ]
-}
-
-
 def available_actions(case: Case, user) -> list[CaseAction]:
     """The buttons this user may press on this case now (conditions and permission)."""
-    return [a for a in ACTIONS.values() if has_transition_perm(getattr(case, a.transition), user)]
+    return [
+        a
+        for a in all_actions()
+        if a.applies_to(case) and has_transition_perm(getattr(case, a.transition), user)
+    ]
 
 
 def blocked_actions(case: Case, user) -> list[tuple[CaseAction, str]]:
     """Acts the user could take from this state but a case condition blocks, with the
     sentence that says why (e.g. submit while documents are missing)."""
     blocked = []
-    for action in ACTIONS.values():
+    for action in all_actions():
+        if not action.applies_to(case):
+            continue
         method = getattr(case, action.transition)
         if not can_proceed(method, check_conditions=False):
             continue
@@ -404,8 +336,8 @@ class CaseActionView(LoginRequiredMixin, View):
     """Every state change posts here: /cases/<pk>/<action>/ → the action's service."""
 
     def post(self, request, pk, action):
-        act = ACTIONS.get(action)
-        if act is None:
+        act = get_action(action)
+        if act is None or act.link:  # a link act is taken on its own page
             return HttpResponseRedirect(reverse("case-detail", args=[pk]))
         case = selectors.case_detail(user=request.user, case_id=pk)
         form = CaseActionForm(request.POST)
@@ -413,7 +345,13 @@ class CaseActionView(LoginRequiredMixin, View):
             messages.error(request, _("请求不完整，请刷新页面后重试。"))
             return redirect("case-detail", pk=pk)
         try:
-            case = act.call(actor=request.user, case=case, form=form)
+            case = act.call(
+                actor=request.user,
+                case=case,
+                seen_state=form.cleaned_data["seen_state"],
+                reasons=form.reason_list(),
+                note=form.cleaned_data.get("note", ""),
+            )
         except ValidationError as exc:
             for sentence in error_sentences(exc):
                 messages.error(request, sentence)
@@ -434,6 +372,8 @@ class CaseActionView(LoginRequiredMixin, View):
             next_url = request.POST.get("next")
             if next_url and next_url.startswith("/") and not next_url.startswith("//"):
                 return HttpResponseRedirect(next_url)
+            if act.then:
+                return redirect(act.then, pk=pk)
         return redirect("case-detail", pk=pk)
 
 

@@ -1,9 +1,13 @@
-"""Writes of the review queue. Each owns its transaction; state changes go through the same
-counterhall path as the case workspace (``fire()`` + audit + guardian grant)."""
+"""The reviewer's and the signers' writes: claim, take-next, release, approve, return,
+reject in review, sign, hold, and idle release. Each owns its transaction, locks the case
+(counterhall.lock_objects), and changes its state only through ``counterhall.transitions.fire``
+(guard, permission, save, audit entry); the claim's guardian ``decide_case`` grant and its
+removal happen in the same transaction."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -11,10 +15,14 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from counterhall import permissions, services
-from counterhall.models import Case, CaseState, Hall, StaffProfile
+from counterhall import permissions
+from counterhall.exceptions import TransitionNotPossible
+from counterhall.lock_objects import lock_case, lock_staff_profile
+from counterhall.models import Case, CaseState, Hall
 from counterhall.permissions import REVIEW_SPECIAL
 from counterhall.roles import Role, has_role
+from counterhall.services import case_reject_locked, clean_reasons
+from counterhall.transitions import fire
 from review import selectors
 
 IDLE_BATCH = 100
@@ -33,6 +41,124 @@ CLAIM_FIELDS = (
     "claimed_at",
     "updated_at",
 )
+
+
+def case_claim(*, actor, case_id: int, seen_state: str | None) -> Case:
+    """A reviewer takes a submitted case from the case page; it is locked to them
+    (guardian decide_case). Guards: a reviewer of the hall, never the case's teller,
+    special business only with ``review_special_business``."""
+    with transaction.atomic():
+        case = lock_case(case_id, seen_state=seen_state)
+        case_claim_locked(actor=actor, case=case)
+    return case
+
+
+def case_claim_locked(*, actor, case: Case) -> Case:
+    """The claim itself, for a caller that already holds the case's row lock inside its
+    transaction (take-next locks the head with SKIP LOCKED). The audit entry keeps how long
+    the case waited in the queue (for the queue's median wait)."""
+    now = timezone.now()
+    waited = (now - case.submitted_at).total_seconds() if case.submitted_at else None
+    fire(
+        case.claim,
+        actor=actor,
+        reviewer=actor,
+        at=now,
+        audit_after={"reviewer": actor.get_username(), "waited_seconds": waited},
+    )
+    permissions.grant_decide_case(actor, case)
+    return case
+
+
+def case_release(
+    *, actor, case_id: int, seen_state: str | None, system: bool = False, note: str = ""
+) -> Case:
+    """Put a claimed case back in the queue at its place (submission time unchanged);
+    ``system=True`` for the idle-claim timer (no actor, no permission check)."""
+    with transaction.atomic():
+        case = lock_case(case_id, seen_state=seen_state)
+        reviewer = case.reviewer
+        fire(case.release, actor=actor, system=system, note=note)
+        if reviewer is not None:
+            permissions.revoke_decide_case(reviewer, case)
+    return case
+
+
+def case_approve(*, actor, case_id: int, seen_state: str | None, note: str = "") -> Case:
+    """The claiming reviewer approves; a type that needs sign-off waits for the daily
+    session (awaiting_signoff)."""
+    with transaction.atomic():
+        case = lock_case(case_id, seen_state=seen_state)
+        fire(case.approve, actor=actor, note=note, at=timezone.now())
+        permissions.revoke_decide_case(actor, case)
+    return case
+
+
+def case_return(
+    *, actor, case_id: int, seen_state: str | None, reasons: Iterable[str], note: str = ""
+) -> Case:
+    """The claiming reviewer sends the case back to its teller with reasons."""
+    reasons = clean_reasons(reasons)
+    with transaction.atomic():
+        case = lock_case(case_id, seen_state=seen_state)
+        fire(
+            case.return_,
+            actor=actor,
+            note=note,
+            at=timezone.now(),
+            reasons=reasons,
+            audit_after={"reasons": reasons},
+        )
+        permissions.revoke_decide_case(actor, case)
+    return case
+
+
+def case_reject(
+    *, actor, case_id: int, seen_state: str | None, reasons: Iterable[str], note: str = ""
+) -> Case:
+    """The claiming reviewer rejects the case (reasons required): the core's rejection
+    (``counterhall.services.case_reject_locked``), then the claim's grant is removed."""
+    reasons = clean_reasons(reasons)
+    with transaction.atomic():
+        case = lock_case(case_id, seen_state=seen_state)
+        if case.state != CaseState.IN_REVIEW:
+            raise TransitionNotPossible()
+        case_reject_locked(actor=actor, case=case, reasons=reasons, note=note)
+        permissions.revoke_decide_case(actor, case)
+    return case
+
+
+def case_sign(*, actor, case_id: int, seen_state: str | None, note: str = "") -> Case:
+    """A leader or finance officer signs in the daily session (集中签批): the first role the
+    case still needs that they hold; never its teller or reviewer."""
+    with transaction.atomic():
+        case = lock_case(case_id, seen_state=seen_state)
+        role = permissions.signing_role(case, actor)
+        fire(
+            case.sign,
+            actor=actor,
+            note=note,
+            role=role or "",
+            signer=actor,
+            at=timezone.now(),
+            audit_after={"role": role},
+        )
+    return case
+
+
+def case_hold(*, actor, case_id: int, seen_state: str | None, reasons: Iterable[str]) -> Case:
+    """A signer holds a case back; it returns to its teller with the reasons."""
+    reasons = clean_reasons(reasons)
+    with transaction.atomic():
+        case = lock_case(case_id, seen_state=seen_state)
+        fire(
+            case.hold,
+            actor=actor,
+            at=timezone.now(),
+            reasons=reasons,
+            audit_after={"reasons": reasons},
+        )
+    return case
 
 
 def case_take_next(*, actor, seen_at: dt.datetime | None = None) -> Case | None:
@@ -56,7 +182,7 @@ def case_take_next(*, actor, seen_at: dt.datetime | None = None) -> Case | None:
         raise PermissionDenied(permissions.DENIED_OTHER_HALL)
     with transaction.atomic():
         if seen_at is not None:
-            list(StaffProfile.objects.select_for_update().filter(user=actor).values_list("pk"))
+            lock_staff_profile(actor)
             since = (
                 Case.objects.filter(
                     reviewer=actor, state=CaseState.IN_REVIEW, claimed_at__gt=seen_at
@@ -70,7 +196,7 @@ def case_take_next(*, actor, seen_at: dt.datetime | None = None) -> Case | None:
         case = head_queryset(hall_id=hall_id, actor_id=actor.pk, special=special).first()
         if case is None:
             return None
-        services.case_claim_locked(actor=actor, case=case)
+        case_claim_locked(actor=actor, case=case)
     return case
 
 
@@ -109,7 +235,7 @@ def release_idle_claims(*, hall_id: int | None = None, now: dt.datetime | None =
                 .values_list("pk", flat=True)[:IDLE_BATCH]
             )
             for case_id in idle:
-                services.case_release(
+                case_release(
                     actor=None,
                     case_id=case_id,
                     seen_state=CaseState.IN_REVIEW,

@@ -15,7 +15,6 @@ from django.views.generic import TemplateView
 
 from counterhall import permissions
 from counterhall import selectors as core_selectors
-from counterhall import services as core_services
 from counterhall.exceptions import DomainError
 from counterhall.models import CaseState
 from counterhall.roles import Role, has_role
@@ -118,7 +117,10 @@ class ReviewCaseView(ReviewerRequiredMixin, TemplateView):
 
 
 class ReviewDecisionView(ReviewerRequiredMixin, View):
-    """POST /review/cases/<pk>/<approve|return|release>/ → the counterhall service."""
+    """The one place a reviewer decides: POST /review/cases/<pk>/<approve|return|release>/
+    → the review service. The case page's approve/return/release link here (their
+    registered case actions carry ``link="review:case"``); return takes the checklist of
+    ``review.ReturnReason`` plus free text (``ReturnForm``)."""
 
     def post(self, request, pk, decision):
         case = core_selectors.case_detail(user=request.user, case_id=pk)
@@ -143,13 +145,13 @@ class ReviewDecisionView(ReviewerRequiredMixin, View):
         note = form.cleaned_data.get("note", "")
         try:
             if decision == "approve":
-                case = core_services.case_approve(**common, note=note)
+                case = services.case_approve(**common, note=note)
                 done = _("已复核通过 %(number)s（%(state)s）。")
             elif decision == "return":
-                case = core_services.case_return(**common, reasons=form.reason_list(), note=note)
+                case = services.case_return(**common, reasons=form.reason_list(), note=note)
                 done = _("已退回 %(number)s，柜员将看到退回原因。")
             elif decision == "release":
-                case = core_services.case_release(**common, note=note)
+                case = services.case_release(**common, note=note)
                 done = _("已将 %(number)s 放回队列。")
             else:
                 return redirect("review:case", pk=pk)

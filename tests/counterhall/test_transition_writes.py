@@ -15,6 +15,7 @@ from counterhall import audit, services
 from counterhall.exceptions import StaleCase
 from counterhall.models import AuditEntry, Case, CaseState
 from counterhall.transitions import fire
+from review import services as review_services
 from review.services import CLAIM_FIELDS
 from tests import factories
 
@@ -109,7 +110,7 @@ def test_an_error_after_the_save_rolls_the_transition_back(teller, window, revie
         mock.patch.object(audit, "entry_digest", side_effect=RuntimeError("disk full")),
         pytest.raises(RuntimeError),
     ):
-        services.case_claim(actor=reviewer, case_id=case.pk, seen_state=CaseState.SUBMITTED)
+        review_services.case_claim(actor=reviewer, case_id=case.pk, seen_state=CaseState.SUBMITTED)
 
     stored = Case.objects.get(pk=case.pk)
     assert stored.state == CaseState.SUBMITTED and stored.reviewer is None
@@ -137,7 +138,7 @@ def test_save_receivers_see_the_transition(teller, window, reviewer, test_types)
 
     signals.pre_save.connect(receiver, sender=Case)
     try:
-        services.case_claim(actor=reviewer, case_id=case.pk, seen_state=CaseState.SUBMITTED)
+        review_services.case_claim(actor=reviewer, case_id=case.pk, seen_state=CaseState.SUBMITTED)
     finally:
         signals.pre_save.disconnect(receiver, sender=Case)
     assert seen == [(case.pk, CaseState.IN_REVIEW)]

@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from counterhall import permissions, services
+from counterhall import permissions
 from counterhall.models import AuditEntry, Case, CaseState
 from counterhall.roles import Role
+from review import services as review_services
 from review.services import case_take_next
 from tests import factories
 
@@ -82,7 +83,7 @@ def test_only_reviewers_take_next(teller, submitted):
 
 def test_claim_in_progress_is_skipped_not_stolen(submitted, reviewer, other_reviewer):
     first, second = submitted(), submitted()
-    services.case_claim(actor=other_reviewer, case_id=first.pk, seen_state=None)
+    review_services.case_claim(actor=other_reviewer, case_id=first.pk, seen_state=None)
 
     assert case_take_next(actor=reviewer).pk == second.pk
     first.refresh_from_db()
