@@ -215,26 +215,29 @@ def release_idle_claims(*, hall_id: int | None = None, now: dt.datetime | None =
     """Put claims left idle longer than their hall's ``claim_idle_minutes`` back in the
     queue, at their place (submission time unchanged), as the system.
 
-    Called on read by the queue pages (check-on-read) and by ``manage.py
-    release_idle_claims`` / the ``release_idle_claims_task`` task. Claims being worked on
-    right now (row locked by a decision in flight) are skipped, never waited for. One query
-    when nothing is idle.
+    Run by the task timer (``review.tasks.release_idle_claims_task``, ``manage.py
+    release_idle_claims``) and, at most once a minute per hall, enqueued from the queue
+    page (``review.tasks.release_idle_claims_soon``). When nothing is idle it only reads
+    (the halls, then one query per hall): no lock, no write. Claims being worked on right
+    now (row locked by a decision in flight) are skipped, never waited for.
     """
     now = now or timezone.now()
     halls = Hall.objects.all() if hall_id is None else Hall.objects.filter(pk=hall_id)
     released = []
     for hall in halls.only("pk", "claim_idle_minutes"):
         cutoff = now - dt.timedelta(minutes=hall.claim_idle_minutes)
+        idle = Case.objects.filter(
+            hall_id=hall.pk, state=CaseState.IN_REVIEW, claimed_at__lt=cutoff
+        ).order_by("claimed_at", "pk")
+        if not idle.exists():
+            continue
         with transaction.atomic():
-            idle = list(
-                Case.objects.filter(
-                    hall_id=hall.pk, state=CaseState.IN_REVIEW, claimed_at__lt=cutoff
-                )
-                .select_for_update(skip_locked=True, of=("self",))
-                .order_by("claimed_at", "pk")
-                .values_list("pk", flat=True)[:IDLE_BATCH]
+            locked = list(
+                idle.select_for_update(skip_locked=True, of=("self",)).values_list("pk", flat=True)[
+                    :IDLE_BATCH
+                ]
             )
-            for case_id in idle:
+            for case_id in locked:
                 case_release(
                     actor=None,
                     case_id=case_id,

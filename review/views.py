@@ -21,6 +21,7 @@ from counterhall.roles import Role, has_role
 from counterhall.views import HtmxLoginRequiredMixin, error_sentences
 from review import selectors, services
 from review.forms import DecisionForm, ReturnForm
+from review.tasks import release_idle_claims_soon
 
 POLL_SECONDS = 5
 
@@ -34,7 +35,9 @@ class ReviewerRequiredMixin(HtmxLoginRequiredMixin):
 
 class QueueView(ReviewerRequiredMixin, TemplateView):
     """The hall's review queue with its figures; the live part re-renders every few seconds
-    (htmx polling ``review:queue-live``). Idle claims are returned on read."""
+    (htmx polling ``review:queue-live``). A read enqueues the idle-claim release for the
+    hall at most once a minute (review.tasks.release_idle_claims_soon); the GET itself
+    writes nothing."""
 
     template_name = "review/queue.html"
 
@@ -43,7 +46,7 @@ class QueueView(ReviewerRequiredMixin, TemplateView):
         user = self.request.user
         hall_id = permissions.user_hall_id(user)
         if hall_id is not None:
-            services.release_idle_claims(hall_id=hall_id)
+            release_idle_claims_soon(hall_id)
         ctx.update(
             stats=selectors.queue_stats(user=user),
             head=selectors.queue_head(user=user),
