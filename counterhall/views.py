@@ -24,21 +24,7 @@ from counterhall.home import panels_for
 from counterhall.models import Case, CaseState, DocumentStatus
 from counterhall.roles import Role, user_roles
 from counterhall.transitions import blocking_condition, permission_reason
-
-
-def add_service_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form, field by field where it can."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
-def error_sentences(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [str(m) for errors in exc.error_dict.values() for e in errors for m in e.messages]
-    return [str(m) for m in exc.messages]
+from counterhall.web import add_service_errors, error_sentences, user_errors
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -136,7 +122,7 @@ class CaseOpenView(LoginRequiredMixin, TemplateView):
             if subject is not None and subject.error:
                 form.add_error("subject", subject.error)
             else:
-                try:
+                with user_errors(request, form=form) as outcome:
                     case = services.case_open(
                         actor=request.user,
                         window=form.cleaned_data["window"],
@@ -145,11 +131,7 @@ class CaseOpenView(LoginRequiredMixin, TemplateView):
                         employer=subject.employer if subject else None,
                         person=subject.person if subject else None,
                     )
-                except ValidationError as exc:
-                    add_service_errors(form, exc)
-                except DomainError as exc:
-                    form.add_error(None, str(exc.message))
-                else:
+                if outcome.ok:
                     messages.success(request, _("已受理，业务编号 %s。") % case.number)
                     return redirect("case-detail", pk=case.pk)
         return self.render_to_response(self.get_context_data(form=form, subject=subject))
@@ -242,7 +224,7 @@ class CaseDocumentsView(LoginRequiredMixin, View):
         case = selectors.case_detail(user=request.user, case_id=pk)
         form = DocumentsForm(request.POST, case=case)
         if form.is_valid():
-            try:
+            with user_errors(request) as outcome:
                 services.case_set_documents(
                     actor=request.user,
                     case_id=case.pk,
@@ -250,12 +232,8 @@ class CaseDocumentsView(LoginRequiredMixin, View):
                     received=form.received(),
                     deferred=form.deferred(),
                 )
+            if outcome.ok:
                 messages.success(request, _("要件清单已保存。"))
-            except ValidationError as exc:
-                for sentence in error_sentences(exc):
-                    messages.error(request, sentence)
-            except DomainError as exc:
-                messages.error(request, exc.message)
         else:
             messages.error(request, _("要件清单有误，请检查日期。"))
         return redirect("case-detail", pk=pk)
@@ -266,16 +244,11 @@ class CaseReceiveDeferredView(LoginRequiredMixin, View):
 
     def post(self, request, pk):
         case = selectors.case_detail(user=request.user, case_id=pk)
-        try:
+        with user_errors(request) as outcome:
             services.case_receive_deferred(
                 actor=request.user, case_id=case.pk, codes=request.POST.getlist("code")
             )
-        except ValidationError as exc:
-            for sentence in error_sentences(exc):
-                messages.error(request, sentence)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc) or permissions.DENIED_NOT_OWN_CASE)
-        else:
+        if outcome.ok:
             messages.success(request, _("容缺要件已补交。"))
         return redirect("case-detail", pk=pk)
 
@@ -344,7 +317,7 @@ class CaseActionView(LoginRequiredMixin, View):
         if not form.is_valid():
             messages.error(request, _("请求不完整，请刷新页面后重试。"))
             return redirect("case-detail", pk=pk)
-        try:
+        with user_errors(request) as outcome:
             case = act.call(
                 actor=request.user,
                 case=case,
@@ -352,14 +325,7 @@ class CaseActionView(LoginRequiredMixin, View):
                 reasons=form.reason_list(),
                 note=form.cleaned_data.get("note", ""),
             )
-        except ValidationError as exc:
-            for sentence in error_sentences(exc):
-                messages.error(request, sentence)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc) or permissions.DENIED_NOT_OWN_CASE)
-        else:
+        if outcome.ok:
             messages.success(
                 request,
                 _("%(action)s：已完成（%(number)s，当前状态：%(state)s）。")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,10 +15,10 @@ from django.views.generic import TemplateView
 
 from counterhall import permissions
 from counterhall import selectors as core_selectors
-from counterhall.exceptions import DomainError
 from counterhall.models import CaseState
 from counterhall.roles import Role, has_role
-from counterhall.views import HtmxLoginRequiredMixin, error_sentences
+from counterhall.views import HtmxLoginRequiredMixin
+from counterhall.web import user_errors
 from review import selectors, services
 from review.forms import DecisionForm, ReturnForm
 from review.tasks import release_idle_claims_soon
@@ -74,12 +74,11 @@ def _seen_at(value: str | None):
 
 class TakeNextView(ReviewerRequiredMixin, View):
     def post(self, request):
-        try:
+        with user_errors(request, denied=permissions.DENIED_NOT_REVIEWER) as outcome:
             case = services.case_take_next(
                 actor=request.user, seen_at=_seen_at(request.POST.get("seen_at"))
             )
-        except DomainError as exc:
-            messages.error(request, exc.message)
+        if not outcome.ok:
             return redirect("review:queue")
         if case is None:
             messages.info(request, _("队列中暂无您可以复核的业务。"))
@@ -146,7 +145,7 @@ class ReviewDecisionView(ReviewerRequiredMixin, View):
             "seen_state": form.cleaned_data["seen_state"],
         }
         note = form.cleaned_data.get("note", "")
-        try:
+        with user_errors(request, denied=permissions.DENIED_NOT_CLAIMANT) as outcome:
             if decision == "approve":
                 case = services.case_approve(**common, note=note)
                 done = _("已复核通过 %(number)s（%(state)s）。")
@@ -158,14 +157,7 @@ class ReviewDecisionView(ReviewerRequiredMixin, View):
                 done = _("已将 %(number)s 放回队列。")
             else:
                 return redirect("review:case", pk=pk)
-        except ValidationError as exc:
-            for sentence in error_sentences(exc):
-                messages.error(request, sentence)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc) or permissions.DENIED_NOT_CLAIMANT)
-        else:
+        if outcome.ok:
             messages.success(
                 request, done % {"number": case.number, "state": case.get_state_display()}
             )
