@@ -139,10 +139,11 @@ def seal(*, settle_seconds: int = 300):
     Entries are sealed only once they have settled, so that a transaction still open when the
     seal runs (with a lower id than a committed one) is not skipped.
     """
+    from counterhall.lock_objects import lock_last_seal
     from counterhall.models import AuditEntry, AuditSeal
 
     with transaction.atomic():
-        last = AuditSeal.objects.select_for_update().order_by("-last_entry_id").first()
+        last = lock_last_seal()
         after_id = last.last_entry_id if last else 0
         cutoff = timezone.now() - dt.timedelta(seconds=settle_seconds)
         rows = list(

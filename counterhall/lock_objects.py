@@ -9,7 +9,7 @@ ConcurrentTransitionMixin still prevent lost updates there.
 from __future__ import annotations
 
 from counterhall.exceptions import StaleCase
-from counterhall.models import Case, StaffProfile
+from counterhall.models import AuditSeal, Case, StaffProfile
 
 
 def lock_case(case_id: int, *, seen_state: str | None = None) -> Case:
@@ -30,3 +30,9 @@ def lock_staff_profile(user) -> None:
     """The staff member's own row: serialises what one person does in two tabs at once
     (e.g. two clicks on take-next)."""
     list(StaffProfile.objects.select_for_update().filter(user=user).values_list("pk"))
+
+
+def lock_last_seal() -> AuditSeal | None:
+    """The latest audit seal: serialises ``audit.seal()`` runs (entries are never locked:
+    the hot path appends without a global lock)."""
+    return AuditSeal.objects.select_for_update().order_by("-last_entry_id").first()

@@ -24,6 +24,7 @@ from counterhall.roles import Role, has_role
 from counterhall.services import case_reject_locked, clean_reasons
 from counterhall.transitions import fire
 from review import selectors
+from review.lock_objects import lock_first_free, lock_free_ids
 
 IDLE_BATCH = 100
 # What a claim reads and writes (guard, permission, transition, audit label); the rest of
@@ -193,7 +194,7 @@ def case_take_next(*, actor, seen_at: dt.datetime | None = None) -> Case | None:
             if since is not None:
                 return since
         special = actor.has_perm(REVIEW_SPECIAL)
-        case = head_queryset(hall_id=hall_id, actor_id=actor.pk, special=special).first()
+        case = lock_first_free(head_queryset(hall_id=hall_id, actor_id=actor.pk, special=special))
         if case is None:
             return None
         case_claim_locked(actor=actor, case=case)
@@ -201,11 +202,11 @@ def case_take_next(*, actor, seen_at: dt.datetime | None = None) -> Case | None:
 
 
 def head_queryset(*, hall_id: int, actor_id: int, special: bool) -> QuerySet[Case]:
-    """The take-next head: the claimable cases in queue order, locked with ``SKIP LOCKED``
-    (the case row only: ``of=("self",)``), with the columns the claim reads and writes."""
+    """The take-next candidates: the claimable cases in queue order, with the columns the
+    claim reads and writes; take-next locks the first free one
+    (``review.lock_objects.lock_first_free``: ``SKIP LOCKED``, the case row only)."""
     return (
         selectors.claimable(hall_id=hall_id, actor_id=actor_id, special=special)
-        .select_for_update(skip_locked=True, of=("self",))
         .select_related("business_type")
         .only(*CLAIM_FIELDS)
     )
@@ -232,11 +233,7 @@ def release_idle_claims(*, hall_id: int | None = None, now: dt.datetime | None =
         if not idle.exists():
             continue
         with transaction.atomic():
-            locked = list(
-                idle.select_for_update(skip_locked=True, of=("self",)).values_list("pk", flat=True)[
-                    :IDLE_BATCH
-                ]
-            )
+            locked = lock_free_ids(idle, limit=IDLE_BATCH)
             for case_id in locked:
                 case_release(
                     actor=None,
