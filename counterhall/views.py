@@ -24,7 +24,7 @@ from counterhall.home import panels_for
 from counterhall.models import Case, CaseState, DocumentStatus
 from counterhall.roles import Role, user_roles
 from counterhall.transitions import blocking_condition, permission_reason
-from counterhall.web import add_service_errors, error_sentences, user_errors
+from counterhall.web import report_error, user_errors
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -290,8 +290,7 @@ class CaseApplicationView(LoginRequiredMixin, View):
         except ValidationError as exc:
             form = getattr(exc, "form", None)  # registry.InvalidApplication: the bound form
             if form is None or case.state not in (CaseState.DRAFT, CaseState.RETURNED):
-                for sentence in error_sentences(exc):
-                    messages.error(request, sentence)
+                report_error(request, exc)
                 return redirect("case-detail", pk=pk)
             view = CaseDetailView()
             view.setup(request, pk=pk)
@@ -299,7 +298,7 @@ class CaseApplicationView(LoginRequiredMixin, View):
             messages.error(request, _("申请内容有误，请按提示修改。"))
             return view.render_to_response(ctx, status=400)
         except DomainError as exc:
-            messages.error(request, exc.message)
+            report_error(request, exc)
         else:
             messages.success(request, _("申请内容已保存，核算结果已更新。"))
         return redirect("case-detail", pk=pk)

@@ -38,6 +38,25 @@ def error_message(exc: DomainError | PermissionDenied, denied=DENIED_NOT_OWN_CAS
     return str(exc) or str(denied)
 
 
+def report_error(
+    request, exc: ValidationError | DomainError | PermissionDenied, *, form=None, denied=None
+) -> None:
+    """Tell the user why an act was refused: each sentence as an error message, or — with
+    ``form`` — on the form (field by field for a ValidationError). ``denied``: the sentence
+    for a PermissionDenied that carries none."""
+    denied = DENIED_NOT_OWN_CASE if denied is None else denied
+    if isinstance(exc, ValidationError):
+        if form is not None:
+            add_service_errors(form, exc)
+        else:
+            for sentence in error_sentences(exc):
+                messages.error(request, sentence)
+    elif form is not None:
+        form.add_error(None, error_message(exc, denied))
+    else:
+        messages.error(request, error_message(exc, denied))
+
+
 @dataclass
 class Outcome:
     """What happened inside ``user_errors``: ``ok`` unless an error was reported."""
@@ -50,7 +69,7 @@ class Outcome:
 
 
 @contextmanager
-def user_errors(request, *, form=None, denied=DENIED_NOT_OWN_CASE) -> Iterator[Outcome]:
+def user_errors(request, *, form=None, denied=None) -> Iterator[Outcome]:
     """Run a service call; report what refused it instead of raising::
 
         with user_errors(request) as outcome:
@@ -65,16 +84,6 @@ def user_errors(request, *, form=None, denied=DENIED_NOT_OWN_CASE) -> Iterator[O
     outcome = Outcome()
     try:
         yield outcome
-    except ValidationError as exc:
+    except (ValidationError, DomainError, PermissionDenied) as exc:
         outcome.error = exc
-        if form is not None:
-            add_service_errors(form, exc)
-        else:
-            for sentence in error_sentences(exc):
-                messages.error(request, sentence)
-    except (DomainError, PermissionDenied) as exc:
-        outcome.error = exc
-        if form is not None:
-            form.add_error(None, error_message(exc, denied))
-        else:
-            messages.error(request, error_message(exc, denied))
+        report_error(request, exc, form=form, denied=denied)
