@@ -58,7 +58,7 @@ def test_three_retirees_are_determined_while_the_applicant_waits(live_server, ne
     assert reviewer.inner_text("#case-state") == "复核中"
     assert reviewer.locator("#retirees tbody tr").count() == 3
     reviewer.click("button[data-action=approve]")
-    reviewer.wait_for_selector(".messages")
+    reviewer.wait_for_selector(".messages >> text=已复核通过")
     reviewer.goto(case_url)
     assert reviewer.inner_text("#case-state") == "已核准"
 
