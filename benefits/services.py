@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from benefits import calculations as calc
+from benefits.lock_objects import lock_unemployment_claim, lock_unemployment_claims
 from benefits.models import (
     FINAL_STOPS,
     ChangeKind,
@@ -140,9 +141,7 @@ def unemployment_claim_create(*, actor, case, person, figures: dict) -> Unemploy
         start = _month(figures["start_month"])
         merged = _lock_mergeable(person, figures, start)
         exhausted = []
-        for drawing in UnemploymentClaim.objects.select_for_update().filter(
-            person=person, status=ClaimStatus.DRAWING
-        ):
+        for drawing in lock_unemployment_claims(person=person, status=ClaimStatus.DRAWING):
             if drawing.remaining_months(start) > 0:
                 raise ValidationError(_("此人员正在领取失业保险金。"))
             exhausted.append(drawing.pk)
@@ -197,11 +196,7 @@ def _lock_mergeable(person, figures: dict, start: dt.date) -> list[UnemploymentC
     unused months: stopped (not finally) or transferred in, not merged, not moved away — so
     months are never paid twice (here and after a transfer out)."""
     ids = figures.get("merged_claims", [])
-    claims = list(
-        UnemploymentClaim.objects.select_for_update()
-        .filter(pk__in=ids, person=person)
-        .order_by("pk")
-    )
+    claims = list(lock_unemployment_claims(pk__in=ids, person=person))
     mergeable = (
         len(claims) == len(set(ids))
         and all(
@@ -232,7 +227,7 @@ def unemployment_change_record(
         done = UnemploymentChange.objects.filter(case=case).first()
         if done is not None:
             return done
-        claim = UnemploymentClaim.objects.select_for_update().get(pk=claim_id)
+        claim = lock_unemployment_claim(claim_id)
         before = {"status": claim.status, "drawn_months": claim.drawn_months}
         drawn = min(claim.drawn_months + claim.running_months(event_date), claim.entitlement_months)
         if kind in (ChangeKind.STOP, ChangeKind.DEATH):
@@ -315,11 +310,7 @@ def unemployment_transfer_out(
     transferable (merged into a new claim, moved or ended since) completion is refused.
     Returns the months moved."""
     with transaction.atomic():
-        claims = list(
-            UnemploymentClaim.objects.select_for_update()
-            .filter(pk__in=claim_ids, person=person)
-            .order_by("pk")
-        )
+        claims = list(lock_unemployment_claims(pk__in=claim_ids, person=person))
         if len(claims) != len(set(claim_ids)) or not all(_transferable(c) for c in claims):
             raise ValidationError(
                 _(

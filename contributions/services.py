@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from contributions import calc, selectors
+from contributions.lock_objects import lock_bill
 from contributions.models import (
     AccountEntry,
     AccountEntryKind,
@@ -31,6 +32,7 @@ from counterhall.months import last_of_month, month_ranges
 from counterhall.params import ParamReader
 from registration import selectors as registration_selectors
 from registration import services as registration_services
+from registration.lock_objects import lock_employer, lock_person
 from registration.selectors import Scheme
 
 ZERO = Decimal("0")
@@ -112,7 +114,7 @@ def bill_generate_employer(
     period = period.replace(day=1)
     last_day = last_of_month(period)
     with transaction.atomic():
-        employer = registration_selectors.employer_get(employer_id, lock=True)
+        employer = lock_employer(employer_id)
         existing = AssessmentBill.objects.filter(
             kind=BillKind.MONTHLY, employer=employer, period=period
         ).first()
@@ -256,7 +258,7 @@ def bill_record_payment(*, actor, bill_id: int, amount, paid_on: dt.date) -> Ass
     if amount <= 0:
         raise ValidationError({"amount": _("缴费金额必须大于 0。")})
     with transaction.atomic():
-        bill = AssessmentBill.objects.select_for_update().get(pk=bill_id)
+        bill = lock_bill(bill_id)
         before = {"amount_paid": bill.amount_paid, "status": bill.status}
         bill.amount_paid = cents(bill.amount_paid + amount)
         bill.paid_on = paid_on
@@ -393,9 +395,9 @@ def refund_record(
                 return done
         # one refund of a subject at a time: lock it before reading what is still refundable
         if employer_id is not None:
-            registration_selectors.employer_get(employer_id, lock=True)
+            lock_employer(employer_id)
         else:
-            registration_selectors.person_get(person_id, lock=True)
+            lock_person(person_id)
         available = selectors.overpaid_available(employer_id=employer_id, person_id=person_id)
         if amount <= 0:
             raise ValidationError({"amount": _("退费金额必须大于 0。")})
@@ -432,7 +434,7 @@ def employer_deregister(*, actor, employer_id: int, on: dt.date, reason: str = "
     owed (here), both checked with the employer locked; the deregistration itself is
     registration's ``employer_deregister``, in the same transaction."""
     with transaction.atomic():
-        employer = registration_selectors.employer_get(employer_id, lock=True)
+        employer = lock_employer(employer_id)
         replay = case is not None and employer.deregistered_by_case_id == case.pk
         if employer.is_active and not replay:
             blockers = selectors.deregistration_blockers(employer)
@@ -491,7 +493,7 @@ def account_post(
         raise ValueError("contribution and interest lines are posted by their own services")
     with transaction.atomic():
         # one line of an account at a time: lock the person before reading the balance
-        registration_selectors.person_get(person_id, lock=True)
+        lock_person(person_id)
         if amount < 0 and selectors.account_balance(person_id=person_id) + amount < 0:
             raise ValidationError({"amount": _("个人账户余额不足。")})
         entry = AccountEntry.objects.create(

@@ -8,3 +8,6 @@ class CounterhallConfig(AppConfig):
 
     def ready(self) -> None:
         from counterhall import signals  # noqa: F401  (login/logout audit)
+        from counterhall.actions import register_core_actions
+
+        register_core_actions()

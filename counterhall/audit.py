@@ -21,8 +21,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from counterhall import rowwrites
-
 # Dotted action names with their display labels (Wagtail's LogActionRegistry).
 ACTIONS: dict[str, StrOrPromise] = {
     "case.open": _("受理登记"),
@@ -100,22 +98,21 @@ def record(*, actor, action: str, target=None, before=None, after=None, note: st
         hall = getattr(target, "hall", None)
         hall_id = hall.pk if hall is not None else None
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
-    entry = AuditEntry(
-        at=timezone.now(),
-        actor=actor_obj,
-        actor_name=actor_obj.get_username() if actor_obj else str(_("系统")),
-        hall_id=hall_id,
-        action=action,
-        target_type=target._meta.label_lower if target is not None else "",
-        target_id=str(target.pk) if target is not None else "",
-        target_label=str(target)[:200] if target is not None else "",
-        before=_normalise(before),
-        after=_normalise(after),
-        note=note or "",
-    )
-    entry.digest = entry_digest(entry)
-    rowwrites.insert(entry)  # entry.save(force_insert=True), its SQL compiled once
-    return entry
+    values = {
+        "at": timezone.now(),
+        "actor": actor_obj,
+        "actor_name": actor_obj.get_username() if actor_obj else str(_("系统")),
+        "hall_id": hall_id,
+        "action": action,
+        "target_type": target._meta.label_lower if target is not None else "",
+        "target_id": str(target.pk) if target is not None else "",
+        "target_label": str(target)[:200] if target is not None else "",
+        "before": _normalise(before),
+        "after": _normalise(after),
+        "note": note or "",
+    }
+    # The digest covers the values as stored; it is computed before the INSERT.
+    return AuditEntry.objects.create(**values, digest=entry_digest(AuditEntry(**values)))
 
 
 def history_for(target):
@@ -142,10 +139,11 @@ def seal(*, settle_seconds: int = 300):
     Entries are sealed only once they have settled, so that a transaction still open when the
     seal runs (with a lower id than a committed one) is not skipped.
     """
+    from counterhall.lock_objects import lock_last_seal
     from counterhall.models import AuditEntry, AuditSeal
 
     with transaction.atomic():
-        last = AuditSeal.objects.select_for_update().order_by("-last_entry_id").first()
+        last = lock_last_seal()
         after_id = last.last_entry_id if last else 0
         cutoff = timezone.now() - dt.timedelta(seconds=settle_seconds)
         rows = list(

@@ -104,8 +104,16 @@ def demo_case(
 ):
     """One demo case taken by teller1 at ``window`` and driven to ``until`` through the real
     services (reviewer1, leader1, finance1). Idempotent: the case is found again by its
-    applicant name (``示例：<label>``)."""
+    applicant name (``示例：<label>``). The review acts are the registered case actions
+    (counterhall.actions, filled by the review app): the core imports no app."""
     from counterhall import services as cases
+    from counterhall.actions import get_action
+
+    def act(slug, actor, **kwargs):
+        action = get_action(slug)
+        if action is None:
+            raise LookupError(f"case action {slug!r} is not registered (is review installed?)")
+        return action.service(actor=actor, case_id=case.pk, seen_state=None, **kwargs)
 
     marker = DEMO_MARK + label
     existing = Case.objects.filter(hall=hall, applicant_name=marker).first()
@@ -130,17 +138,17 @@ def demo_case(
     case = cases.case_submit(actor=teller, case_id=case.pk, seen_state=None)
     if until == CaseState.SUBMITTED:
         return case
-    case = cases.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
+    case = act("claim", reviewer)
     if until == CaseState.IN_REVIEW:
         return case
     if until == CaseState.RETURNED:
-        return cases.case_return(actor=reviewer, case_id=case.pk, seen_state=None, reasons=reasons)
-    case = cases.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
+        return act("return", reviewer, reasons=reasons)
+    case = act("approve", reviewer)
     for signer in ("leader1", "finance1"):
         if case.state == CaseState.AWAITING_SIGNOFF and signer in users:
             if until == CaseState.AWAITING_SIGNOFF:
                 return case
-            case = cases.case_sign(actor=users[signer], case_id=case.pk, seen_state=None)
+            case = act("sign", users[signer])
     if until == CaseState.APPROVED:
         return case
     return cases.case_complete(actor=teller, case_id=case.pk, seen_state=None)

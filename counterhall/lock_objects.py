@@ -1,15 +1,38 @@
-"""Row locks, taken in one place so the lock order stays consistent (Saleor's habit).
+"""Row locks of the core's aggregates, taken in one place so the lock order stays
+consistent (Saleor's habit). The order is written in docs/architecture.md ("Concurrency"):
+staff profile → case → the business apps' aggregates (each app's ``lock_objects.py``).
 
 On SQLite select_for_update is a no-op; the IMMEDIATE transaction mode in settings and
 ConcurrentTransitionMixin still prevent lost updates there.
 """
 
-from counterhall.models import Case
+from __future__ import annotations
+
+from counterhall.exceptions import StaleCase
+from counterhall.models import AuditSeal, Case, StaffProfile
 
 
-def lock_case(case_id: int) -> Case:
-    return (
+def lock_case(case_id: int, *, seen_state: str | None = None) -> Case:
+    """The case row, locked for the rest of the transaction. ``seen_state``: the state the
+    user's page showed; if the case has moved since, StaleCase (None skips the check, for
+    programmatic callers)."""
+    case = (
         Case.objects.select_for_update(of=("self",))
         .select_related("business_type", "window", "hall", "teller")
         .get(pk=case_id)
     )
+    if seen_state is not None and case.state != seen_state:
+        raise StaleCase(case)
+    return case
+
+
+def lock_staff_profile(user) -> None:
+    """The staff member's own row: serialises what one person does in two tabs at once
+    (e.g. two clicks on take-next)."""
+    list(StaffProfile.objects.select_for_update().filter(user=user).values_list("pk"))
+
+
+def lock_last_seal() -> AuditSeal | None:
+    """The latest audit seal: serialises ``audit.seal()`` runs (entries are never locked:
+    the hot path appends without a global lock)."""
+    return AuditSeal.objects.select_for_update().order_by("-last_entry_id").first()

@@ -116,26 +116,24 @@ def explain_sign_case(case, user) -> StrOrPromise | None:
 
 
 def grant_decide_case(user, case) -> None:
-    """Grant guardian ``decide_case`` on a case just claimed, in one statement.
+    """Grant guardian ``decide_case`` on a case just claimed (removed again on release or
+    decision with ``revoke_decide_case``).
 
-    Equivalent to ``guardian.shortcuts.assign_perm(DECIDE_CASE, user, case)``, which takes a
-    permission lookup, a select, a savepoint and an insert: the claim is the review queue's
-    hot path (bench/review_queue.py), so the permission is looked up inside the INSERT.
+    The user is passed as a one-element list: guardian's ``assign_perm`` then takes its
+    bulk path (``assign_perm_to_many``, ``ignore_conflicts=True``): the permission lookup
+    and one ``INSERT … ON CONFLICT DO NOTHING``, no savepoint. For a single user it would
+    take a select, a savepoint and an insert on top of the lookup, and the claim is the
+    review queue's hot path (tests/review/test_claim_statements.py counts it).
     """
-    from django.db import connection
-    from guardian.models import UserObjectPermission
+    from guardian.shortcuts import assign_perm
 
-    app_label, codename = DECIDE_CASE.split(".")
-    table = connection.ops.quote_name(UserObjectPermission._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (permission_id, content_type_id, object_pk, user_id) "  # noqa: S608
-            "SELECT p.id, p.content_type_id, %s, %s FROM auth_permission p "
-            "JOIN django_content_type ct ON ct.id = p.content_type_id "
-            "WHERE ct.app_label = %s AND ct.model = %s AND p.codename = %s "
-            "ON CONFLICT DO NOTHING",
-            [str(case.pk), user.pk, app_label, case._meta.model_name, codename],
-        )
+    assign_perm(DECIDE_CASE, [user], case)
+
+
+def revoke_decide_case(user, case) -> None:
+    from guardian.shortcuts import remove_perm
+
+    remove_perm(DECIDE_CASE, user, case)
 
 
 def can_change_case(case, user) -> bool:

@@ -48,27 +48,6 @@ def teller_open_cases(*, user) -> QuerySet[Case]:
     )
 
 
-def signoff_batch(*, user) -> list[Case]:
-    """Today's batch for a signer: cases waiting for a role the user holds."""
-    from counterhall.permissions import signing_role
-
-    cases = (
-        cases_visible_to(user)
-        .filter(state=CaseState.AWAITING_SIGNOFF)
-        .select_related(*CASE_RELATED)
-        .order_by("decided_at", "pk")
-    )
-    return [c for c in cases if signing_role(c, user)]
-
-
-def queue_counts(*, user) -> dict[str, int]:
-    visible = cases_visible_to(user)
-    return {
-        "submitted": visible.filter(state=CaseState.SUBMITTED).count(),
-        "mine": visible.filter(state=CaseState.IN_REVIEW, reviewer=user).count(),
-    }
-
-
 def recent_audit(*, user, limit: int = 20) -> QuerySet[AuditEntry]:
     """The latest audit entries of the user's hall (all halls for a superuser)."""
     from counterhall.permissions import user_hall_id

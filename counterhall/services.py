@@ -17,11 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
-from guardian.shortcuts import remove_perm
 
 from counterhall import audit, permissions, registry
 from counterhall.calendar import add_working_days
-from counterhall.exceptions import StaleCase
+from counterhall.exceptions import TransitionNotPossible
 from counterhall.lock_objects import lock_case
 from counterhall.models import (
     BusinessType,
@@ -36,16 +35,12 @@ from counterhall.registry import Assessment, InvalidApplication, Subject, as_jso
 from counterhall.transitions import fire
 
 REASONS_REQUIRED = _("请填写原因。")
+# Where the teller may still reject (不予受理); in review it is the reviewer's decision.
+INTAKE_STATES = (CaseState.DRAFT, CaseState.AWAITING_DOCUMENTS)
 
 
-def _locked(case_id: int, seen_state: str | None) -> Case:
-    case = lock_case(case_id)
-    if seen_state is not None and case.state != seen_state:
-        raise StaleCase(case)
-    return case
-
-
-def _reasons(reasons: Iterable[str]) -> list[str]:
+def clean_reasons(reasons: Iterable[str]) -> list[str]:
+    """The reasons given, stripped; at least one is required (ValidationError)."""
     cleaned = [r.strip() for r in reasons if r and r.strip()]
     if not cleaned:
         raise ValidationError({"reasons": [REASONS_REQUIRED]})
@@ -120,7 +115,7 @@ def case_set_documents(
     business. After a one-time notice no new requirement may be added."""
     deferred = dict(deferred or {})
     with transaction.atomic():
-        case = _locked(case_id, seen_state)
+        case = lock_case(case_id, seen_state=seen_state)
         if case.state != CaseState.DRAFT:
             raise ValidationError(_("只有受理中的业务可以修改要件清单。"))
         if not permissions.can_change_case(case, actor):
@@ -174,7 +169,7 @@ def case_receive_deferred(*, actor, case_id: int, codes: Iterable[str]) -> Case:
     """The applicant brings a document accepted missing against a promise (容缺受理), in any
     state after intake: it is marked received and the reminder moves to the next promise."""
     with transaction.atomic():
-        case = _locked(case_id, None)
+        case = lock_case(case_id)
         if not permissions.can_change_case(case, actor):
             raise PermissionDenied(permissions.explain_change_case(case, actor))
         codes = set(codes)
@@ -204,7 +199,7 @@ def case_save_application(*, actor, case_id: int, seen_state: str | None, data) 
     """Validate the application with the type's form and keep it with its live figures.
     Raises ValidationError with the form's field errors; nothing is saved then."""
     with transaction.atomic():
-        case = _locked(case_id, seen_state)
+        case = lock_case(case_id, seen_state=seen_state)
         if case.state not in (CaseState.DRAFT, CaseState.RETURNED):
             raise ValidationError(_("只有受理中或已退回的业务可以修改申请内容。"))
         if not permissions.can_change_case(case, actor):
@@ -270,7 +265,7 @@ def case_submit(*, actor, case_id: int, seen_state: str | None) -> Case:
     or validly deferred; the type at its kind of window; the actor is the case's teller. The
     figures are recomputed and frozen; a time-limited case gets its promised date."""
     with transaction.atomic():
-        case = _locked(case_id, seen_state)
+        case = lock_case(case_id, seen_state=seen_state)
         handler = registry.get_handler(case.business_type.code)
         if case.state == CaseState.DRAFT:
             _reassess(case, handler, _("申请内容不完整或有误，请先填写并保存申请表。"))
@@ -297,7 +292,7 @@ def case_submit(*, actor, case_id: int, seen_state: str | None) -> Case:
 def case_notify_missing(*, actor, case_id: int, seen_state: str | None) -> Case:
     """Issue the one-time notice (一次性告知书) listing every missing document at once."""
     with transaction.atomic():
-        case = _locked(case_id, seen_state)
+        case = lock_case(case_id, seen_state=seen_state)
         if case.missing_notice:
             raise ValidationError(_("此业务已出具过一次性告知书，不能再次告知。"))
         fire(
@@ -312,7 +307,7 @@ def case_notify_missing(*, actor, case_id: int, seen_state: str | None) -> Case:
 def case_documents_received(*, actor, case_id: int, seen_state: str | None) -> Case:
     """The applicant came back with the documents: the visit is counted."""
     with transaction.atomic():
-        case = _locked(case_id, seen_state)
+        case = lock_case(case_id, seen_state=seen_state)
         fire(
             case.documents_received, actor=actor, audit_after={"visits": case.applicant_visits + 1}
         )
@@ -320,9 +315,9 @@ def case_documents_received(*, actor, case_id: int, seen_state: str | None) -> C
 
 
 def case_withdraw(*, actor, case_id: int, seen_state: str | None, reason: str) -> Case:
-    reasons = _reasons([reason])
+    reasons = clean_reasons([reason])
     with transaction.atomic():
-        case = _locked(case_id, seen_state)
+        case = lock_case(case_id, seen_state=seen_state)
         fire(case.withdraw, actor=actor, note=reasons[0], at=timezone.now())
     return case
 
@@ -330,90 +325,31 @@ def case_withdraw(*, actor, case_id: int, seen_state: str | None, reason: str) -
 def case_reject(
     *, actor, case_id: int, seen_state: str | None, reasons: Iterable[str], note: str = ""
 ) -> Case:
-    """不予受理 by the teller at intake, or rejection by the claiming reviewer. Reasons required."""
-    reasons = _reasons(reasons)
+    """不予受理 by the teller at intake (draft or awaiting documents), reasons required. The
+    claiming reviewer rejects through ``review.services.case_reject``; both call
+    ``case_reject_locked``."""
+    reasons = clean_reasons(reasons)
     with transaction.atomic():
-        case = _locked(case_id, seen_state)
-        reviewer = case.reviewer
-        fire(
-            case.reject,
-            actor=actor,
-            note=note,
-            at=timezone.now(),
-            reasons=reasons,
-            audit_after={"reasons": reasons},
-        )
-        if reviewer is not None:
-            remove_perm(permissions.DECIDE_CASE, reviewer, case)
+        case = lock_case(case_id, seen_state=seen_state)
+        if case.state not in INTAKE_STATES:
+            raise TransitionNotPossible()
+        case_reject_locked(actor=actor, case=case, reasons=reasons, note=note)
     return case
 
 
-# --------------------------------------------------------------------------- review
-
-
-def case_claim(*, actor, case_id: int, seen_state: str | None) -> Case:
-    """A reviewer takes a submitted case; it is locked to them (guardian decide_case)."""
-    with transaction.atomic():
-        case = _locked(case_id, seen_state)
-        case_claim_locked(actor=actor, case=case)
-    return case
-
-
-def case_claim_locked(*, actor, case: Case) -> Case:
-    """The claim itself, for a caller that already holds the case's row lock inside its
-    transaction (the review queue's take-next locks the head with SKIP LOCKED). The audit
-    entry keeps how long the case waited in the queue (for the queue's median wait)."""
-    now = timezone.now()
-    waited = (now - case.submitted_at).total_seconds() if case.submitted_at else None
+def case_reject_locked(*, actor, case: Case, reasons: Iterable[str], note: str = "") -> Case:
+    """The rejection itself, for a caller holding the case's row lock in its transaction:
+    the ``reject`` transition (its permission depends on the state: the teller at intake,
+    the claiming reviewer in review) with the reasons on the case and in the audit entry."""
+    reasons = clean_reasons(reasons)
     fire(
-        case.claim,
+        case.reject,
         actor=actor,
-        reviewer=actor,
-        at=now,
-        audit_after={"reviewer": actor.get_username(), "waited_seconds": waited},
+        note=note,
+        at=timezone.now(),
+        reasons=reasons,
+        audit_after={"reasons": reasons},
     )
-    permissions.grant_decide_case(actor, case)
-    return case
-
-
-def case_release(
-    *, actor, case_id: int, seen_state: str | None, system: bool = False, note: str = ""
-) -> Case:
-    """Put a claimed case back in the queue at its place (submission time unchanged)."""
-    with transaction.atomic():
-        case = _locked(case_id, seen_state)
-        reviewer = case.reviewer
-        fire(case.release, actor=actor, system=system, note=note)
-        if reviewer is not None:
-            remove_perm(permissions.DECIDE_CASE, reviewer, case)
-    return case
-
-
-def case_approve(*, actor, case_id: int, seen_state: str | None, note: str = "") -> Case:
-    """The claiming reviewer approves; a type that needs sign-off waits for the daily session."""
-    with transaction.atomic():
-        case = _locked(case_id, seen_state)
-        fire(case.approve, actor=actor, note=note, at=timezone.now())
-        remove_perm(permissions.DECIDE_CASE, actor, case)
-    return case
-
-
-def case_return(
-    *, actor, case_id: int, seen_state: str | None, reasons: Iterable[str], note: str = ""
-) -> Case:
-    """The claiming reviewer sends the case back to its teller with reasons."""
-    reasons = _reasons(reasons)
-    with transaction.atomic():
-        case = _locked(case_id, seen_state)
-        fire(
-            case.return_,
-            actor=actor,
-            note=note,
-            at=timezone.now(),
-            reasons=reasons,
-            audit_after={"reasons": reasons},
-        )
-        remove_perm(permissions.DECIDE_CASE, actor, case)
     return case
 
 
@@ -421,7 +357,7 @@ def case_resubmit(*, actor, case_id: int, seen_state: str | None) -> Case:
     """After correction the teller sends a returned case back to the queue; the round trip
     is counted and the figures are recomputed and frozen again."""
     with transaction.atomic():
-        case = _locked(case_id, seen_state)
+        case = lock_case(case_id, seen_state=seen_state)
         handler = registry.get_handler(case.business_type.code)
         if case.state == CaseState.RETURNED:
             _reassess(case, handler, _("申请内容不完整或有误，请先修改并保存申请表。"))
@@ -434,39 +370,7 @@ def case_resubmit(*, actor, case_id: int, seen_state: str | None) -> Case:
     return case
 
 
-# ------------------------------------------------------------------ sign-off and completion
-
-
-def case_sign(*, actor, case_id: int, seen_state: str | None, note: str = "") -> Case:
-    """A leader or finance officer signs in the daily session (集中签批)."""
-    with transaction.atomic():
-        case = _locked(case_id, seen_state)
-        role = permissions.signing_role(case, actor)
-        fire(
-            case.sign,
-            actor=actor,
-            note=note,
-            role=role or "",
-            signer=actor,
-            at=timezone.now(),
-            audit_after={"role": role},
-        )
-    return case
-
-
-def case_hold(*, actor, case_id: int, seen_state: str | None, reasons: Iterable[str]) -> Case:
-    """A signer holds a case back; it returns to its teller with the reasons."""
-    reasons = _reasons(reasons)
-    with transaction.atomic():
-        case = _locked(case_id, seen_state)
-        fire(
-            case.hold,
-            actor=actor,
-            at=timezone.now(),
-            reasons=reasons,
-            audit_after={"reasons": reasons},
-        )
-    return case
+# --------------------------------------------------------------------------- completion
 
 
 def case_complete(*, actor, case_id: int, seen_state: str | None) -> Case:
@@ -475,7 +379,7 @@ def case_complete(*, actor, case_id: int, seen_state: str | None) -> Case:
     the transition's guard and permission pass; the subject it returns (e.g. the employer
     REG01 registered) is saved on the case by the transition and named in its audit entry."""
     with transaction.atomic():
-        case = _locked(case_id, seen_state)
+        case = lock_case(case_id, seen_state=seen_state)
         handler = registry.get_handler(case.business_type.code)
         complete = case.complete
         if not (can_proceed(complete) and has_transition_perm(complete, actor)):

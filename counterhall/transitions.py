@@ -10,10 +10,9 @@ import functools
 import inspect
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
-from counterhall import audit, permissions, rowwrites
+from counterhall import audit, permissions
 from counterhall.exceptions import StaleCase, TransitionNotPossible
 
 # Which explain_* tells a refused actor what was missing, per permission callable.
@@ -25,11 +24,19 @@ _EXPLAIN = {
 }
 
 
+def _transition(method):
+    """The django-fsm ``Transition`` this bound method runs from the case's current state
+    (its conditions and permission), through the public ``get_all_state_transitions()``;
+    an exact source first, then the wildcards, as django-fsm picks it. None if none."""
+    case = method.__self__
+    by_source = {t.source: t for t in case.get_all_state_transitions() if t.name == method.__name__}
+    return next((by_source[s] for s in (case.state, "*", "+") if s in by_source), None)
+
+
 def blocking_condition(method) -> str | None:
     """The sentence of the first case condition that blocks this transition, if any."""
-    meta = method._django_fsm
     case = method.__self__
-    transition = meta.get_transition(meta.field.get_state(case))
+    transition = _transition(method)
     if transition is None:
         return None
     for condition in transition.conditions:
@@ -39,14 +46,14 @@ def blocking_condition(method) -> str | None:
 
 
 def permission_reason(method, actor) -> str | None:
-    meta = method._django_fsm
     case = method.__self__
-    transition = meta.get_transition(meta.field.get_state(case))
+    transition = _transition(method)
     if transition is None or transition.permission is None:
         return None
     explain = _EXPLAIN.get(transition.permission)
     if explain is not None:
-        return explain(case, actor)
+        reason = explain(case, actor)
+        return None if reason is None else str(reason)
     return None if transition.has_perm(case, actor) else str(permissions.DENIED_NOT_OWN_CASE)
 
 
@@ -59,22 +66,15 @@ def _takes_note(func) -> bool:
     return "note" in inspect.signature(func).parameters
 
 
-def _save(case, before: str) -> None:
-    """``case.save()`` with ConcurrentTransitionMixin's check that the row is still in the
-    state the case was loaded in (``before``: the state field is protected, so only a saved
-    transition changes it); a row changed or gone since raises StaleCase. The UPDATE is
-    compiled once per set of loaded columns (counterhall.rowwrites)."""
-    with transaction.mark_for_rollback_on_error(case._state.db):
-        written = rowwrites.update_loaded(case, where={"state": before})
-        if written == 0:
-            raise StaleCase(case)
-    if written is None:  # this write needs Model.save()
-        try:
-            case.save()
-        except ConcurrentTransition as exc:
-            raise StaleCase(case) from exc
-        return
-    case._update_initial_state()
+def _save(case) -> None:
+    """``case.save()``: django-fsm's ConcurrentTransitionMixin writes the UPDATE with
+    ``WHERE state = <state the case was loaded in>`` (the state field is protected, so only a
+    saved transition changes it). A row moved since, or gone (``force_update``: never
+    inserted again), raises StaleCase; ``save()`` has marked the transaction for rollback."""
+    try:
+        case.save(force_update=True)
+    except (ConcurrentTransition, type(case).NotUpdated) as exc:
+        raise StaleCase(case) from exc
 
 
 def fire(method, *, actor, note: str = "", system: bool = False, audit_after=None, **kwargs):
@@ -95,7 +95,7 @@ def fire(method, *, actor, note: str = "", system: bool = False, audit_after=Non
         kwargs.setdefault("note", note)  # approve / return_ keep it as the decision note
     before = case.state
     result = method(**kwargs)
-    _save(case, before)
+    _save(case)
     after = {"state": case.state, **(audit_after or {})}
     audit.record(
         actor=None if system else actor,

@@ -3,9 +3,6 @@ they parse a form, call one service or selector, and render or redirect."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -20,26 +17,14 @@ from django.views.generic import TemplateView
 from django_fsm import can_proceed, has_transition_perm
 
 from counterhall import permissions, registry, selectors, services
+from counterhall.actions import CaseAction, all_actions, get_action
 from counterhall.exceptions import DomainError
 from counterhall.forms import CaseActionForm, CaseOpenForm, DocumentsForm
+from counterhall.home import panels_for
 from counterhall.models import Case, CaseState, DocumentStatus
 from counterhall.roles import Role, user_roles
 from counterhall.transitions import blocking_condition, permission_reason
-
-
-def add_service_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form, field by field where it can."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
-def error_sentences(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [str(m) for errors in exc.error_dict.values() for e in errors for m in e.messages]
-    return [str(m) for m in exc.messages]
+from counterhall.web import report_error, user_errors
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -54,10 +39,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         ctx["windows"] = list(selectors.my_windows(user=user))
         if roles & {Role.TELLER, Role.SPECIAL_CLERK}:
             ctx["open_cases"] = list(selectors.teller_open_cases(user=user)[:50])
-        if Role.REVIEWER in roles:
-            ctx["queue"] = selectors.queue_counts(user=user)
-        if roles & {Role.LEADER, Role.FINANCE}:
-            ctx["signoff_batch"] = selectors.signoff_batch(user=user)
+        ctx["panels"] = panels_for(user)
         if permissions.can_read_audit(user):
             ctx["recent_audit"] = list(selectors.recent_audit(user=user, limit=15))
         return ctx
@@ -140,7 +122,7 @@ class CaseOpenView(LoginRequiredMixin, TemplateView):
             if subject is not None and subject.error:
                 form.add_error("subject", subject.error)
             else:
-                try:
+                with user_errors(request, form=form) as outcome:
                     case = services.case_open(
                         actor=request.user,
                         window=form.cleaned_data["window"],
@@ -149,11 +131,7 @@ class CaseOpenView(LoginRequiredMixin, TemplateView):
                         employer=subject.employer if subject else None,
                         person=subject.person if subject else None,
                     )
-                except ValidationError as exc:
-                    add_service_errors(form, exc)
-                except DomainError as exc:
-                    form.add_error(None, str(exc.message))
-                else:
+                if outcome.ok:
                     messages.success(request, _("已受理，业务编号 %s。") % case.number)
                     return redirect("case-detail", pk=case.pk)
         return self.render_to_response(self.get_context_data(form=form, subject=subject))
@@ -171,86 +149,22 @@ class SubjectLookupView(LoginRequiredMixin, View):
         return TemplateResponse(request, "counterhall/_subject.html", {"subject": subject})
 
 
-@dataclass(frozen=True)
-class CaseAction:
-    """One button of the case workspace and the service it calls. ``inputs`` names what the
-    act takes from the form besides the seen state: ``reasons`` (a list, one per line),
-    ``reason`` (the first line) and ``note``."""
-
-    slug: str
-    transition: str
-    label: Any
-    service: Any
-    inputs: tuple[str, ...] = ()
-    style: str = "primary"
-
-    @property
-    def needs_reasons(self) -> bool:
-        return "reasons" in self.inputs or "reason" in self.inputs
-
-    def call(self, *, actor, case: Case, form: CaseActionForm):
-        kwargs: dict[str, Any] = {
-            "actor": actor,
-            "case_id": case.pk,
-            "seen_state": form.cleaned_data["seen_state"],
-        }
-        reasons = form.reason_list()
-        if "reasons" in self.inputs:
-            kwargs["reasons"] = reasons
-        if "reason" in self.inputs:
-            kwargs["reason"] = reasons[0] if reasons else ""
-        if "note" in self.inputs:
-            kwargs["note"] = form.cleaned_data.get("note", "")
-        return self.service(**kwargs)
-
-
-ACTIONS = {
-    a.slug: a
-    for a in [
-        CaseAction("submit", "submit", _("提交复核"), services.case_submit),
-        CaseAction(
-            "notify-missing",
-            "notify_missing",
-            _("出具一次性告知书"),
-            services.case_notify_missing,
-            style="secondary",
-        ),
-        CaseAction(
-            "documents-received",
-            "documents_received",
-            _("材料已补正，继续受理"),
-            services.case_documents_received,
-        ),
-        CaseAction("claim", "claim", _("认领复核"), services.case_claim),
-        CaseAction("approve", "approve", _("复核通过"), services.case_approve, ("note",)),
-        CaseAction(
-            "return", "return_", _("退回柜员"), services.case_return, ("reasons", "note"), "warning"
-        ),
-        CaseAction("release", "release", _("放回队列"), services.case_release, style="secondary"),
-        CaseAction("resubmit", "resubmit", _("重新提交复核"), services.case_resubmit),
-        CaseAction("sign", "sign", _("签批"), services.case_sign, ("note",)),
-        CaseAction("hold", "hold", _("暂缓并退回"), services.case_hold, ("reasons",), "warning"),
-        CaseAction("complete", "complete", _("办结"), services.case_complete),
-        CaseAction(
-            "reject", "reject", _("不予受理"), services.case_reject, ("reasons", "note"), "danger"
-        ),
-        CaseAction(
-            "withdraw", "withdraw", _("撤回"), services.case_withdraw, ("reason",), "danger"
-        ),
-    ]
-}
-
-
 def available_actions(case: Case, user) -> list[CaseAction]:
     """The buttons this user may press on this case now (conditions and permission)."""
-    return [a for a in ACTIONS.values() if has_transition_perm(getattr(case, a.transition), user)]
+    return [
+        a
+        for a in all_actions()
+        if a.applies_to(case) and has_transition_perm(getattr(case, a.transition), user)
+    ]
 
 
 def blocked_actions(case: Case, user) -> list[tuple[CaseAction, str]]:
     """Acts the user could take from this state but a case condition blocks, with the
     sentence that says why (e.g. submit while documents are missing)."""
     blocked = []
-    for action in ACTIONS.values():
+    for action in all_actions():
+        if not action.applies_to(case):
+            continue
         method = getattr(case, action.transition)
         if not can_proceed(method, check_conditions=False):
             continue
@@ -310,7 +224,7 @@ class CaseDocumentsView(LoginRequiredMixin, View):
         case = selectors.case_detail(user=request.user, case_id=pk)
         form = DocumentsForm(request.POST, case=case)
         if form.is_valid():
-            try:
+            with user_errors(request) as outcome:
                 services.case_set_documents(
                     actor=request.user,
                     case_id=case.pk,
@@ -318,12 +232,8 @@ class CaseDocumentsView(LoginRequiredMixin, View):
                     received=form.received(),
                     deferred=form.deferred(),
                 )
+            if outcome.ok:
                 messages.success(request, _("要件清单已保存。"))
-            except ValidationError as exc:
-                for sentence in error_sentences(exc):
-                    messages.error(request, sentence)
-            except DomainError as exc:
-                messages.error(request, exc.message)
         else:
             messages.error(request, _("要件清单有误，请检查日期。"))
         return redirect("case-detail", pk=pk)
@@ -334,16 +244,11 @@ class CaseReceiveDeferredView(LoginRequiredMixin, View):
 
     def post(self, request, pk):
         case = selectors.case_detail(user=request.user, case_id=pk)
-        try:
+        with user_errors(request) as outcome:
             services.case_receive_deferred(
                 actor=request.user, case_id=case.pk, codes=request.POST.getlist("code")
             )
-        except ValidationError as exc:
-            for sentence in error_sentences(exc):
-                messages.error(request, sentence)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc) or permissions.DENIED_NOT_OWN_CASE)
-        else:
+        if outcome.ok:
             messages.success(request, _("容缺要件已补交。"))
         return redirect("case-detail", pk=pk)
 
@@ -385,8 +290,7 @@ class CaseApplicationView(LoginRequiredMixin, View):
         except ValidationError as exc:
             form = getattr(exc, "form", None)  # registry.InvalidApplication: the bound form
             if form is None or case.state not in (CaseState.DRAFT, CaseState.RETURNED):
-                for sentence in error_sentences(exc):
-                    messages.error(request, sentence)
+                report_error(request, exc)
                 return redirect("case-detail", pk=pk)
             view = CaseDetailView()
             view.setup(request, pk=pk)
@@ -394,7 +298,7 @@ class CaseApplicationView(LoginRequiredMixin, View):
             messages.error(request, _("申请内容有误，请按提示修改。"))
             return view.render_to_response(ctx, status=400)
         except DomainError as exc:
-            messages.error(request, exc.message)
+            report_error(request, exc)
         else:
             messages.success(request, _("申请内容已保存，核算结果已更新。"))
         return redirect("case-detail", pk=pk)
@@ -404,24 +308,23 @@ class CaseActionView(LoginRequiredMixin, View):
     """Every state change posts here: /cases/<pk>/<action>/ → the action's service."""
 
     def post(self, request, pk, action):
-        act = ACTIONS.get(action)
-        if act is None:
+        act = get_action(action)
+        if act is None or act.link:  # a link act is taken on its own page
             return HttpResponseRedirect(reverse("case-detail", args=[pk]))
         case = selectors.case_detail(user=request.user, case_id=pk)
         form = CaseActionForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("请求不完整，请刷新页面后重试。"))
             return redirect("case-detail", pk=pk)
-        try:
-            case = act.call(actor=request.user, case=case, form=form)
-        except ValidationError as exc:
-            for sentence in error_sentences(exc):
-                messages.error(request, sentence)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc) or permissions.DENIED_NOT_OWN_CASE)
-        else:
+        with user_errors(request) as outcome:
+            case = act.call(
+                actor=request.user,
+                case=case,
+                seen_state=form.cleaned_data["seen_state"],
+                reasons=form.reason_list(),
+                note=form.cleaned_data.get("note", ""),
+            )
+        if outcome.ok:
             messages.success(
                 request,
                 _("%(action)s：已完成（%(number)s，当前状态：%(state)s）。")
@@ -434,6 +337,8 @@ class CaseActionView(LoginRequiredMixin, View):
             next_url = request.POST.get("next")
             if next_url and next_url.startswith("/") and not next_url.startswith("//"):
                 return HttpResponseRedirect(next_url)
+            if act.then:
+                return redirect(act.then, pk=pk)
         return redirect("case-detail", pk=pk)
 
 

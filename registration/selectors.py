@@ -141,14 +141,14 @@ def person_summary(person: InsuredPerson) -> dict:
     }
 
 
-def person_get(pk: int, *, lock: bool = False) -> InsuredPerson:
-    qs = InsuredPerson.objects.select_for_update() if lock else InsuredPerson.objects
-    return qs.get(pk=pk)
+def person_get(pk: int) -> InsuredPerson:
+    """An insured person (to lock one: registration.lock_objects.lock_person)."""
+    return InsuredPerson.objects.get(pk=pk)
 
 
-def employer_get(pk: int, *, lock: bool = False) -> Employer:
-    qs = Employer.objects.select_for_update() if lock else Employer.objects
-    return qs.get(pk=pk)
+def employer_get(pk: int) -> Employer:
+    """An employer (to lock one: registration.lock_objects.lock_employer)."""
+    return Employer.objects.get(pk=pk)
 
 
 def active_employers(*, registered_by: dt.date) -> QuerySet[Employer]:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from counterhall import audit
+from registration.lock_objects import lock_employer, lock_open_employment, lock_person
 from registration.models import (
     EMPLOYEE_SCHEMES,
     Employer,
@@ -111,7 +112,7 @@ def employer_change(*, actor, employer_id: int, changes: dict, case=None) -> Emp
     if unknown:
         raise ValueError(f"not changeable: {sorted(unknown)}")
     with transaction.atomic():
-        employer = Employer.objects.select_for_update().get(pk=employer_id)
+        employer = lock_employer(employer_id)
         if not employer.is_active:
             raise ValidationError({"uscc": _("该单位已注销，不能办理变更。")})
         before = _snapshot(employer)
@@ -150,7 +151,7 @@ def employer_deregister(
     """单位注销: only without active staff (``contributions.services.employer_deregister``,
     which REG03 calls, refuses unpaid arrears first)."""
     with transaction.atomic():
-        employer = Employer.objects.select_for_update().get(pk=employer_id)
+        employer = lock_employer(employer_id)
         if case is not None and employer.deregistered_by_case_id == case.pk:
             return employer
         if not employer.is_active:
@@ -238,7 +239,7 @@ def person_set_status(*, actor, person_id: int, status: str, note: str = "", cas
     if status not in PersonStatus.values:
         raise ValueError(status)
     with transaction.atomic():
-        person = InsuredPerson.objects.select_for_update().get(pk=person_id)
+        person = lock_person(person_id)
         if person.status == status:
             return person
         before = person.status
@@ -287,8 +288,8 @@ def employee_enroll(
             done = Employment.objects.filter(start_case=case).first()
             if done is not None:
                 return done
-        employer = Employer.objects.select_for_update().get(pk=employer_id)
-        person = InsuredPerson.objects.select_for_update().get(pk=person_id)
+        employer = lock_employer(employer_id)
+        person = lock_person(person_id)
         if not employer.is_active:
             raise ValidationError({"uscc": _("该单位已注销，不能增员。")})
         if person.status != PersonStatus.ACTIVE:
@@ -344,12 +345,7 @@ def employee_separate(
             done = Employment.objects.filter(end_case=case).first()
             if done is not None:
                 return done
-        spell = (
-            Employment.objects.select_for_update()
-            .select_related("employer", "person")
-            .filter(employer_id=employer_id, person_id=person_id, end__isnull=True)
-            .first()
-        )
+        spell = lock_open_employment(employer_id=employer_id, person_id=person_id)
         if spell is None:
             raise ValidationError({"id_number": _("该人员不是此单位的在职参保职工，不能减员。")})
         if end < spell.start:
@@ -404,7 +400,7 @@ def flexible_enroll(
             done = FlexibleWorker.objects.filter(case=case).first()
             if done is not None:
                 return done
-        person = InsuredPerson.objects.select_for_update().get(pk=person_id)
+        person = lock_person(person_id)
         if person.status != PersonStatus.ACTIVE:
             raise ValidationError(
                 {"id_number": _("该人员状态为“%s”，不能参保。") % person.get_status_display()}
@@ -442,7 +438,7 @@ def person_close_enrollments(
     """End every open spell, flexible spell and active enrollment of a person (retirement,
     death, emigration, transfer out) and optionally set the person's status."""
     with transaction.atomic():
-        person = InsuredPerson.objects.select_for_update().get(pk=person_id)
+        person = lock_person(person_id)
         spells = Employment.objects.filter(person=person, end__isnull=True)
         flexible = FlexibleWorker.objects.filter(person=person, end__isnull=True)
         enrollments = Enrollment.objects.filter(person=person, status=EnrollmentStatus.ACTIVE)

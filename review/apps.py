@@ -4,3 +4,75 @@ from django.apps import AppConfig
 class ReviewConfig(AppConfig):
     name = "review"
     verbose_name = "内部流转复核"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from counterhall.actions import CaseAction, register_action
+        from counterhall.home import HomePanel, register_panel
+        from counterhall.models import CaseState
+        from counterhall.roles import Role
+        from review import selectors, services
+
+        for action in (
+            # From the case page the claim leads to the review screen, where the one
+            # decision view (review.views.ReviewDecisionView) takes approve, return with
+            # the structured reasons, and release: the case page links there.
+            CaseAction("claim", "claim", _("认领复核"), services.case_claim, then="review:case"),
+            CaseAction(
+                "approve",
+                "approve",
+                _("复核通过"),
+                services.case_approve,
+                ("note",),
+                link="review:case",
+            ),
+            CaseAction(
+                "return",
+                "return_",
+                _("退回柜员"),
+                services.case_return,
+                ("reasons", "note"),
+                "warning",
+                link="review:case",
+            ),
+            CaseAction(
+                "release",
+                "release",
+                _("放回队列"),
+                services.case_release,
+                style="secondary",
+                link="review:case",
+            ),
+            CaseAction("sign", "sign", _("签批"), services.case_sign, ("note",)),
+            CaseAction(
+                "hold", "hold", _("暂缓并退回"), services.case_hold, ("reasons",), "warning"
+            ),
+            CaseAction(
+                "reject-in-review",
+                "reject",
+                _("不予受理"),
+                services.case_reject,
+                ("reasons", "note"),
+                "danger",
+                states=(CaseState.IN_REVIEW,),
+            ),
+        ):
+            register_action(action)
+
+        register_panel(
+            HomePanel(
+                name="review-queue",
+                roles=frozenset({Role.REVIEWER}),
+                template="review/_home_queue.html",
+                context=lambda user: selectors.queue_counts(user=user),
+            )
+        )
+        register_panel(
+            HomePanel(
+                name="signoff-batch",
+                roles=frozenset({Role.LEADER, Role.FINANCE}),
+                template="review/_home_signoff.html",
+                context=lambda user: {"cases": selectors.signoff_batch(user=user)},
+            )
+        )

@@ -12,7 +12,7 @@ from django.db.models import Count, F, Min, QuerySet
 from django.utils import timezone
 
 from counterhall.models import AuditEntry, Case, CaseState
-from counterhall.permissions import cases_visible_to, user_hall_id
+from counterhall.permissions import cases_visible_to, signing_role, user_hall_id
 
 # Applicant waiting at the window first, then the nearest promised date, then the oldest.
 QUEUE_ORDER = (
@@ -36,11 +36,11 @@ def queue(*, user) -> QuerySet[Case]:
     return cases_visible_to(user).filter(state=CaseState.SUBMITTED).order_by(*QUEUE_ORDER)
 
 
-def claimable_shape(*, hall_id: int, actor_id: int, special: bool) -> QuerySet[Case]:
+def claimable(*, hall_id: int, actor_id: int, special: bool) -> QuerySet[Case]:
     """The cases take-next may give a reviewer, in queue order: their hall's submitted cases,
-    never one they took in themselves, special business only with the authorisation. The
-    reviewer is reduced to what the query depends on (their id and whether they may review
-    special business), so the head query can be compiled once per shape (review.services)."""
+    never one they took in themselves, special business only with the authorisation
+    (``special``: they hold ``review_special_business``). Plain filters on the case row, so
+    PostgreSQL reads the head from the partial queue index (review migration 0003)."""
     qs = Case.objects.filter(hall_id=hall_id, state=CaseState.SUBMITTED).exclude(teller_id=actor_id)
     if not special:
         qs = qs.filter(business_type__is_special=False)
@@ -143,3 +143,23 @@ def reviewer_today(*, user, now: dt.datetime | None = None) -> ReviewerToday:
         rejected=count["case.reject"],
         median_time=dt.timedelta(seconds=statistics.median(times)) if times else None,
     )
+
+
+def signoff_batch(*, user) -> list[Case]:
+    """Today's batch for a signer: cases waiting for a role the user holds."""
+    cases = (
+        cases_visible_to(user)
+        .filter(state=CaseState.AWAITING_SIGNOFF)
+        .select_related("business_type", "window", "hall", "teller", "reviewer")
+        .order_by("decided_at", "pk")
+    )
+    return [c for c in cases if signing_role(c, user)]
+
+
+def queue_counts(*, user) -> dict[str, int]:
+    """The reviewer's home panel: cases queued in the hall, cases they are reviewing."""
+    visible = cases_visible_to(user)
+    return {
+        "submitted": visible.filter(state=CaseState.SUBMITTED).count(),
+        "mine": visible.filter(state=CaseState.IN_REVIEW, reviewer=user).count(),
+    }

@@ -1,23 +1,30 @@
-"""Writes of the review queue. Each owns its transaction; state changes go through the same
-counterhall path as the case workspace (``fire()`` + audit + guardian grant)."""
+"""The reviewer's and the signers' writes: claim, take-next, release, approve, return,
+reject in review, sign, hold, and idle release. Each owns its transaction, locks the case
+(counterhall.lock_objects), and changes its state only through ``counterhall.transitions.fire``
+(guard, permission, save, audit entry); the claim's guardian ``decide_case`` grant and its
+removal happen in the same transaction."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.db.models import QuerySet
-from django.db.models.query import get_related_populators
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from counterhall import permissions, services
-from counterhall.models import Case, CaseState, Hall, StaffProfile
+from counterhall import permissions
+from counterhall.exceptions import TransitionNotPossible
+from counterhall.lock_objects import lock_case, lock_staff_profile
+from counterhall.models import Case, CaseState, Hall
 from counterhall.permissions import REVIEW_SPECIAL
 from counterhall.roles import Role, has_role
+from counterhall.services import case_reject_locked, clean_reasons
+from counterhall.transitions import fire
 from review import selectors
+from review.lock_objects import lock_first_free, lock_free_ids
 
 IDLE_BATCH = 100
 # What a claim reads and writes (guard, permission, transition, audit label); the rest of
@@ -35,6 +42,124 @@ CLAIM_FIELDS = (
     "claimed_at",
     "updated_at",
 )
+
+
+def case_claim(*, actor, case_id: int, seen_state: str | None) -> Case:
+    """A reviewer takes a submitted case from the case page; it is locked to them
+    (guardian decide_case). Guards: a reviewer of the hall, never the case's teller,
+    special business only with ``review_special_business``."""
+    with transaction.atomic():
+        case = lock_case(case_id, seen_state=seen_state)
+        case_claim_locked(actor=actor, case=case)
+    return case
+
+
+def case_claim_locked(*, actor, case: Case) -> Case:
+    """The claim itself, for a caller that already holds the case's row lock inside its
+    transaction (take-next locks the head with SKIP LOCKED). The audit entry keeps how long
+    the case waited in the queue (for the queue's median wait)."""
+    now = timezone.now()
+    waited = (now - case.submitted_at).total_seconds() if case.submitted_at else None
+    fire(
+        case.claim,
+        actor=actor,
+        reviewer=actor,
+        at=now,
+        audit_after={"reviewer": actor.get_username(), "waited_seconds": waited},
+    )
+    permissions.grant_decide_case(actor, case)
+    return case
+
+
+def case_release(
+    *, actor, case_id: int, seen_state: str | None, system: bool = False, note: str = ""
+) -> Case:
+    """Put a claimed case back in the queue at its place (submission time unchanged);
+    ``system=True`` for the idle-claim timer (no actor, no permission check)."""
+    with transaction.atomic():
+        case = lock_case(case_id, seen_state=seen_state)
+        reviewer = case.reviewer
+        fire(case.release, actor=actor, system=system, note=note)
+        if reviewer is not None:
+            permissions.revoke_decide_case(reviewer, case)
+    return case
+
+
+def case_approve(*, actor, case_id: int, seen_state: str | None, note: str = "") -> Case:
+    """The claiming reviewer approves; a type that needs sign-off waits for the daily
+    session (awaiting_signoff)."""
+    with transaction.atomic():
+        case = lock_case(case_id, seen_state=seen_state)
+        fire(case.approve, actor=actor, note=note, at=timezone.now())
+        permissions.revoke_decide_case(actor, case)
+    return case
+
+
+def case_return(
+    *, actor, case_id: int, seen_state: str | None, reasons: Iterable[str], note: str = ""
+) -> Case:
+    """The claiming reviewer sends the case back to its teller with reasons."""
+    reasons = clean_reasons(reasons)
+    with transaction.atomic():
+        case = lock_case(case_id, seen_state=seen_state)
+        fire(
+            case.return_,
+            actor=actor,
+            note=note,
+            at=timezone.now(),
+            reasons=reasons,
+            audit_after={"reasons": reasons},
+        )
+        permissions.revoke_decide_case(actor, case)
+    return case
+
+
+def case_reject(
+    *, actor, case_id: int, seen_state: str | None, reasons: Iterable[str], note: str = ""
+) -> Case:
+    """The claiming reviewer rejects the case (reasons required): the core's rejection
+    (``counterhall.services.case_reject_locked``), then the claim's grant is removed."""
+    reasons = clean_reasons(reasons)
+    with transaction.atomic():
+        case = lock_case(case_id, seen_state=seen_state)
+        if case.state != CaseState.IN_REVIEW:
+            raise TransitionNotPossible()
+        case_reject_locked(actor=actor, case=case, reasons=reasons, note=note)
+        permissions.revoke_decide_case(actor, case)
+    return case
+
+
+def case_sign(*, actor, case_id: int, seen_state: str | None, note: str = "") -> Case:
+    """A leader or finance officer signs in the daily session (集中签批): the first role the
+    case still needs that they hold; never its teller or reviewer."""
+    with transaction.atomic():
+        case = lock_case(case_id, seen_state=seen_state)
+        role = permissions.signing_role(case, actor)
+        fire(
+            case.sign,
+            actor=actor,
+            note=note,
+            role=role or "",
+            signer=actor,
+            at=timezone.now(),
+            audit_after={"role": role},
+        )
+    return case
+
+
+def case_hold(*, actor, case_id: int, seen_state: str | None, reasons: Iterable[str]) -> Case:
+    """A signer holds a case back; it returns to its teller with the reasons."""
+    reasons = clean_reasons(reasons)
+    with transaction.atomic():
+        case = lock_case(case_id, seen_state=seen_state)
+        fire(
+            case.hold,
+            actor=actor,
+            at=timezone.now(),
+            reasons=reasons,
+            audit_after={"reasons": reasons},
+        )
+    return case
 
 
 def case_take_next(*, actor, seen_at: dt.datetime | None = None) -> Case | None:
@@ -58,7 +183,7 @@ def case_take_next(*, actor, seen_at: dt.datetime | None = None) -> Case | None:
         raise PermissionDenied(permissions.DENIED_OTHER_HALL)
     with transaction.atomic():
         if seen_at is not None:
-            list(StaffProfile.objects.select_for_update().filter(user=actor).values_list("pk"))
+            lock_staff_profile(actor)
             since = (
                 Case.objects.filter(
                     reviewer=actor, state=CaseState.IN_REVIEW, claimed_at__gt=seen_at
@@ -68,131 +193,49 @@ def case_take_next(*, actor, seen_at: dt.datetime | None = None) -> Case | None:
             )
             if since is not None:
                 return since
-        case = _lock_head(actor=actor, hall_id=hall_id)
+        special = actor.has_perm(REVIEW_SPECIAL)
+        case = lock_first_free(head_queryset(hall_id=hall_id, actor_id=actor.pk, special=special))
         if case is None:
             return None
-        services.case_claim_locked(actor=actor, case=case)
+        case_claim_locked(actor=actor, case=case)
     return case
 
 
 def head_queryset(*, hall_id: int, actor_id: int, special: bool) -> QuerySet[Case]:
-    """The take-next head query as the ORM builds it: the first claimable case, locked with
-    ``SKIP LOCKED`` (the case row only), with the columns the claim reads and writes."""
+    """The take-next candidates: the claimable cases in queue order, with the columns the
+    claim reads and writes; take-next locks the first free one
+    (``review.lock_objects.lock_first_free``: ``SKIP LOCKED``, the case row only)."""
     return (
-        selectors.claimable_shape(hall_id=hall_id, actor_id=actor_id, special=special)
-        .select_for_update(skip_locked=True, of=("self",))
+        selectors.claimable(hall_id=hall_id, actor_id=actor_id, special=special)
         .select_related("business_type")
-        .only(*CLAIM_FIELDS)[:1]
+        .only(*CLAIM_FIELDS)
     )
-
-
-# Stand-ins for the two values that vary between reviewers, used to compile the head query
-# once and find where they sit among its parameters. Neither can be a real primary key.
-_HALL, _ACTOR = -7_300_001, -7_300_002
-
-
-@dataclass(frozen=True)
-class _Head:
-    """The head query of one shape, compiled once: its SQL, its parameters (the stand-ins
-    marked), and what turning a row into a Case needs (as Django's ModelIterable does)."""
-
-    sql: str
-    params: tuple
-    case_slice: slice
-    init_list: tuple[str, ...]
-    populators: tuple
-    converters: tuple
-
-
-_heads: dict[tuple, _Head] = {}
-
-
-def _compile_head(connection, special: bool) -> _Head:
-    qs = head_queryset(hall_id=_HALL, actor_id=_ACTOR, special=special)
-    compiler = qs.query.get_compiler(connection=connection)
-    sql, params = compiler.as_sql()
-    if params.count(_HALL) != 1 or params.count(_ACTOR) != 1:  # pragma: no cover
-        raise AssertionError("take-next head query: unexpected parameters")
-    klass_info, select = compiler.klass_info, compiler.select
-    fields = klass_info["select_fields"]
-    start, end = fields[0], fields[-1] + 1
-    converters = compiler.get_converters([s[0] for s in select[: compiler.col_count]])
-    return _Head(
-        sql=sql,
-        params=tuple(params),
-        case_slice=slice(start, end),
-        init_list=tuple(f[0].target.attname for f in select[start:end]),
-        populators=tuple(get_related_populators(klass_info, select, connection.alias)),
-        converters=tuple(converters.items()),
-    )
-
-
-def compiled_head(connection, *, special: bool) -> _Head:
-    """The head query of this shape on this connection, compiled on first use."""
-    key = (connection.alias, connection.vendor, special)
-    head = _heads.get(key)
-    if head is None:
-        head = _heads[key] = _compile_head(connection, special)
-    return head
-
-
-def head_params(head: _Head, *, hall_id: int, actor_id: int) -> list:
-    values = {_HALL: hall_id, _ACTOR: actor_id}
-    return [values.get(p, p) if type(p) is int else p for p in head.params]
-
-
-def _lock_head(*, actor, hall_id: int) -> Case | None:
-    """``head_queryset(...).first()`` without rebuilding and recompiling the query on every
-    claim: the SQL is compiled once per process, database and shape (with or without special
-    business) and run with this reviewer's values; the row becomes a Case the way Django's
-    ModelIterable makes it. tests/review/test_take_next.py checks that the SQL and the
-    parameters are the ORM's."""
-    connection = connections[router.db_for_write(Case)]
-    head = compiled_head(connection, special=actor.has_perm(REVIEW_SPECIAL))
-    params = head_params(head, hall_id=hall_id, actor_id=actor.pk)
-    with connection.cursor() as cursor:
-        cursor.execute(head.sql, params)
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    if head.converters:
-        row = list(row)
-        for pos, (convs, expression) in head.converters:
-            value = row[pos]
-            for converter in convs:
-                value = converter(value, expression, connection)
-            row[pos] = value
-    case = Case.from_db(connection.alias, head.init_list, row[head.case_slice])
-    for populator in head.populators:
-        populator.populate(row, case)
-    return case
 
 
 def release_idle_claims(*, hall_id: int | None = None, now: dt.datetime | None = None) -> list:
     """Put claims left idle longer than their hall's ``claim_idle_minutes`` back in the
     queue, at their place (submission time unchanged), as the system.
 
-    Called on read by the queue pages (check-on-read) and by ``manage.py
-    release_idle_claims`` / the ``release_idle_claims_task`` task. Claims being worked on
-    right now (row locked by a decision in flight) are skipped, never waited for. One query
-    when nothing is idle.
+    Run by the task timer (``review.tasks.release_idle_claims_task``, ``manage.py
+    release_idle_claims``) and, at most once a minute per hall, enqueued from the queue
+    page (``review.tasks.release_idle_claims_soon``). When nothing is idle it only reads
+    (the halls, then one query per hall): no lock, no write. Claims being worked on right
+    now (row locked by a decision in flight) are skipped, never waited for.
     """
     now = now or timezone.now()
     halls = Hall.objects.all() if hall_id is None else Hall.objects.filter(pk=hall_id)
     released = []
     for hall in halls.only("pk", "claim_idle_minutes"):
         cutoff = now - dt.timedelta(minutes=hall.claim_idle_minutes)
+        idle = Case.objects.filter(
+            hall_id=hall.pk, state=CaseState.IN_REVIEW, claimed_at__lt=cutoff
+        ).order_by("claimed_at", "pk")
+        if not idle.exists():
+            continue
         with transaction.atomic():
-            idle = list(
-                Case.objects.filter(
-                    hall_id=hall.pk, state=CaseState.IN_REVIEW, claimed_at__lt=cutoff
-                )
-                .select_for_update(skip_locked=True, of=("self",))
-                .order_by("claimed_at", "pk")
-                .values_list("pk", flat=True)[:IDLE_BATCH]
-            )
-            for case_id in idle:
-                services.case_release(
+            locked = lock_free_ids(idle, limit=IDLE_BATCH)
+            for case_id in locked:
+                case_release(
                     actor=None,
                     case_id=case_id,
                     seen_state=CaseState.IN_REVIEW,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,13 +15,13 @@ from django.views.generic import TemplateView
 
 from counterhall import permissions
 from counterhall import selectors as core_selectors
-from counterhall import services as core_services
-from counterhall.exceptions import DomainError
 from counterhall.models import CaseState
 from counterhall.roles import Role, has_role
-from counterhall.views import HtmxLoginRequiredMixin, error_sentences
+from counterhall.views import HtmxLoginRequiredMixin
+from counterhall.web import user_errors
 from review import selectors, services
 from review.forms import DecisionForm, ReturnForm
+from review.tasks import release_idle_claims_soon
 
 POLL_SECONDS = 5
 
@@ -35,7 +35,9 @@ class ReviewerRequiredMixin(HtmxLoginRequiredMixin):
 
 class QueueView(ReviewerRequiredMixin, TemplateView):
     """The hall's review queue with its figures; the live part re-renders every few seconds
-    (htmx polling ``review:queue-live``). Idle claims are returned on read."""
+    (htmx polling ``review:queue-live``). A read enqueues the idle-claim release for the
+    hall at most once a minute (review.tasks.release_idle_claims_soon); the GET itself
+    writes nothing."""
 
     template_name = "review/queue.html"
 
@@ -44,7 +46,7 @@ class QueueView(ReviewerRequiredMixin, TemplateView):
         user = self.request.user
         hall_id = permissions.user_hall_id(user)
         if hall_id is not None:
-            services.release_idle_claims(hall_id=hall_id)
+            release_idle_claims_soon(hall_id)
         ctx.update(
             stats=selectors.queue_stats(user=user),
             head=selectors.queue_head(user=user),
@@ -72,12 +74,11 @@ def _seen_at(value: str | None):
 
 class TakeNextView(ReviewerRequiredMixin, View):
     def post(self, request):
-        try:
+        with user_errors(request, denied=permissions.DENIED_NOT_REVIEWER) as outcome:
             case = services.case_take_next(
                 actor=request.user, seen_at=_seen_at(request.POST.get("seen_at"))
             )
-        except DomainError as exc:
-            messages.error(request, exc.message)
+        if not outcome.ok:
             return redirect("review:queue")
         if case is None:
             messages.info(request, _("队列中暂无您可以复核的业务。"))
@@ -118,7 +119,10 @@ class ReviewCaseView(ReviewerRequiredMixin, TemplateView):
 
 
 class ReviewDecisionView(ReviewerRequiredMixin, View):
-    """POST /review/cases/<pk>/<approve|return|release>/ → the counterhall service."""
+    """The one place a reviewer decides: POST /review/cases/<pk>/<approve|return|release>/
+    → the review service. The case page's approve/return/release link here (their
+    registered case actions carry ``link="review:case"``); return takes the checklist of
+    ``review.ReturnReason`` plus free text (``ReturnForm``)."""
 
     def post(self, request, pk, decision):
         case = core_selectors.case_detail(user=request.user, case_id=pk)
@@ -141,26 +145,19 @@ class ReviewDecisionView(ReviewerRequiredMixin, View):
             "seen_state": form.cleaned_data["seen_state"],
         }
         note = form.cleaned_data.get("note", "")
-        try:
+        with user_errors(request, denied=permissions.DENIED_NOT_CLAIMANT) as outcome:
             if decision == "approve":
-                case = core_services.case_approve(**common, note=note)
+                case = services.case_approve(**common, note=note)
                 done = _("已复核通过 %(number)s（%(state)s）。")
             elif decision == "return":
-                case = core_services.case_return(**common, reasons=form.reason_list(), note=note)
+                case = services.case_return(**common, reasons=form.reason_list(), note=note)
                 done = _("已退回 %(number)s，柜员将看到退回原因。")
             elif decision == "release":
-                case = core_services.case_release(**common, note=note)
+                case = services.case_release(**common, note=note)
                 done = _("已将 %(number)s 放回队列。")
             else:
                 return redirect("review:case", pk=pk)
-        except ValidationError as exc:
-            for sentence in error_sentences(exc):
-                messages.error(request, sentence)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc) or permissions.DENIED_NOT_CLAIMANT)
-        else:
+        if outcome.ok:
             messages.success(
                 request, done % {"number": case.number, "state": case.get_state_display()}
             )

@@ -2,6 +2,7 @@
 
 from counterhall import services
 from counterhall.models import BusinessType, CaseState
+from review import services as review_services
 
 
 def open_case(code, *, teller, window, **kwargs):
@@ -24,11 +25,11 @@ def intake(code, data, *, teller, window, **kwargs):
 
 def approve(case, *, teller, reviewer, signers=()):
     services.case_submit(actor=teller, case_id=case.pk, seen_state=None)
-    services.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
-    case = services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
+    review_services.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
+    case = review_services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
     for signer in signers:
         if case.state == CaseState.AWAITING_SIGNOFF:
-            case = services.case_sign(actor=signer, case_id=case.pk, seen_state=None)
+            case = review_services.case_sign(actor=signer, case_id=case.pk, seen_state=None)
     assert case.state == CaseState.APPROVED, case.state
     return case
 

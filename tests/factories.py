@@ -16,6 +16,7 @@ from counterhall.models import (
     WindowKind,
 )
 from counterhall.permissions import WORK_AT_WINDOW
+from review import services as review_services
 
 
 class HallFactory(factory.django.DjangoModelFactory):
@@ -117,9 +118,9 @@ def submitted_case(**kwargs):
 
 def in_review_case(*, reviewer, **kwargs):
     case = submitted_case(**kwargs)
-    return services.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
+    return review_services.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
 
 
 def approved_case(*, reviewer, **kwargs):
     case = in_review_case(reviewer=reviewer, **kwargs)
-    return services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
+    return review_services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)

@@ -52,8 +52,6 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.target_label}"
 
     def save(self, *args, **kwargs):
-        # audit.record() inserts through counterhall.rowwrites, which does not call this:
-        # keep it to refusing updates.
         if self.pk is not None and not kwargs.get("force_insert"):
             raise ValidationError(_("审计日志只能追加，不能修改。"))
         super().save(*args, **kwargs)

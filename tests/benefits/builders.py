@@ -13,6 +13,7 @@ from counterhall.models import BusinessType
 from counterhall.months import add_months
 from registration import services as registration
 from registration.validators import resident_id_check_char
+from review import services as review_services
 from tests import masterdata
 
 _seq = itertools.count(101)
@@ -123,8 +124,8 @@ def ready(*, teller, window, code: str, data: dict, applicant: str = "张三"):
 def approved(*, teller, window, reviewer, code: str, data: dict):
     case = ready(teller=teller, window=window, code=code, data=data)
     case = services.case_submit(actor=teller, case_id=case.pk, seen_state=None)
-    case = services.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
-    return services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
+    case = review_services.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
+    return review_services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
 
 
 def completed(*, teller, window, reviewer, code: str, data: dict):

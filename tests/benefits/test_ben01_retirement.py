@@ -11,6 +11,7 @@ from counterhall import services
 from counterhall.models import CaseState
 from counterhall.months import add_months, first_of_month
 from registration.models import EnrollmentStatus, PersonStatus
+from review import services as review_services
 from tests.benefits import builders as b
 
 
@@ -49,8 +50,8 @@ def test_three_retirees_intake_review_completion(teller, window, reviewer, emplo
     assert case.is_immediate is True
     assert case.promised_deadline is None
     assert not PensionAward.objects.exists()  # nothing before completion
-    case = services.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
-    case = services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
+    case = review_services.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
+    case = review_services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
     assert case.state == CaseState.APPROVED
     case = services.case_complete(actor=teller, case_id=case.pk, seen_state=None)
     # then each retiree has an award and their contributions end

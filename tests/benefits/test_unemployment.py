@@ -10,6 +10,7 @@ from counterhall import services
 from counterhall.models import BusinessType, CaseState
 from registration import services as registration
 from registration.models import PersonStatus
+from review import services as review_services
 from tests.benefits import builders as b
 
 D = dt.date
@@ -69,8 +70,8 @@ def test_claim_intake_review_completion(teller, window, reviewer, employer):
     assert f["end_month"] == "2026-01"
     assert not UnemploymentClaim.objects.exists()
     case = services.case_submit(actor=teller, case_id=case.pk, seen_state=None)
-    case = services.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
-    case = services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
+    case = review_services.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
+    case = review_services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
     case = services.case_complete(actor=teller, case_id=case.pk, seen_state=None)
     drawn = UnemploymentClaim.objects.get(case=case)
     assert drawn.status == ClaimStatus.DRAWING
@@ -162,8 +163,8 @@ def test_unused_months_merge_into_a_later_claim(teller, window, reviewer, employ
     assert case.figures["merged_months"] == 8
     assert case.figures["entitlement_months"] == 20
     case = services.case_submit(actor=teller, case_id=case.pk, seen_state=None)
-    case = services.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
-    case = services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
+    case = review_services.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
+    case = review_services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
     services.case_complete(actor=teller, case_id=case.pk, seen_state=None)
     first = UnemploymentClaim.objects.get(person=person, status=ClaimStatus.STOPPED)
     assert first.merged_into.case_id == case.pk
@@ -185,10 +186,10 @@ def test_death_while_drawing_goes_to_finance_and_pays_survivors(
     assert case.figures["survivor_payment"] == "9600.00"
     case = services.case_submit(actor=teller, case_id=case.pk, seen_state=None)
     assert case.signoff_roles == ["finance"]
-    case = services.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
-    case = services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
+    case = review_services.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
+    case = review_services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
     assert case.state == CaseState.AWAITING_SIGNOFF
-    case = services.case_sign(actor=finance, case_id=case.pk, seen_state=None)
+    case = review_services.case_sign(actor=finance, case_id=case.pk, seen_state=None)
     assert case.state == CaseState.APPROVED
     services.case_complete(actor=teller, case_id=case.pk, seen_state=None)
     person.refresh_from_db()

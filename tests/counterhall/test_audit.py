@@ -73,7 +73,7 @@ def test_verify_detects_a_deleted_sealed_entry(teller):
     for _ in range(3):
         audit.record(actor=teller, action="auth.login")
     audit.seal(settle_seconds=0)
-    AuditEntry.objects.filter(pk=AuditEntry.objects.order_by("pk").last().pk)._raw_delete("default")
+    AuditEntry.objects.filter(pk=AuditEntry.objects.order_by("pk").last().pk).delete()
 
     assert any("after sealing" in p for p in audit.verify().problems)
 
@@ -90,4 +90,4 @@ def test_postgres_trigger_rejects_update_and_delete(postgres_only, teller):
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEntry.objects.filter(pk=entry.pk).update(note="x")
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        AuditEntry.objects.filter(pk=entry.pk)._raw_delete("default")
+        AuditEntry.objects.filter(pk=entry.pk).delete()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from counterhall import permissions, services
 from counterhall.exceptions import TransitionNotPossible
 from counterhall.models import Case, CaseState
+from review import services as review_services
 from tests import factories
 
 
@@ -91,13 +92,13 @@ def test_reviewer_never_reviews_own_intake(hall, window, test_types):
     case = factories.submitted_case(teller=both, window=window, business_type=test_types.general)
 
     with pytest.raises(PermissionDenied, match="不能复核自己受理"):
-        services.case_claim(actor=both, case_id=case.pk, seen_state=None)
+        review_services.case_claim(actor=both, case_id=case.pk, seen_state=None)
 
 
 def test_teller_role_cannot_claim(teller, other_teller, window, test_types):
     case = factories.submitted_case(teller=teller, window=window, business_type=test_types.general)
     with pytest.raises(PermissionDenied, match="只有专职复核员"):
-        services.case_claim(actor=other_teller, case_id=case.pk, seen_state=None)
+        review_services.case_claim(actor=other_teller, case_id=case.pk, seen_state=None)
 
 
 def test_special_case_needs_authorised_reviewer(
@@ -108,8 +109,8 @@ def test_special_case_needs_authorised_reviewer(
     )
 
     with pytest.raises(PermissionDenied, match="特殊性业务"):
-        services.case_claim(actor=other_reviewer, case_id=case.pk, seen_state=None)
-    case = services.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
+        review_services.case_claim(actor=other_reviewer, case_id=case.pk, seen_state=None)
+    case = review_services.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
     assert case.reviewer == reviewer
 
 
@@ -119,11 +120,11 @@ def test_only_claiming_reviewer_decides(teller, window, reviewer, other_reviewer
     )
 
     with pytest.raises(PermissionDenied, match="只有认领此业务的复核员"):
-        services.case_approve(actor=other_reviewer, case_id=case.pk, seen_state=None)
+        review_services.case_approve(actor=other_reviewer, case_id=case.pk, seen_state=None)
     with pytest.raises(PermissionDenied):
-        services.case_approve(actor=teller, case_id=case.pk, seen_state=None)
+        review_services.case_approve(actor=teller, case_id=case.pk, seen_state=None)
     assert (
-        services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None).state
+        review_services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None).state
         == CaseState.APPROVED
     )
 
@@ -134,16 +135,16 @@ def test_signoff_only_by_roles_the_type_names(
     case = factories.in_review_case(
         teller=teller, window=window, business_type=test_types.limited, reviewer=reviewer
     )
-    case = services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
+    case = review_services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
 
     for outsider in (auditor, teller, reviewer):
         with pytest.raises(PermissionDenied):
-            services.case_sign(actor=outsider, case_id=case.pk, seen_state=None)
-    services.case_sign(actor=leader, case_id=case.pk, seen_state=None)
+            review_services.case_sign(actor=outsider, case_id=case.pk, seen_state=None)
+    review_services.case_sign(actor=leader, case_id=case.pk, seen_state=None)
     with pytest.raises(PermissionDenied, match="已签批"):
-        services.case_sign(actor=leader, case_id=case.pk, seen_state=None)
+        review_services.case_sign(actor=leader, case_id=case.pk, seen_state=None)
     assert (
-        services.case_sign(actor=finance, case_id=case.pk, seen_state=None).state
+        review_services.case_sign(actor=finance, case_id=case.pk, seen_state=None).state
         == CaseState.APPROVED
     )
 
@@ -157,11 +158,11 @@ def test_leader_of_a_type_without_finance_cannot_be_replaced_by_finance(
         business_type=test_types.special,
         reviewer=reviewer,
     )
-    case = services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
+    case = review_services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
     with pytest.raises(PermissionDenied):
-        services.case_sign(actor=finance, case_id=case.pk, seen_state=None)
+        review_services.case_sign(actor=finance, case_id=case.pk, seen_state=None)
     assert (
-        services.case_sign(actor=leader, case_id=case.pk, seen_state=None).state
+        review_services.case_sign(actor=leader, case_id=case.pk, seen_state=None).state
         == CaseState.APPROVED
     )
 
@@ -193,14 +194,18 @@ def test_one_person_with_both_signoff_roles_signs_only_once(
     case = factories.in_review_case(
         teller=teller, window=window, business_type=test_types.limited, reviewer=reviewer
     )
-    case = services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
+    case = review_services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
 
-    case = services.case_sign(actor=both, case_id=case.pk, seen_state=CaseState.AWAITING_SIGNOFF)
+    case = review_services.case_sign(
+        actor=both, case_id=case.pk, seen_state=CaseState.AWAITING_SIGNOFF
+    )
     # a double-click: the state the page saw still matches, the second role is still open
     with pytest.raises(PermissionDenied, match="已签批"):
-        services.case_sign(actor=both, case_id=case.pk, seen_state=CaseState.AWAITING_SIGNOFF)
+        review_services.case_sign(
+            actor=both, case_id=case.pk, seen_state=CaseState.AWAITING_SIGNOFF
+        )
     assert Case.objects.get(pk=case.pk).state == CaseState.AWAITING_SIGNOFF
     assert (
-        services.case_sign(actor=finance, case_id=case.pk, seen_state=None).state
+        review_services.case_sign(actor=finance, case_id=case.pk, seen_state=None).state
         == CaseState.APPROVED
     )

@@ -3,9 +3,10 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from counterhall import services
+from counterhall import permissions, services
 from counterhall.exceptions import TransitionNotPossible
 from counterhall.models import AuditEntry, Case, CaseState
+from review import services as review_services
 from tests import factories, handlers
 
 
@@ -48,9 +49,9 @@ def test_happy_path_immediate_type_reaches_completed(kit):
     assert (
         case.state == CaseState.SUBMITTED and case.is_immediate and case.promised_deadline is None
     )
-    case = services.case_claim(actor=r, case_id=case.pk, seen_state=CaseState.SUBMITTED)
+    case = review_services.case_claim(actor=r, case_id=case.pk, seen_state=CaseState.SUBMITTED)
     assert case.state == CaseState.IN_REVIEW and case.reviewer == r
-    case = services.case_approve(actor=r, case_id=case.pk, seen_state=CaseState.IN_REVIEW)
+    case = review_services.case_approve(actor=r, case_id=case.pk, seen_state=CaseState.IN_REVIEW)
     assert case.state == CaseState.APPROVED
     case = services.case_complete(actor=t, case_id=case.pk, seen_state=CaseState.APPROVED)
 
@@ -74,13 +75,13 @@ def test_type_with_signoff_waits_for_every_role_then_approved(kit):
     )
     assert case.promised_deadline is not None and not case.is_immediate
 
-    case = services.case_approve(actor=r, case_id=case.pk, seen_state=CaseState.IN_REVIEW)
+    case = review_services.case_approve(actor=r, case_id=case.pk, seen_state=CaseState.IN_REVIEW)
     assert case.state == CaseState.AWAITING_SIGNOFF
-    case = services.case_sign(
+    case = review_services.case_sign(
         actor=kit["leader"], case_id=case.pk, seen_state=CaseState.AWAITING_SIGNOFF
     )
     assert case.state == CaseState.AWAITING_SIGNOFF and list(case.signoffs) == ["leader"]
-    case = services.case_sign(
+    case = review_services.case_sign(
         actor=kit["finance"], case_id=case.pk, seen_state=CaseState.AWAITING_SIGNOFF
     )
 
@@ -93,9 +94,9 @@ def test_hold_sends_back_to_teller_and_resubmit_counts_round_trip(kit):
     case = factories.in_review_case(
         teller=t, window=kit["window"], business_type=kit["types"].limited, reviewer=r
     )
-    case = services.case_approve(actor=r, case_id=case.pk, seen_state=None)
+    case = review_services.case_approve(actor=r, case_id=case.pk, seen_state=None)
 
-    case = services.case_hold(
+    case = review_services.case_hold(
         actor=kit["leader"], case_id=case.pk, seen_state=None, reasons=["金额需复核"]
     )
     assert case.state == CaseState.RETURNED and case.return_reasons == ["金额需复核"]
@@ -111,7 +112,7 @@ def test_return_and_resubmit(kit):
         teller=t, window=kit["window"], business_type=kit["types"].general, reviewer=r
     )
 
-    case = services.case_return(
+    case = review_services.case_return(
         actor=r, case_id=case.pk, seen_state=None, reasons=["身份证复印件不清晰"]
     )
     assert case.state == CaseState.RETURNED
@@ -126,7 +127,7 @@ def test_release_puts_case_back_with_its_submission_time(kit):
     )
     submitted_at = case.submitted_at
 
-    case = services.case_release(actor=r, case_id=case.pk, seen_state=None)
+    case = review_services.case_release(actor=r, case_id=case.pk, seen_state=None)
 
     assert case.state == CaseState.SUBMITTED and case.reviewer is None
     assert case.submitted_at == submitted_at
@@ -164,7 +165,7 @@ def test_withdraw_from_each_open_intake_state(kit, via):
         case = factories.in_review_case(
             teller=t, window=kit["window"], business_type=kit["types"].general, reviewer=r
         )
-        case = services.case_return(actor=r, case_id=case.pk, seen_state=None, reasons=["x"])
+        case = review_services.case_return(actor=r, case_id=case.pk, seen_state=None, reasons=["x"])
     else:
         case = factories.open_case(
             teller=t, window=kit["window"], business_type=kit["types"].general
@@ -207,17 +208,31 @@ def test_reviewer_rejects_in_review(kit):
         teller=t, window=kit["window"], business_type=kit["types"].general, reviewer=r
     )
 
-    case = services.case_reject(actor=r, case_id=case.pk, seen_state=None, reasons=["材料虚假"])
+    case = review_services.case_reject(
+        actor=r, case_id=case.pk, seen_state=None, reasons=["材料虚假"]
+    )
     assert case.state == CaseState.REJECTED and case.decided_at is not None
+    assert not r.has_perm(permissions.DECIDE_CASE, case)  # the claim's grant is gone
+
+
+def test_teller_rejection_is_not_the_reviewers_decision(kit):
+    # 不予受理 at intake is the teller's; once in review, only the claiming reviewer rejects.
+    t, r = kit["teller"], kit["reviewer"]
+    case = factories.in_review_case(
+        teller=t, window=kit["window"], business_type=kit["types"].general, reviewer=r
+    )
+    with pytest.raises(TransitionNotPossible):
+        services.case_reject(actor=r, case_id=case.pk, seen_state=None, reasons=["材料虚假"])
+    assert Case.objects.get(pk=case.pk).state == CaseState.IN_REVIEW
 
 
 @pytest.mark.parametrize(
     ("service", "kwargs"),
     [
-        (services.case_approve, {}),
-        (services.case_claim, {}),
+        (review_services.case_approve, {}),
+        (review_services.case_claim, {}),
         (services.case_resubmit, {}),
-        (services.case_sign, {}),
+        (review_services.case_sign, {}),
         (services.case_documents_received, {}),
     ],
 )

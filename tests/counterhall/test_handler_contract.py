@@ -21,6 +21,7 @@ from counterhall.forms import BusinessForm, EmployerSubjectMixin, PersonSubjectM
 from counterhall.models import AuditEntry, BusinessType, CaseState
 from registration import handlers as registration_handlers
 from registration.models import Employer, InsuredPerson
+from review import services as review_services
 from tests import casework, factories
 from tests import masterdata as md
 from tests.benefits import builders
@@ -94,8 +95,8 @@ def test_save_preview_submit_and_resubmit_each_assess_once(
     services.case_submit(actor=teller, case_id=case.pk, seen_state=CaseState.DRAFT)
     assert calls == {"clean": 1, "figures": 1}
 
-    services.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
-    services.case_return(actor=reviewer, case_id=case.pk, seen_state=None, reasons=["补正"])
+    review_services.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
+    review_services.case_return(actor=reviewer, case_id=case.pk, seen_state=None, reasons=["补正"])
     reset(calls)
     services.case_resubmit(actor=teller, case_id=case.pk, seen_state=CaseState.RETURNED)
     assert calls == {"clean": 1, "figures": 1}

@@ -10,16 +10,17 @@ from django.urls import reverse
 from counterhall import services
 from counterhall.exceptions import STALE_CASE_MESSAGE, StaleCase
 from counterhall.models import AuditEntry, Case, CaseState
+from review import services as review_services
 from tests import factories
 
 
 def test_stale_seen_state_raises_and_writes_nothing(teller, window, reviewer, test_types):
     case = factories.submitted_case(teller=teller, window=window, business_type=test_types.general)
-    services.case_claim(actor=reviewer, case_id=case.pk, seen_state=CaseState.SUBMITTED)
+    review_services.case_claim(actor=reviewer, case_id=case.pk, seen_state=CaseState.SUBMITTED)
     before = AuditEntry.objects.count()
 
     with pytest.raises(StaleCase):
-        services.case_claim(actor=reviewer, case_id=case.pk, seen_state=CaseState.SUBMITTED)
+        review_services.case_claim(actor=reviewer, case_id=case.pk, seen_state=CaseState.SUBMITTED)
     assert AuditEntry.objects.count() == before
 
 
@@ -36,7 +37,7 @@ def test_stale_in_memory_object_raises_stale_case(teller, window, test_types):
 
 def test_stale_button_shows_message_not_500(client, teller, window, reviewer, test_types):
     case = factories.submitted_case(teller=teller, window=window, business_type=test_types.general)
-    services.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
+    review_services.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
     client.force_login(reviewer)
 
     response = client.post(
@@ -79,7 +80,7 @@ def test_two_threads_one_transition_exactly_one_wins(
 
     results, errors = _in_threads(
         2,
-        lambda i: services.case_claim(
+        lambda i: review_services.case_claim(
             actor=reviewers[i], case_id=case.pk, seen_state=CaseState.SUBMITTED
         ),
     )
@@ -99,8 +100,8 @@ def test_two_threads_without_seen_state_still_one_wins(
 
     def act(i):
         if i == 0:
-            return services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
-        return services.case_release(actor=reviewer, case_id=case.pk, seen_state=None)
+            return review_services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
+        return review_services.case_release(actor=reviewer, case_id=case.pk, seen_state=None)
 
     results, errors = _in_threads(2, act)
 

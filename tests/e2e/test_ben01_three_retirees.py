@@ -54,10 +54,12 @@ def test_three_retirees_are_determined_while_the_applicant_waits(live_server, ne
     login(reviewer, live_server.url, "reviewer1", demo.DEMO_PASSWORD)
     reviewer.wait_for_url(f"{live_server.url}/")
     reviewer.goto(case_url)
-    reviewer.click("button[data-action=claim]")
+    reviewer.click("button[data-action=claim]")  # leads to the review screen
     assert reviewer.inner_text("#case-state") == "复核中"
     assert reviewer.locator("#retirees tbody tr").count() == 3
     reviewer.click("button[data-action=approve]")
+    reviewer.wait_for_selector(".messages >> text=已复核通过")
+    reviewer.goto(case_url)
     assert reviewer.inner_text("#case-state") == "已核准"
 
     # teller: completes while the applicant waits

@@ -66,9 +66,11 @@ def test_employer_enrollment_through_review(live_server, new_page):
     login(page, base, "reviewer1", demo.DEMO_PASSWORD)
     page.wait_for_url(f"{base}/")
     page.goto(case_url)
-    page.click("button[data-action=claim]")
+    page.click("button[data-action=claim]")  # leads to the review screen
     page.wait_for_selector("button[data-action=approve]")
     page.click("button[data-action=approve]")
+    page.wait_for_selector(".messages >> text=已复核通过")
+    page.goto(case_url)
     page.wait_for_selector("#case-state")
     assert "已核准" in page.inner_text("#case-state")
     logout(page)

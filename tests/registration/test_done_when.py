@@ -44,7 +44,8 @@ def work(client, hall, code, data, *, subject=""):
     client.post(reverse("case-action", args=[case.pk, "submit"]), {"seen_state": "draft"})
     client.force_login(users["reviewer1"])
     client.post(reverse("case-action", args=[case.pk, "claim"]), {"seen_state": "submitted"})
-    client.post(reverse("case-action", args=[case.pk, "approve"]), {"seen_state": "in_review"})
+    # the decision is taken on the review screen's one decision view
+    client.post(reverse("review:decision", args=[case.pk, "approve"]), {"seen_state": "in_review"})
     case.refresh_from_db()
     for signer in ("leader1", "finance1"):
         if case.state == "awaiting_signoff" and signer.rstrip("1") in case.pending_signoff_roles():

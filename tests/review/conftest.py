@@ -16,6 +16,17 @@ def load_return_reasons():
     importlib.import_module("review.migrations.0002_return_reasons").load(apps, None)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The queue page enqueues the idle release once a minute per hall, remembered in the
+    cache: every test starts with nobody having asked yet."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def return_reasons(db):
     load_return_reasons()

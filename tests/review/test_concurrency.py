@@ -7,10 +7,10 @@ from collections import Counter
 import pytest
 from django.db import close_old_connections, connection
 
-from counterhall import services
 from counterhall.exceptions import StaleCase
 from counterhall.models import AuditEntry, Case, CaseState
 from counterhall.roles import Role
+from review import services as review_services
 from review.services import case_take_next
 from tests import factories
 from tests.review.conftest import bulk_submitted
@@ -79,7 +79,7 @@ def test_approve_racing_release_gives_one_outcome_and_one_event(
     case_take_next(actor=reviewer)
 
     def act(i):
-        service = services.case_approve if i == 0 else services.case_release
+        service = review_services.case_approve if i == 0 else review_services.case_release
         return service(actor=reviewer, case_id=case.pk, seen_state=CaseState.IN_REVIEW).state
 
     results, errors = _in_threads(2, act)
@@ -103,7 +103,7 @@ def test_double_clicked_approve_writes_one_event(
 
     results, errors = _in_threads(
         2,
-        lambda i: services.case_approve(
+        lambda i: review_services.case_approve(
             actor=reviewer, case_id=case.pk, seen_state=CaseState.IN_REVIEW
         ),
     )

@@ -1,9 +1,12 @@
 """A claim left idle longer than the hall's claim_idle_minutes returns to the queue by
-itself: on reading the queue pages, or by manage.py release_idle_claims / the task."""
+itself: by the task on its timer (or manage.py release_idle_claims), and enqueued by a read
+of the queue pages at most once a minute per hall."""
 
 import datetime as dt
 
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -84,3 +87,44 @@ def test_command_and_task_release_idle_claims(submitted, reviewer, hall):
     assert release_idle_claims_task.enqueue().return_value == 1
     second.refresh_from_db()
     assert second.state == CaseState.SUBMITTED
+
+
+def test_queue_reads_release_idle_claims_at_most_once_a_minute(
+    client, submitted, reviewer, other_reviewer, hall
+):
+    # given an idle claim, and a second claim still being worked on
+    first, second = submitted(), submitted()
+    case_take_next(actor=reviewer)
+    case_take_next(actor=reviewer)
+    _age_claim(first, hall.claim_idle_minutes + 1)
+    client.force_login(other_reviewer)
+
+    # when the queue is read, then the second claim goes idle and it is read again
+    client.get(reverse("review:queue"))
+    _age_claim(second, hall.claim_idle_minutes + 1)
+    client.get(reverse("review:queue-live"))
+
+    # then the first read released the idle claim, the poll a few seconds later did not
+    # run the release again (the second claim waits for the timer or the next minute)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.state == CaseState.SUBMITTED
+    assert second.state == CaseState.IN_REVIEW
+    assert AuditEntry.objects.filter(action="case.release").count() == 1
+    assert release_idle_claims_task.enqueue(hall_id=hall.pk).return_value == 1
+
+
+def test_queue_reads_write_nothing_when_nothing_is_idle(client, submitted, reviewer, hall):
+    case = submitted()
+    case_take_next(actor=reviewer)
+    _age_claim(case, hall.claim_idle_minutes - 1)
+    client.force_login(reviewer)
+
+    for name in ("review:queue", "review:queue-live", "review:queue-live"):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse(name)).status_code == 200
+        sql = [q["sql"].upper() for q in ctx.captured_queries]
+        assert not [s for s in sql if s.startswith(("INSERT", "UPDATE", "DELETE"))], sql
+        assert not [s for s in sql if "FOR UPDATE" in s], sql
+    case.refresh_from_db()
+    assert case.state == CaseState.IN_REVIEW

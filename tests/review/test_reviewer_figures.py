@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from counterhall import services
+from review import services as review_services
 from review.selectors import reviewer_today
 from review.services import case_take_next
 
@@ -11,9 +12,11 @@ def _decide(reviewer, clock, minutes, decision):
     case = case_take_next(actor=reviewer)
     clock.advance(minutes=minutes)
     if decision == "approve":
-        services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
+        review_services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
     else:
-        services.case_return(actor=reviewer, case_id=case.pk, seen_state=None, reasons=["有误"])
+        review_services.case_return(
+            actor=reviewer, case_id=case.pk, seen_state=None, reasons=["有误"]
+        )
 
 
 def test_figures_count_only_this_reviewers_decisions_today(

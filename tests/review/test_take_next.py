@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from counterhall import permissions, services
+from counterhall import permissions
 from counterhall.models import AuditEntry, Case, CaseState
 from counterhall.roles import Role
+from review import services as review_services
 from review.services import case_take_next
 from tests import factories
 
@@ -82,7 +83,7 @@ def test_only_reviewers_take_next(teller, submitted):
 
 def test_claim_in_progress_is_skipped_not_stolen(submitted, reviewer, other_reviewer):
     first, second = submitted(), submitted()
-    services.case_claim(actor=other_reviewer, case_id=first.pk, seen_state=None)
+    review_services.case_claim(actor=other_reviewer, case_id=first.pk, seen_state=None)
 
     assert case_take_next(actor=reviewer).pk == second.pk
     first.refresh_from_db()
@@ -97,26 +98,27 @@ def test_other_halls_queue_is_not_taken(submitted, test_types):
     assert case_take_next(actor=stranger) is None
 
 
-@pytest.mark.parametrize("special", [False, True])
-def test_compiled_head_is_the_orm_query(hall, reviewer, other_reviewer, special):
-    """take-next runs the head query compiled once per shape; for any reviewer it is the SQL
-    and the parameters the ORM would build for them (ordering, SKIP LOCKED, columns,
-    own-intake and special-business filters)."""
-    from django.db import connection, transaction
+def test_each_reviewer_gets_the_head_of_their_own_queue(
+    hall, teller, window, special_window, special_clerk, reviewer, test_types
+):
+    """Reviewers taking turns each get what their own queue puts first: the special case
+    only for the authorised one, never a case they took in themselves."""
+    # given: a time-limited special case, then two immediate ones, the first taken in by
+    # ``both`` (teller and reviewer)
+    both = factories.UserFactory(
+        username="tr", roles=[Role.TELLER, Role.REVIEWER], hall=hall, windows=[window]
+    )
+    special = factories.submitted_case(
+        teller=special_clerk, window=special_window, business_type=test_types.special
+    )
+    own = factories.submitted_case(teller=both, window=window, business_type=test_types.general)
+    plain = factories.submitted_case(teller=teller, window=window, business_type=test_types.general)
 
-    from review.services import compiled_head, head_params, head_queryset
+    # when they take next in turns
+    taken = [case_take_next(actor=actor) for actor in (both, reviewer, both, reviewer)]
 
-    with transaction.atomic():  # FOR UPDATE compiles only inside a transaction
-        for actor in (reviewer, other_reviewer):
-            shape = {"hall_id": hall.pk, "actor_id": actor.pk, "special": special}
-            orm = head_queryset(**shape).query.get_compiler(connection=connection).as_sql()
-            head = compiled_head(connection, special=special)
-
-            assert head.sql == orm[0]
-            assert head_params(head, hall_id=hall.pk, actor_id=actor.pk) == list(orm[1])
-    if connection.features.has_select_for_update_skip_locked:
-        assert head.sql.endswith('FOR UPDATE OF "counterhall_case" SKIP LOCKED')
-    assert ("is_special" in head.sql.split("WHERE")[1]) is not special
+    # then
+    assert [c.pk if c else None for c in taken] == [plain.pk, own.pk, None, special.pk]
 
 
 def test_double_clicked_take_next_claims_one_case(clock, teller, window, reviewer, test_types):

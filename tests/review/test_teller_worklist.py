@@ -3,8 +3,8 @@ their reasons and go back with one resubmit (counted); approved cases are comple
 
 from django.urls import reverse
 
-from counterhall import services
 from counterhall.models import CaseState
+from review import services as review_services
 from review.services import case_take_next
 from tests import handlers
 
@@ -29,7 +29,7 @@ def test_returned_case_shows_reasons_and_one_resubmit_counts_a_round_trip(
 ):
     case = submitted()
     case_take_next(actor=reviewer)
-    services.case_return(
+    review_services.case_return(
         actor=reviewer, case_id=case.pk, seen_state=None, reasons=["身份信息与证件不符"]
     )
     client.force_login(teller)
@@ -52,7 +52,7 @@ def test_returned_case_shows_reasons_and_one_resubmit_counts_a_round_trip(
 def test_teller_completes_an_approved_case_which_applies_it(client, submitted, teller, reviewer):
     case = submitted()
     case_take_next(actor=reviewer)
-    services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
+    review_services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
     client.force_login(teller)
     assert "已核准，待办结" in client.get(reverse("case-worklist")).content.decode()
 

@@ -15,6 +15,7 @@ from counterhall import services
 from counterhall.models import BusinessType
 from registration import services as registration
 from registration.models import PersonStatus
+from review import services as review_services
 from tests.benefits import builders as b
 from transfers.models import PensionTransferIn, PensionTransferOut
 
@@ -94,8 +95,8 @@ def test_transfer_out_certificate_amounts_and_relationship_end(
     assert page.status_code == 200
     assert "参保缴费凭证" in page.content.decode()
     assert "60000.00" in page.content.decode()
-    case = services.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
-    case = services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
+    case = review_services.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
+    case = review_services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
     case = services.case_complete(actor=teller, case_id=case.pk, seen_state=None)
     person.refresh_from_db()
     assert person.status == PersonStatus.TRANSFERRED_OUT
@@ -161,8 +162,8 @@ def test_transfer_in_merges_months_and_balance(teller, window, reviewer, employe
     assert case.figures["pooled_difference"] == "0.00"
     assert not CreditedMonth.objects.exists()
     case = services.case_submit(actor=teller, case_id=case.pk, seen_state=None)
-    case = services.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
-    case = services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
+    case = review_services.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
+    case = review_services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
     case = services.case_complete(actor=teller, case_id=case.pk, seen_state=None)
     assert CreditedMonth.objects.filter(person=person).count() == 120
     assert PensionTransferIn.objects.get(case=case).months == 120
