@@ -203,3 +203,57 @@ class DocumentsForm(forms.Form):
             if self.cleaned_data.get(f"defer_{d.code}")
             and not self.cleaned_data.get(f"doc_{d.code}")
         }
+
+
+class TakeOverForm(forms.Form):
+    """接续办理: the state and the teller the page showed, and the window to continue at."""
+
+    seen_state = forms.ChoiceField(choices=CaseState.choices, widget=forms.HiddenInput)
+    seen_teller = forms.IntegerField(widget=forms.HiddenInput)
+    window = forms.ModelChoiceField(
+        label=_("接续窗口"), queryset=Window.objects.none(), required=False
+    )
+
+    def __init__(self, *args, windows=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["window"])
+        field.queryset = Window.objects.filter(pk__in=[w.pk for w in windows])
+        if len(windows) <= 1:
+            self.fields["window"].widget = forms.HiddenInput()
+            if windows:
+                self.fields["window"].initial = windows[0].pk
+
+
+class CaseFindForm(forms.Form):
+    """The "scan or type the number" box: a case number as printed on the notice."""
+
+    number = forms.CharField(
+        label=_("业务编号"),
+        max_length=32,
+        strip=True,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
+    )
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    """A staff member, shown by name and username (the queryset is set by the form)."""
+
+    def __init__(self, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        super().__init__(queryset=get_user_model().objects.none(), **kwargs)
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.get_full_name() or obj.get_username()}（{obj.get_username()}）"
+
+
+class ReassignForm(forms.Form):
+    """The hall admin moves every open case of one teller to another."""
+
+    from_teller = StaffChoiceField(label=_("原柜员"))
+    to_teller = StaffChoiceField(label=_("接收柜员"))
+
+    def __init__(self, *args, tellers, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("from_teller", "to_teller"):
+            cast(StaffChoiceField, self.fields[name]).queryset = tellers

@@ -101,3 +101,29 @@ def figures_template(case: Case) -> str:
     if registry.has_handler(code):
         return registry.get_handler(code).figures_template
     return "counterhall/_figures.html"
+
+
+def hall_tellers(*, user) -> QuerySet:
+    """The tellers and special clerks of the hall admin's hall, each with the number of open
+    cases they hold (``open_cases``), one query."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count, Q
+
+    from counterhall.permissions import user_hall_id
+    from counterhall.roles import Role
+
+    users = get_user_model().objects.filter(
+        is_active=True, groups__name__in=[Role.TELLER, Role.SPECIAL_CLERK]
+    )
+    if not user.is_superuser:
+        hall_id = user_hall_id(user)
+        users = users.filter(staff__hall_id=hall_id) if hall_id else users.none()
+    return (
+        users.annotate(
+            open_cases=Count(
+                "cases_taken", filter=Q(cases_taken__state__in=OPEN_STATES), distinct=True
+            )
+        )
+        .order_by("-open_cases", "username")
+        .distinct()
+    )

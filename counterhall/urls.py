@@ -18,6 +18,8 @@ urlpatterns = [
     path("cases/mine/", views.WorkListView.as_view(), name="case-worklist"),
     path("cases/new/", views.CaseOpenView.as_view(), name="case-open"),
     path("cases/new/subject/", views.SubjectLookupView.as_view(), name="case-open-subject"),
+    path("cases/find/", views.CaseFindView.as_view(), name="case-find"),
+    path("hall/tellers/", views.HallTellersView.as_view(), name="hall-tellers"),
     path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case-detail"),
     path("cases/<int:pk>/documents/", views.CaseDocumentsView.as_view(), name="case-documents"),
     path(
@@ -29,6 +31,7 @@ urlpatterns = [
         name="case-receive-deferred",
     ),
     path("cases/<int:pk>/preview/", views.CasePreviewView.as_view(), name="case-preview"),
+    path("cases/<int:pk>/take-over/", views.CaseTakeOverView.as_view(), name="case-take-over"),
     path("cases/<int:pk>/print/<str:kind>/", views.CasePrintView.as_view(), name="case-print"),
     path("cases/<int:pk>/<slug:action>/", views.CaseActionView.as_view(), name="case-action"),
     path("cases/number/<str:number>/", views.case_by_number, name="case-by-number"),

@@ -19,7 +19,14 @@ from django_fsm import can_proceed, has_transition_perm
 from counterhall import permissions, registry, selectors, services
 from counterhall.actions import CaseAction, all_actions, get_action
 from counterhall.exceptions import DomainError
-from counterhall.forms import CaseActionForm, CaseOpenForm, DocumentsForm
+from counterhall.forms import (
+    CaseActionForm,
+    CaseFindForm,
+    CaseOpenForm,
+    DocumentsForm,
+    ReassignForm,
+    TakeOverForm,
+)
 from counterhall.home import panels_for
 from counterhall.models import Case, CaseState, DocumentStatus
 from counterhall.roles import Role, user_roles
@@ -174,6 +181,16 @@ def blocked_actions(case: Case, user) -> list[tuple[CaseAction, str]]:
     return blocked
 
 
+def take_over_form(case: Case, user) -> TakeOverForm | None:
+    """The 接续办理 button, when this user may continue the case at a window of theirs."""
+    if not permissions.can_take_over_case(case, user):
+        return None
+    return TakeOverForm(
+        windows=permissions.take_over_windows(user, case),
+        initial={"seen_state": case.state, "seen_teller": case.teller_id},
+    )
+
+
 class CaseDetailView(LoginRequiredMixin, TemplateView):
     """The case workspace: checklist, application, figures, history and the acts available."""
 
@@ -211,6 +228,7 @@ class CaseDetailView(LoginRequiredMixin, TemplateView):
             figures_template=selectors.figures_template(case),
             may_receive_deferred=may_edit and bool(case.deferred_document_codes()),
             actions=available_actions(case, user),
+            take_over_form=take_over_form(case, user),
             blocked_actions=blocked_actions(case, user),
             action_form=CaseActionForm(initial={"seen_state": case.state}),
             history=selectors.case_history(case),
@@ -372,6 +390,98 @@ class CasePrintView(LoginRequiredMixin, TemplateView):
             ]
         ctx["case"] = case
         return ctx
+
+
+class CaseTakeOverView(LoginRequiredMixin, View):
+    """接续办理: this teller continues the case at their window."""
+
+    def post(self, request, pk):
+        case = selectors.case_detail(user=request.user, case_id=pk)
+        form = TakeOverForm(request.POST, windows=permissions.take_over_windows(request.user, case))
+        if not form.is_valid():
+            messages.error(request, _("请求不完整，请刷新页面后重试。"))
+            return redirect("case-detail", pk=pk)
+        with user_errors(request) as outcome:
+            case = services.case_take_over(
+                actor=request.user,
+                case_id=case.pk,
+                seen_state=form.cleaned_data["seen_state"],
+                seen_teller=form.cleaned_data["seen_teller"],
+                window=form.cleaned_data["window"],
+            )
+        if outcome.ok:
+            messages.success(
+                request,
+                _("已接续办理 %(number)s，此业务现由您在%(window)s办理。")
+                % {"number": case.number, "window": case.window},
+            )
+        return redirect("case-detail", pk=pk)
+
+
+NOT_FOUND = _("未找到")
+
+
+class CaseFindView(LoginRequiredMixin, TemplateView):
+    """The "scan or type the number" box: the number printed on the notice or receipt opens
+    the case; a number that does not exist or that the user may not read is "未找到" alike."""
+
+    template_name = "counterhall/case_find.html"
+
+    def get(self, request, *args, **kwargs):
+        form = CaseFindForm(request.GET or None)
+        if form.is_valid():
+            number = form.cleaned_data["number"].upper()
+            case = (
+                permissions.cases_visible_to(request.user)
+                .filter(number=number)
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if case is not None:
+                return redirect("case-detail", pk=case)
+            form.add_error("number", NOT_FOUND)
+        return self.render_to_response(self.get_context_data(form=form), status=200)
+
+
+class HallTellersView(LoginRequiredMixin, TemplateView):
+    """The hall admin's page: open cases per teller, and moving all of one teller's open
+    cases to another (a teller who leaves or falls ill)."""
+
+    template_name = "counterhall/hall_tellers.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not permissions.can_manage_hall(request.user):
+            raise PermissionDenied(_("只有大厅管理员可以查看和移交柜员的业务。"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        tellers = selectors.hall_tellers(user=self.request.user)
+        ctx.setdefault("form", ReassignForm(tellers=tellers))
+        ctx["tellers"] = list(tellers)
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        form = ReassignForm(request.POST, tellers=selectors.hall_tellers(user=request.user))
+        if form.is_valid():
+            with user_errors(request, form=form) as outcome:
+                moved = services.cases_reassign(
+                    actor=request.user,
+                    from_teller=form.cleaned_data["from_teller"],
+                    to_teller=form.cleaned_data["to_teller"],
+                )
+            if outcome.ok:
+                messages.success(
+                    request,
+                    _("已将 %(count)s 件未办结业务从%(from)s移交给%(to)s。")
+                    % {
+                        "count": len(moved),
+                        "from": permissions.staff_name(form.cleaned_data["from_teller"]),
+                        "to": permissions.staff_name(form.cleaned_data["to_teller"]),
+                    },
+                )
+                return redirect("hall-tellers")
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 @login_required

@@ -206,5 +206,16 @@ def test_preview_serves_every_handled_type_and_no_invisible_case(
     response = client.post(reverse("case-preview", args=[case.pk]), {"amount": "1.25"})
     assert response.status_code == 200
     assert "2.50" in response.content.decode()  # the test handler's doubled amount
+    # another window reads the case but may not work on it before 接续办理
     client.force_login(other_teller)
+    assert client.post(reverse("case-preview", args=[case.pk]), {"amount": "1"}).status_code == 403
+    # a case of another hall stays invisible
+    other_hall = factories.HallFactory(code="OT")
+    stranger = factories.UserFactory(
+        username="ot1",
+        roles=["teller"],
+        hall=other_hall,
+        windows=[factories.WindowFactory(hall=other_hall, number=1)],
+    )
+    client.force_login(stranger)
     assert client.post(reverse("case-preview", args=[case.pk]), {"amount": "1"}).status_code == 404
