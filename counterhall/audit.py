@@ -44,6 +44,7 @@ ACTIONS: dict[str, StrOrPromise] = {
     "auth.login": _("登录"),
     "auth.logout": _("退出"),
     "pii.view": _("查看完整个人信息"),
+    "person.lookup": _("按身份证号码查询人员"),
 }
 
 

@@ -257,3 +257,30 @@ class ReassignForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in ("from_teller", "to_teller"):
             cast(StaffChoiceField, self.fields[name]).queryset = tellers
+
+
+class CaseListFilterForm(forms.Form):
+    """The case list's filters (GET)."""
+
+    state = forms.ChoiceField(
+        label=_("状态"), choices=[("", _("全部")), *CaseState.choices], required=False
+    )
+    business_type = forms.ModelChoiceField(
+        label=_("业务类型"), queryset=BusinessType.objects.none(), required=False
+    )
+    window = forms.ModelChoiceField(label=_("窗口"), queryset=Window.objects.none(), required=False)
+    teller = StaffChoiceField(label=_("受理柜员"), required=False)
+    date_from = forms.DateField(
+        label=_("受理日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    overdue = forms.BooleanField(label=_("超过承诺办结日期"), required=False)
+    immediate = forms.BooleanField(label=_("即时办结"), required=False)
+
+    def __init__(self, *args, business_types, windows, tellers, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["business_type"]).queryset = business_types
+        cast(forms.ModelChoiceField, self.fields["window"]).queryset = windows
+        cast(forms.ModelChoiceField, self.fields["teller"]).queryset = tellers

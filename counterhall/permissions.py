@@ -179,6 +179,18 @@ def take_over_windows(user, case) -> list:
     ]
 
 
+DENIED_LOOKUP = _("只有窗口受理人员可以按证件号码查询办事对象。")
+
+
+def can_look_up_subjects(user) -> bool:
+    """Who may look up an employer or person by number at intake: the staff who take in
+    cases (tellers and special clerks); each lookup of a person is audited."""
+    return _active(user) and (
+        user.is_superuser
+        or (user_hall_id(user) is not None and has_role(user, Role.TELLER, Role.SPECIAL_CLERK))
+    )
+
+
 def can_manage_hall(user) -> bool:
     """The hall admin (and a superuser): moves a teller's open cases to another teller."""
     return _active(user) and (user.is_superuser or has_role(user, Role.HALL_ADMIN))

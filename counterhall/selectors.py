@@ -127,3 +127,76 @@ def hall_tellers(*, user) -> QuerySet:
         .order_by("-open_cases", "username")
         .distinct()
     )
+
+
+CASE_LIST_PAGE = 50
+
+
+def _cursor(case: Case) -> str:
+    return f"{case.created_at.isoformat()}~{case.pk}"
+
+
+def _parse_cursor(cursor: str):
+    import datetime as dt
+
+    try:
+        at, pk = cursor.rsplit("~", 1)
+        return dt.datetime.fromisoformat(at), int(pk)
+    except ValueError:
+        return None
+
+
+def case_list(*, user, filters: dict, after: str = "", size: int = CASE_LIST_PAGE):
+    """Every case the user may read, completed, rejected and withdrawn ones included, newest
+    first, filtered and keyset-paginated: ``after`` is the cursor of the last row of the
+    previous page (created_at and id; never an OFFSET). Returns (cases, next cursor or "").
+    A fixed number of queries whatever the number of cases."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    qs = cases_visible_to(user)
+    if filters.get("state"):
+        qs = qs.filter(state=filters["state"])
+    if filters.get("business_type"):
+        qs = qs.filter(business_type=filters["business_type"])
+    if filters.get("window"):
+        qs = qs.filter(window=filters["window"])
+    if filters.get("teller"):
+        qs = qs.filter(teller=filters["teller"])
+    if filters.get("date_from"):
+        qs = qs.filter(created_at__date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        qs = qs.filter(created_at__date__lte=filters["date_to"])
+    if filters.get("overdue"):
+        qs = qs.filter(promised_deadline__lt=timezone.localdate(), state__in=OPEN_STATES)
+    if filters.get("immediate"):
+        qs = qs.filter(is_immediate=True)
+    position = _parse_cursor(after) if after else None
+    if position is not None:
+        at, pk = position
+        qs = qs.filter(Q(created_at__lt=at) | Q(created_at=at, pk__lt=pk))
+    rows = list(qs.select_related(*CASE_RELATED).order_by("-created_at", "-pk")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, (_cursor(rows[-1]) if more and rows else "")
+
+
+def case_list_choices(*, user) -> dict:
+    """What the case list's filters offer: the hall's types, windows and tellers."""
+    from django.contrib.auth import get_user_model
+
+    from counterhall.models import Window
+    from counterhall.permissions import user_hall_id
+    from counterhall.roles import Role
+
+    hall_id = user_hall_id(user)
+    windows = Window.objects.select_related("hall")
+    tellers = get_user_model().objects.filter(groups__name__in=[Role.TELLER, Role.SPECIAL_CLERK])
+    if not user.is_superuser:
+        windows = windows.filter(hall_id=hall_id) if hall_id else windows.none()
+        tellers = tellers.filter(staff__hall_id=hall_id) if hall_id else tellers.none()
+    return {
+        "business_types": BusinessType.objects.filter(active=True),
+        "windows": windows,
+        "tellers": tellers.distinct().order_by("username"),
+    }

@@ -517,3 +517,23 @@ def cases_reassign(*, actor, from_teller, to_teller) -> list[Case]:
                 note=_move_note(before, after),
             )
     return cases
+
+
+# --------------------------------------------------------------------------- lookups
+
+
+def person_lookup_record(*, actor, subject, via: str) -> None:
+    """Every lookup of a person by ID number is in the audit log: who looked up whom (the
+    person found, or the masked number when none is registered) and where (``via``: the
+    intake lookup, the search box)."""
+    context = getattr(subject, "context", None) or {}
+    if subject is None or context.get("kind") != "person":
+        return
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="person.lookup",
+            target=subject.person,
+            hall=permissions.user_hall(actor),
+            after={"via": via, "found": subject.person is not None, "id": context.get("masked")},
+        )

@@ -18,6 +18,7 @@ urlpatterns = [
     path("cases/mine/", views.WorkListView.as_view(), name="case-worklist"),
     path("cases/new/", views.CaseOpenView.as_view(), name="case-open"),
     path("cases/new/subject/", views.SubjectLookupView.as_view(), name="case-open-subject"),
+    path("cases/", views.CaseListView.as_view(), name="case-list"),
     path("cases/find/", views.CaseFindView.as_view(), name="case-find"),
     path("hall/tellers/", views.HallTellersView.as_view(), name="hall-tellers"),
     path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case-detail"),

@@ -22,6 +22,7 @@ from counterhall.exceptions import DomainError
 from counterhall.forms import (
     CaseActionForm,
     CaseFindForm,
+    CaseListFilterForm,
     CaseOpenForm,
     DocumentsForm,
     ReassignForm,
@@ -123,6 +124,7 @@ class CaseOpenView(LoginRequiredMixin, TemplateView):
         subject = registry.lookup_subject(
             request.POST.get("subject", ""), hall=permissions.user_hall(request.user)
         )
+        services.person_lookup_record(actor=request.user, subject=subject, via="case-open")
         if "lookup" in request.POST:
             return self.render_to_response(self.get_context_data(form=form, subject=subject))
         if form.is_valid():
@@ -148,11 +150,12 @@ class SubjectLookupView(LoginRequiredMixin, View):
     """htmx: what the hall knows about a USCC or ID number (POST: no personal data in URLs)."""
 
     def post(self, request):
-        if not permissions.is_hall_staff(request.user):
-            raise PermissionDenied
+        if not permissions.can_look_up_subjects(request.user):
+            raise PermissionDenied(permissions.DENIED_LOOKUP)
         subject = registry.lookup_subject(
             request.POST.get("subject", ""), hall=permissions.user_hall(request.user)
         )
+        services.person_lookup_record(actor=request.user, subject=subject, via="case-open")
         return TemplateResponse(request, "counterhall/_subject.html", {"subject": subject})
 
 
@@ -441,6 +444,35 @@ class CaseFindView(LoginRequiredMixin, TemplateView):
                 return redirect("case-detail", pk=case)
             form.add_error("number", NOT_FOUND)
         return self.render_to_response(self.get_context_data(form=form), status=200)
+
+
+class CaseListView(LoginRequiredMixin, TemplateView):
+    """Every case the user may read — completed, rejected and withdrawn ones too — with
+    filters, newest first, keyset-paginated ("下一页" carries the last row's cursor)."""
+
+    template_name = "counterhall/case_list.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        form = CaseListFilterForm(
+            self.request.GET or None, **selectors.case_list_choices(user=user)
+        )
+        filters = form.cleaned_data if form.is_valid() else {}
+        cases, cursor = selectors.case_list(
+            user=user, filters=filters, after=self.request.GET.get("after", "")
+        )
+        query = self.request.GET.copy()
+        query.pop("after", None)
+        first_query = query.urlencode()
+        query["after"] = cursor
+        ctx.update(
+            form=form,
+            cases=cases,
+            next_query=query.urlencode() if cursor else "",
+            first_query=first_query if "after" in self.request.GET else None,
+        )
+        return ctx
 
 
 class HallTellersView(LoginRequiredMixin, TemplateView):
