@@ -296,3 +296,24 @@ def cases_visible_to(user) -> QuerySet:
             reviewable &= Q(business_type__is_special=False)
         visible |= reviewable
     return in_hall.filter(visible)
+
+
+def subjects_visible_to(user, queryset: QuerySet) -> QuerySet:
+    """The employers or insured persons (``queryset``, anything with ``region`` and the
+    ``cases`` relation of Case.employer / Case.person) this user may read: a hall reads the
+    master data of its region, less the subjects of special cases the user may not read —
+    the same rule as ``cases_visible_to``, so a general teller's search never shows the
+    person of a special case."""
+    from counterhall.models import Case
+
+    if not _active(user):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    hall = user_hall(user)
+    if hall is None:
+        return queryset.none()
+    hidden = Case.objects.filter(hall_id=hall.pk, business_type__is_special=True).exclude(
+        pk__in=cases_visible_to(user).values("pk")
+    )
+    return queryset.filter(region=hall.region).exclude(cases__in=hidden)

@@ -200,3 +200,45 @@ def case_list_choices(*, user) -> dict:
         "windows": windows,
         "tellers": tellers.distinct().order_by("username"),
     }
+
+
+def search(*, user, query: str):
+    """The header search: cases (by number, applicant, and the cases of the persons and
+    employers found), persons and employers, each group within what the user may read,
+    the exact match first. Returns (groups, exact case or None, persons looked up by ID)."""
+    from django.db.models import Q
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+
+    from counterhall.search import SEARCH_LIMIT, SearchGroup, SearchHit, providers
+
+    answers = [p(query, user=user, limit=SEARCH_LIMIT) for p in providers()]
+    wanted = Q(number__iexact=query) | Q(number__icontains=query)
+    wanted |= Q(applicant_name__icontains=query)
+    for answer in answers:
+        if answer.case_filter is not None:
+            wanted |= answer.case_filter
+    cases = list(
+        cases_visible_to(user)
+        .filter(wanted)
+        .select_related("business_type")
+        .order_by("-created_at", "-pk")[:SEARCH_LIMIT]
+    )
+    exact = next((c for c in cases if c.number.upper() == query.upper()), None)
+    if exact is not None:
+        cases = [exact, *[c for c in cases if c.pk != exact.pk]]
+    group = SearchGroup(
+        "cases",
+        _("业务"),
+        [
+            SearchHit(
+                label=c.number,
+                detail=f"{c.business_type.name} · {c.get_state_display()}",
+                url=reverse("case-detail", args=[c.pk]),
+                exact=c is exact,
+            )
+            for c in cases
+        ],
+    )
+    looked_up = [p for a in answers for p in a.looked_up_by_id]
+    return [group, *[a.group for a in answers]], exact, looked_up

@@ -522,18 +522,24 @@ def cases_reassign(*, actor, from_teller, to_teller) -> list[Case]:
 # --------------------------------------------------------------------------- lookups
 
 
-def person_lookup_record(*, actor, subject, via: str) -> None:
+def person_lookup_record(*, actor, person, id_masked: str, via: str) -> None:
     """Every lookup of a person by ID number is in the audit log: who looked up whom (the
     person found, or the masked number when none is registered) and where (``via``: the
     intake lookup, the search box)."""
-    context = getattr(subject, "context", None) or {}
-    if subject is None or context.get("kind") != "person":
-        return
     with transaction.atomic():
         audit.record(
             actor=actor,
             action="person.lookup",
-            target=subject.person,
+            target=person,
             hall=permissions.user_hall(actor),
-            after={"via": via, "found": subject.person is not None, "id": context.get("masked")},
+            after={"via": via, "found": person is not None, "id": id_masked},
+        )
+
+
+def subject_lookup_record(*, actor, subject, via: str) -> None:
+    """``person_lookup_record`` for the intake's subject lookup (registry.SubjectInfo)."""
+    context = getattr(subject, "context", None) or {}
+    if subject is not None and context.get("kind") == "person":
+        person_lookup_record(
+            actor=actor, person=subject.person, id_masked=context.get("masked", ""), via=via
         )

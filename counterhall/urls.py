@@ -18,6 +18,7 @@ urlpatterns = [
     path("cases/mine/", views.WorkListView.as_view(), name="case-worklist"),
     path("cases/new/", views.CaseOpenView.as_view(), name="case-open"),
     path("cases/new/subject/", views.SubjectLookupView.as_view(), name="case-open-subject"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("cases/", views.CaseListView.as_view(), name="case-list"),
     path("cases/find/", views.CaseFindView.as_view(), name="case-find"),
     path("hall/tellers/", views.HallTellersView.as_view(), name="hall-tellers"),
@@ -39,6 +40,7 @@ urlpatterns = [
     path("api/v1/calculations/", include("counterhall.api_urls")),
     path("review/", include("review.urls")),
     path("transfers/", include("transfers.urls")),
+    path("", include("contributions.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -124,7 +124,7 @@ class CaseOpenView(LoginRequiredMixin, TemplateView):
         subject = registry.lookup_subject(
             request.POST.get("subject", ""), hall=permissions.user_hall(request.user)
         )
-        services.person_lookup_record(actor=request.user, subject=subject, via="case-open")
+        services.subject_lookup_record(actor=request.user, subject=subject, via="case-open")
         if "lookup" in request.POST:
             return self.render_to_response(self.get_context_data(form=form, subject=subject))
         if form.is_valid():
@@ -155,7 +155,7 @@ class SubjectLookupView(LoginRequiredMixin, View):
         subject = registry.lookup_subject(
             request.POST.get("subject", ""), hall=permissions.user_hall(request.user)
         )
-        services.person_lookup_record(actor=request.user, subject=subject, via="case-open")
+        services.subject_lookup_record(actor=request.user, subject=subject, via="case-open")
         return TemplateResponse(request, "counterhall/_subject.html", {"subject": subject})
 
 
@@ -473,6 +473,59 @@ class CaseListView(LoginRequiredMixin, TemplateView):
             first_query=first_query if "after" in self.request.GET else None,
         )
         return ctx
+
+
+SEARCH_LENGTH = _(
+    "请输入 %(min)s 至 %(max)s 个字符：业务编号、身份证号码、统一社会信用代码、名称或拼音首字母。"
+)
+
+
+class SearchView(LoginRequiredMixin, TemplateView):
+    """The header's one search box: case number, ID number, USCC, name or pinyin initials,
+    grouped (cases, persons, employers) within what the user may read. A scanned case
+    number opens the case at once; a number-shaped query that finds nothing is "未找到"."""
+
+    template_name = "counterhall/search.html"
+
+    def post(self, request, *args, **kwargs):
+        """The header box posts (an ID number stays out of URLs and server logs)."""
+        return self.answer(request, request.POST)
+
+    def get(self, request, *args, **kwargs):
+        return self.answer(request, request.GET)
+
+    def answer(self, request, data):
+        from counterhall.pii import RESIDENT_ID, mask_resident_id
+        from counterhall.search import SEARCH_MAX, SEARCH_MIN
+
+        if not permissions.is_hall_staff(request.user):
+            raise PermissionDenied(_("只有大厅工作人员可以查询。"))
+        query = data.get("q", "").strip()
+        by_id = bool(RESIDENT_ID.match(query))
+        ctx = self.get_context_data(
+            query="" if by_id else query,
+            shown_query=mask_resident_id(query.upper()) if by_id else query,
+            groups=[],
+            error="",
+        )
+        if not SEARCH_MIN <= len(query) <= SEARCH_MAX:
+            if query or "q" in data:
+                ctx["error"] = SEARCH_LENGTH % {"min": SEARCH_MIN, "max": SEARCH_MAX}
+            return self.render_to_response(ctx)
+        groups, exact, looked_up = selectors.search(user=request.user, query=query)
+        if by_id:
+            for person in looked_up or [None]:
+                services.person_lookup_record(
+                    actor=request.user,
+                    person=person,
+                    id_masked=mask_resident_id(query.upper()),
+                    via="search",
+                )
+        if exact is not None:
+            return redirect("case-detail", pk=exact.pk)
+        ctx["groups"] = groups
+        ctx["found"] = any(g.hits for g in groups)
+        return self.render_to_response(ctx)
 
 
 class HallTellersView(LoginRequiredMixin, TemplateView):
