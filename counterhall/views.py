@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -232,6 +233,7 @@ class CaseDetailView(LoginRequiredMixin, TemplateView):
             may_receive_deferred=may_edit and bool(case.deferred_document_codes()),
             actions=available_actions(case, user),
             take_over_form=take_over_form(case, user),
+            completion_paper=completion_paper(case),
             blocked_actions=blocked_actions(case, user),
             action_form=CaseActionForm(initial={"seen_state": case.state}),
             history=selectors.case_history(case),
@@ -363,10 +365,33 @@ class CaseActionView(LoginRequiredMixin, View):
         return redirect("case-detail", pk=pk)
 
 
-class CasePrintView(LoginRequiredMixin, TemplateView):
-    """Printable A4 documents: the one-time notice (一次性告知书) and the receipt (受理回执)."""
+# What the applicant takes home at completion, per catalogue code (the transfer papers
+# TRF01–TRF03 are printed by transfers, which adds its certificate).
+COMPLETION_PAPERS = {
+    **dict.fromkeys(("REG01", "REG04"), _("参保登记证明")),
+    **dict.fromkeys(("REG02", "REG03", "REG05"), _("变更/注销确认")),
+    **dict.fromkeys(("CON01", "CON02", "CON03", "CON04"), _("核定通知")),
+    **dict.fromkeys(("BEN01", "BEN02"), _("养老金核定表")),
+    **dict.fromkeys(("BEN03", "BEN04"), _("失业保险待遇核定通知")),
+    **dict.fromkeys(("TRF01", "TRF02", "TRF03"), _("转移接续办结通知")),
+}
+DEFAULT_PAPER = _("业务办结通知")
+NOT_COMPLETE = _("此业务尚未办结，不能打印办结证明。")
 
-    kinds = {"notice": "counterhall/print_notice.html", "receipt": "counterhall/print_receipt.html"}
+
+def completion_paper(case: Case):
+    return COMPLETION_PAPERS.get(case.business_type.code, DEFAULT_PAPER)
+
+
+class CasePrintView(LoginRequiredMixin, TemplateView):
+    """Printable A4 documents: the one-time notice (一次性告知书), the receipt (受理回执) and
+    the completion paper the applicant takes home (办结证明, per type)."""
+
+    kinds = {
+        "notice": "counterhall/print_notice.html",
+        "receipt": "counterhall/print_receipt.html",
+        "completion": "counterhall/print_completion.html",
+    }
 
     def get_template_names(self):
         if self.kwargs["kind"] not in self.kinds:
@@ -383,6 +408,14 @@ class CasePrintView(LoginRequiredMixin, TemplateView):
             ctx["missing"] = [
                 documents[c] for c in case.missing_notice["documents"] if c in documents
             ]
+        elif kwargs["kind"] == "completion":
+            if case.state != CaseState.COMPLETED:
+                raise PermissionDenied(NOT_COMPLETE)
+            ctx.update(
+                paper_title=completion_paper(case),
+                payload_rows=selectors.application_rows(case),
+                figures_template=selectors.figures_template(case),
+            )
         else:
             if case.submitted_at is None:
                 raise PermissionDenied(_("此业务尚未提交复核，不能打印受理回执。"))
@@ -392,6 +425,7 @@ class CasePrintView(LoginRequiredMixin, TemplateView):
                 if c in documents and e.get("status") != "missing"
             ]
         ctx["case"] = case
+        ctx["printed_on"] = timezone.localdate()
         return ctx
 
 
