@@ -33,6 +33,7 @@ urlpatterns = [
         name="case-receive-deferred",
     ),
     path("cases/<int:pk>/preview/", views.CasePreviewView.as_view(), name="case-preview"),
+    path("cases/<int:pk>/state/", views.CaseStateView.as_view(), name="case-state"),
     path("cases/<int:pk>/take-over/", views.CaseTakeOverView.as_view(), name="case-take-over"),
     path("cases/<int:pk>/print/<str:kind>/", views.CasePrintView.as_view(), name="case-print"),
     path("cases/<int:pk>/<slug:action>/", views.CaseActionView.as_view(), name="case-action"),

@@ -429,6 +429,20 @@ class CasePrintView(LoginRequiredMixin, TemplateView):
         return ctx
 
 
+class CaseStateView(HtmxLoginRequiredMixin, View):
+    """htmx: the case page polls its state; when a reviewer or signer (or another window)
+    has moved the case since the page was drawn, the whole page reloads (HX-Refresh)."""
+
+    def get(self, request, pk):
+        case = selectors.case_detail(user=request.user, case_id=pk)
+        seen = (request.GET.get("state", ""), request.GET.get("teller", ""))
+        if seen != (case.state, str(case.teller_id)):
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        return TemplateResponse(request, "counterhall/_case_state.html", {"case": case})
+
+
 class CaseTakeOverView(LoginRequiredMixin, View):
     """接续办理: this teller continues the case at their window."""
 

@@ -256,3 +256,21 @@ def test_unknown_and_invisible_numbers_are_both_not_found(
     assert unknown.status_code == invisible.status_code == 200
     assert "未找到" in unknown.content.decode() and "未找到" in invisible.content.decode()
     assert test_types.special.name not in invisible.content.decode()  # no hint that it exists
+
+
+def test_case_page_reloads_when_someone_else_moves_the_case(
+    client, teller, reviewer, window, test_types
+):
+    case = factories.submitted_case(teller=teller, window=window, business_type=test_types.general)
+    client.force_login(teller)
+    page = client.get(reverse("case-detail", args=[case.pk])).content.decode()
+    assert 'hx-trigger="every 5s"' in page
+    url = reverse("case-state", args=[case.pk])
+    seen = {"state": case.state, "teller": teller.pk}
+
+    unchanged = client.get(url, seen, headers={"HX-Request": "true"})
+    assert unchanged.status_code == 200 and "HX-Refresh" not in unchanged
+
+    review_services.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
+    moved = client.get(url, seen, headers={"HX-Request": "true"})
+    assert moved["HX-Refresh"] == "true"
