@@ -242,3 +242,19 @@ def search(*, user, query: str):
     )
     looked_up = [p for a in answers for p in a.looked_up_by_id]
     return [group, *[a.group for a in answers]], exact, looked_up
+
+
+def completion_mode(case: Case) -> tuple[bool, int | None]:
+    """How the case will be completed: once submitted, as frozen; before, as its handler
+    says for the application saved so far (BEN01: immediate while the batch qualifies),
+    else as the catalogue says."""
+    from counterhall.models import CompletionMode
+
+    if case.submitted_at is not None:
+        return case.is_immediate, case.business_type.limit_days
+    code = case.business_type.code
+    handler = registry.get_handler(code) if registry.has_handler(code) else None
+    if handler is not None and handler.completion and case.payload:
+        return handler.completion(case)
+    bt = case.business_type
+    return bt.completion_mode == CompletionMode.IMMEDIATE, bt.limit_days

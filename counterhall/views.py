@@ -113,11 +113,10 @@ class CaseOpenView(LoginRequiredMixin, TemplateView):
         query = self.request.GET.get("q", "").strip()
         types = list(form.fields["business_type"].queryset)
         chosen = form["business_type"].value()
-        ctx.update(
-            query=query,
-            type_list=search_business_types(types, query),
-            chosen_type=str(chosen) if chosen else "",
-        )
+        type_list = search_business_types(types, query)
+        if not chosen and query and len(type_list) == 1:
+            chosen = type_list[0].pk  # a single match is chosen (Enter in the search box)
+        ctx.update(query=query, type_list=type_list, chosen_type=str(chosen) if chosen else "")
         return ctx
 
     def post(self, request, *args, **kwargs):
@@ -234,6 +233,7 @@ class CaseDetailView(LoginRequiredMixin, TemplateView):
             actions=available_actions(case, user),
             take_over_form=take_over_form(case, user),
             completion_paper=completion_paper(case),
+            completion_mode=selectors.completion_mode(case),
             blocked_actions=blocked_actions(case, user),
             action_form=CaseActionForm(initial={"seen_state": case.state}),
             history=selectors.case_history(case),

@@ -258,3 +258,10 @@ def test_type_picker_offers_only_the_kinds_of_the_users_windows(
     body = client.get(reverse("case-open")).content.decode()
     assert "TST01" in body
     assert "TST03" not in body
+
+
+def test_a_single_type_match_is_chosen_and_the_search_box_has_focus(client, teller, test_types):
+    client.force_login(teller)
+    page = client.get(reverse("case-open"), {"q": "TST01"}).content.decode()
+    assert 'id="type-q"' in page and "autofocus" in page.split('id="type-q"')[1].split(">")[0]
+    assert f'value="{test_types.general.pk}" form="case-open-form" required checked' in page
