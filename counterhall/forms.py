@@ -15,7 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from counterhall.models import BusinessType, CaseState, Window
 from counterhall.params import ParameterMissing, ParamReader
 from counterhall.permissions import DENIED_OTHER_REGION, subject_in_hall
+from counterhall.pii import RESIDENT_ID
 from counterhall.registry import Subject
+
+# Where case_open keeps the number typed at intake that found no subject (a dict value:
+# never shown as an application row; replaced when the application is saved).
+TYPED_SUBJECT_KEY = "_subject"
 
 
 class SubjectHooks:
@@ -43,7 +48,11 @@ class BusinessForm(SubjectHooks, forms.Form):
     def __init__(self, data=None, *, case, **kwargs):
         initial = dict(kwargs.pop("initial", None) or {})
         if data is None:
-            for name, value in self.subject_initial(case).items():
+            prefill = self.subject_initial(case)
+            typed = typed_subject(case)
+            if typed:  # a subject not yet registered: its number as typed at intake
+                prefill.setdefault("id_number" if RESIDENT_ID.match(typed) else "uscc", typed)
+            for name, value in prefill.items():
                 if name in self.base_fields:
                     initial.setdefault(name, value)
         super().__init__(data, initial=initial, **kwargs)
@@ -87,6 +96,17 @@ def _prefill(obj, mapping: dict[str, str]) -> dict:
     return {field: getattr(obj, attr) for field, attr in mapping.items()}
 
 
+def typed_subject(case) -> str:
+    """The USCC or ID number typed at intake when it found no subject (kept by case_open
+    until the application is saved), so the form starts from it."""
+    typed = (case.payload or {}).get(TYPED_SUBJECT_KEY)
+    return typed.get("query", "") if isinstance(typed, dict) else ""
+
+
+def _typed_into(mapping: dict[str, str], attr: str, typed: str) -> dict:
+    return {field: typed for field, a in mapping.items() if a == attr}
+
+
 class EmployerSubjectMixin(SubjectHooks):
     """For a ``BusinessForm`` whose clean looks up the employer the application is about
     and keeps it in ``self.employer`` (None while not found). ``employer_prefill``: form
@@ -99,6 +119,8 @@ class EmployerSubjectMixin(SubjectHooks):
         initial = super().subject_initial(case)
         if case.employer_id:
             initial.update(_prefill(case.employer, self.employer_prefill))
+        elif (typed := typed_subject(case)) and not RESIDENT_ID.match(typed):
+            initial.update(_typed_into(self.employer_prefill, "uscc", typed))
         return initial
 
     def subject(self) -> Subject | None:
@@ -117,6 +139,8 @@ class PersonSubjectMixin(SubjectHooks):
         initial = super().subject_initial(case)
         if case.person_id:
             initial.update(_prefill(case.person, self.person_prefill))
+        elif (typed := typed_subject(case)) and RESIDENT_ID.match(typed):
+            initial.update(_typed_into(self.person_prefill, "id_number", typed))
         return initial
 
     def subject(self) -> Subject | None:

@@ -59,10 +59,13 @@ def case_open(
     applicant_name: str = "",
     employer=None,
     person=None,
+    subject_query: str = "",
 ) -> Case:
     """Open a case at a window (受理). The teller must work at the window; special business
     only at the special window, general business only at general windows. ``employer`` /
-    ``person``: the subject identified at intake (registry.lookup_subject), if known."""
+    ``person``: the subject identified at intake (registry.lookup_subject), if known;
+    ``subject_query``: the USCC or ID number typed, kept for the application form when it
+    found no subject (e.g. REG01's employer not yet registered)."""
     registry.get_handler(business_type.code)  # raises HandlerMissing for a type not yet served
     if not permissions.works_at(actor, window):
         raise PermissionDenied(permissions.DENIED_WINDOW)
@@ -85,6 +88,10 @@ def case_open(
                 d.code: {"status": DocumentStatus.MISSING} for d in business_type.documents.all()
             },
         )
+        if subject_query and employer is None and person is None:
+            from counterhall.forms import TYPED_SUBJECT_KEY
+
+            case.payload = {TYPED_SUBJECT_KEY: {"query": subject_query}}
         case.number = next_case_number(hall=window.hall)
         case.full_clean(exclude=["state"])
         case.save()

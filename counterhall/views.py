@@ -139,6 +139,7 @@ class CaseOpenView(LoginRequiredMixin, TemplateView):
                         applicant_name=form.cleaned_data["applicant_name"],
                         employer=subject.employer if subject else None,
                         person=subject.person if subject else None,
+                        subject_query=subject.query if subject else "",
                     )
                 if outcome.ok:
                     messages.success(request, _("已受理，业务编号 %s。") % case.number)

@@ -219,3 +219,21 @@ def test_preview_serves_every_handled_type_and_no_invisible_case(
     )
     client.force_login(stranger)
     assert client.post(reverse("case-preview", args=[case.pk]), {"amount": "1"}).status_code == 404
+
+
+def test_the_uscc_typed_at_intake_is_carried_into_the_application(client, teller, window):
+    from counterhall.models import BusinessType
+    from tests.masterdata import USCC_A
+
+    client.force_login(teller)
+    bt = BusinessType.objects.get(code="REG01")
+    response = client.post(
+        reverse("case-open"),
+        {"window": window.pk, "business_type": bt.pk, "subject": USCC_A, "open": "1"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    import re
+
+    page = client.get(response["Location"]).content.decode()
+    field = re.search(r'<input[^>]*id="id_uscc"[^>]*>', page).group(0)
+    assert f'value="{USCC_A}"' in field
