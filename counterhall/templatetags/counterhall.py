@@ -40,3 +40,15 @@ def case_code(number: str, scale: int = 3):
     # segno writes the SVG itself and escapes the title: no user markup reaches it.
     svg = mark_safe(svg)  # noqa: S308
     return format_html('<figure class="case-code" data-number="{}">{}</figure>', number, svg)
+
+
+@register.filter
+def local_name(obj) -> str:
+    """A business type's or document's name in the language chosen: the English name in
+    English (where the catalogue has one), else the Chinese."""
+    from django.utils.translation import get_language
+
+    english = getattr(obj, "name_en", "")
+    if english and (get_language() or "").startswith("en"):
+        return english
+    return getattr(obj, "name", "")

@@ -42,3 +42,15 @@ def test_500_is_chinese_in_the_halls_layout(teller, monkeypatch):
     body = response.content.decode()
     assert response.status_code == 500
     assert "系统出错" in body and 'class="topbar' in body
+
+
+def test_in_english_business_types_and_documents_show_their_english_names(
+    client, teller, window, test_types
+):
+    from tests import factories
+
+    case = factories.open_case(teller=teller, window=window, business_type=test_types.general)
+    client.force_login(teller)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = client.get(reverse("case-detail", args=[case.pk])).content.decode()
+    assert "test TST01" in body and "测试业务 TST01" not in body
