@@ -48,6 +48,7 @@ __all__ = [
     "remaining_entitlement",
     "resumable_claim",
     "retirement_of",
+    "survivor_benefits",
     "unemployment_months_since_last_claim",
     "unused_months",
 ]
@@ -246,3 +247,9 @@ def remaining_entitlement(person, *, on: dt.date) -> tuple[int, list[Unemploymen
     months (what an unemployment-insurance transfer out moves)."""
     claims = [c for c in [drawing_claim(person)] if c] + mergeable_claims(person, on=on)
     return sum(c.remaining_months(on) for c in claims), claims
+
+
+def survivor_benefits(*, reader: ParamReader, contribution_months: int) -> calc.Survivor:
+    """The funeral grant and survivor payment of rules.md §1.6 (death in service, SPC01; death
+    while drawing, BEN04) from the parameters in force on the date of death."""
+    return calc.survivor_from_params(reader=reader, contribution_months=contribution_months)

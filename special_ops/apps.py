@@ -1,6 +1,14 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SpecialOpsConfig(AppConfig):
     name = "special_ops"
     verbose_name = "特殊性业务"
+
+    def ready(self) -> None:
+        from counterhall import audit, registry
+        from special_ops import handlers
+
+        audit.register_action("payout.record", _("登记待遇支付"))
+        registry.register_all(handlers.HANDLERS)

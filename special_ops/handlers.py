@@ -1,0 +1,182 @@
+"""Business-type handlers of the special window (contract: docs/architecture.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from benefits import selectors as benefits
+from contributions import selectors as contributions
+from contributions import services as account
+from counterhall import registry
+from counterhall.money import cents
+from counterhall.params import ParamReader
+from registration import selectors as registration
+from registration import services as people
+from special_ops import forms, selectors, services
+from special_ops import heirs as heir_lines
+from special_ops.models import PayoutCause
+
+ZERO = Decimal("0")
+
+
+def _date(value: str) -> dt.date:
+    return dt.date.fromisoformat(value)
+
+
+def _heirs(text: str) -> list[heir_lines.Heir]:
+    rows = []
+    for line in text.splitlines():
+        name, id_number, relation, share, account_no = line.split()
+        rows.append(
+            heir_lines.Heir(name, id_number, relation, heir_lines.parse_share(share), account_no)
+        )
+    return rows
+
+
+def _open_cases(person, case) -> list[dict]:
+    return [
+        {
+            "number": c.number,
+            "type": f"{c.business_type.code} {c.business_type.name}",
+            "state": str(c.get_state_display()),
+        }
+        for c in selectors.open_cases_of(person, exclude_case=case)
+    ]
+
+
+def _account_total(person, death: dt.date) -> tuple[Decimal, contributions.InterestToDate]:
+    balance = contributions.account_balance(person_id=person.pk)
+    interest = contributions.account_interest_to(
+        person_id=person.pk, on=death, region=person.region
+    )
+    return balance, interest
+
+
+# --------------------------------------------------------------------------- SPC01
+
+
+def spc01_figures(case, payload: dict, subject) -> dict:
+    """Funeral grant and survivor payment (rules.md §1.6) from the parameters in force on
+    the date of death, plus the whole personal account with interest to the date of death,
+    split among the heirs by their shares."""
+    person = subject.person
+    death = _date(payload["death_date"])
+    reader = ParamReader(region=case.hall.region, on=death)
+    paid = contributions.contribution_months(person)
+    months = paid + person.deemed_months
+    survivor = benefits.survivor_benefits(reader=reader, contribution_months=months)
+    balance, interest = _account_total(person, death)
+    account_total = cents(balance + interest.interest)
+    heirs = _heirs(payload["heirs"])
+    shares = [h.share for h in heirs]
+    funeral = heir_lines.split(survivor.funeral_grant, shares)
+    payment = heir_lines.split(survivor.survivor_payment, shares)
+    acct = heir_lines.split(account_total, shares)
+    rows = [
+        {
+            "name": h.name,
+            "id_number": h.id_number,
+            "relation": h.relation,
+            "share": h.percent,
+            "bank_account": h.bank_account,
+            "funeral_grant": funeral[i],
+            "survivor_payment": payment[i],
+            "account_amount": acct[i],
+            "amount": funeral[i] + payment[i] + acct[i],
+        }
+        for i, h in enumerate(heirs)
+    ]
+    return {
+        "person_id": person.pk,
+        "name": person.name,
+        "death_date": death.isoformat(),
+        "stop_from": (death.replace(day=1) + dt.timedelta(days=32)).replace(day=1).isoformat(),
+        "paid_months": paid,
+        "deemed_months": person.deemed_months,
+        "contribution_months": months,
+        **survivor.as_dict(),
+        "account_balance": balance,
+        "interest_months": interest.months,
+        "interest_rate": interest.rate,
+        "interest": interest.interest,
+        "account_total": account_total,
+        "total": survivor.total + account_total,
+        "heirs": rows,
+        "open_cases": _open_cases(person, case),
+        "parameters": reader.references() + interest.parameters,
+    }
+
+
+def spc01_apply(case, actor) -> registry.Subject:
+    """Completion after review and every signature: refuses where the facts moved since the
+    figures were frozen (account balance, the deceased's open cases, an earlier payout);
+    else ends employment and enrollments on the date of death (contributions stop from the
+    next month), posts the interest to the date of death, pays the account out and records
+    one payout row per heir."""
+    f = case.figures
+    person = registration.person_get(f["person_id"])
+    if selectors.payouts_of_case(case).exists():
+        return registry.Subject(person=person)
+    death = _date(f["death_date"])
+    open_cases = _open_cases(person, case)
+    if open_cases:
+        raise ValidationError(
+            _(
+                "死者尚有未办结的业务：%(cases)s。请先逐件作出处理（办结、不予受理或撤回）"
+                "后再办结本业务。"
+            )
+            % {"cases": "、".join(c["number"] for c in open_cases)}
+        )
+    balance, interest = _account_total(person, death)
+    now_total = cents(balance + interest.interest)
+    if now_total != Decimal(f["account_total"]):
+        raise ValidationError(
+            _("个人账户余额已变动（核算时 %(then)s 元，现为 %(now)s 元），请退回重新核算。")
+            % {"then": f["account_total"], "now": now_total}
+        )
+    if person.status != registration.PersonStatus.ACTIVE:
+        raise ValidationError(
+            _("该人员状态已为“%(status)s”，不能办结在职死亡。")
+            % {"status": person.get_status_display()}
+        )
+    today = timezone.localdate()
+    people.person_close_enrollments(
+        actor=actor,
+        person_id=person.pk,
+        on=death,
+        reason=_("在职死亡"),
+        status=registration.PersonStatus.DECEASED,
+        case=case,
+    )
+    account.account_post_interest_to(actor=actor, person_id=person.pk, on=death, case=case)
+    if now_total > ZERO:
+        account.account_post(
+            actor=actor,
+            person_id=person.pk,
+            kind=contributions.AccountEntryKind.PAYOUT,
+            amount=-now_total,
+            on=today,
+            note=_("在职死亡，个人账户余额由继承人继承（%(number)s）") % {"number": case.number},
+            case=case,
+        )
+    services.payouts_record(
+        actor=actor, case=case, person=person, cause=PayoutCause.DEATH, rows=f["heirs"], on=today
+    )
+    return registry.Subject(person=person)
+
+
+HANDLERS = (
+    registry.BusinessTypeHandler(
+        code="SPC01",
+        form_class=forms.DeathInServiceForm,
+        figures=spc01_figures,
+        apply=spc01_apply,
+        template="special_ops/case_form.html",
+        figures_template="special_ops/figures_spc01.html",
+    ),
+)
