@@ -8,7 +8,9 @@ class SpecialOpsConfig(AppConfig):
 
     def ready(self) -> None:
         from counterhall import audit, registry
-        from special_ops import handlers
+        from counterhall import demo as hall_demo
+        from special_ops import demo, handlers
 
         audit.register_action("payout.record", _("登记待遇支付"))
         registry.register_all(handlers.HANDLERS)
+        hall_demo.register(demo.build)
