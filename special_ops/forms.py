@@ -182,3 +182,98 @@ class DeathInServiceForm(PersonSubjectMixin, BusinessForm):
                 _("继承人对分配有争议的，须提供公证书或人民法院的判决书、调解书。"),
             )
         return data
+
+
+# --------------------------------------------------------------------------- SPC03
+
+CORRECTION_FIELDS = (
+    "new_name",
+    "new_id_number",
+    "file_birth_date",
+    "new_retirement_category",
+    "new_work_start",
+    "new_deemed_months",
+)
+
+
+class CoreDataForm(PersonSubjectMixin, BusinessForm):
+    """SPC03 在职基本信息维护: the corrections, each optional, at least one."""
+
+    id_number = forms.CharField(label=_("现公民身份号码"), max_length=18)
+    new_name = forms.CharField(label=_("更正后姓名"), max_length=100, required=False)
+    new_id_number = forms.CharField(
+        label=_("更正后公民身份号码"),
+        max_length=18,
+        required=False,
+        help_text=_("凭公安机关出具的更正证明；出生日期和性别随号码更正。"),
+    )
+    file_birth_date = forms.DateField(
+        label=_("档案认定出生日期"),
+        required=False,
+        help_text=_(
+            "身份证与人事档案记载的出生日期不一致时，以档案最早记载为准。格式 YYYY-MM-DD。"
+        ),
+    )
+    new_retirement_category = forms.ChoiceField(
+        label=_("更正后退休年龄类别"),
+        choices=[("", "—"), *registration.RetirementCategory.choices],
+        required=False,
+    )
+    new_work_start = forms.DateField(label=_("更正后参加工作日期"), required=False)
+    new_deemed_months = forms.IntegerField(
+        label=_("更正后视同缴费月数"), min_value=0, max_value=600, required=False
+    )
+
+    def clean_id_number(self):
+        person = person_by_id(self.cleaned_data["id_number"], self.case.hall)
+        if person.status != registration.PersonStatus.ACTIVE:
+            raise ValidationError(
+                _("该人员状态为“%(status)s”，在职基本信息维护只适用于在职人员。")
+                % {"status": person.get_status_display()}
+            )
+        self.person = person
+        return person.id_number
+
+    def clean_new_id_number(self):
+        value = (self.cleaned_data["new_id_number"] or "").strip()
+        if not value:
+            return ""
+        try:
+            registration.validate_resident_id(value)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from None
+        value = registration.normalize_resident_id(value)
+        holder = registration.find_person(value)
+        if holder is not None and holder.pk != getattr(self.person, "pk", None):
+            raise ValidationError(
+                _("此身份证号码已由其他参保人员（%(name)s）使用。") % {"name": holder.name}
+            )
+        return value
+
+    def clean_file_birth_date(self):
+        day = self.cleaned_data["file_birth_date"]
+        if day is not None and day > timezone.localdate():
+            raise ValidationError(_("日期不能晚于今天。"))
+        return day
+
+    def clean(self):
+        data = super().clean()
+        person = self.person
+        if person is None:
+            return data
+        current = {
+            "new_name": person.name,
+            "new_id_number": person.id_number,
+            "file_birth_date": person.birth_date,
+            "new_retirement_category": person.retirement_category,
+            "new_work_start": person.work_start,
+            "new_deemed_months": person.deemed_months,
+        }
+        changed = [
+            f
+            for f in CORRECTION_FIELDS
+            if data.get(f) not in (None, "") and data.get(f) != current[f]
+        ]
+        if not changed and not self.errors:
+            raise ValidationError(_("请至少填写一项与现有信息不同的更正内容。"))
+        return data

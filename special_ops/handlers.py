@@ -170,6 +170,152 @@ def spc01_apply(case, actor) -> registry.Subject:
     return registry.Subject(person=person)
 
 
+# --------------------------------------------------------------------------- SPC03
+
+FIELD_MAP = {
+    "new_name": "name",
+    "new_id_number": "id_number",
+    "file_birth_date": "file_birth_date",
+    "new_retirement_category": "retirement_category",
+    "new_work_start": "work_start",
+    "new_deemed_months": "deemed_months",
+}
+SHOWN = (
+    "name",
+    "id_number",
+    "birth_date",
+    "sex",
+    "retirement_category",
+    "work_start",
+    "deemed_months",
+)
+LABELS = {
+    "name": _("姓名"),
+    "id_number": _("公民身份号码"),
+    "file_birth_date": _("档案认定出生日期"),
+    "birth_date": _("出生日期"),
+    "sex": _("性别"),
+    "retirement_category": _("退休年龄类别"),
+    "work_start": _("参加工作日期"),
+    "deemed_months": _("视同缴费月数"),
+}
+
+
+def _changes(person, payload: dict) -> dict:
+    """Model field → new value, only what differs from the person's current data."""
+    out = {}
+    for form_field, field in FIELD_MAP.items():
+        value = payload.get(form_field)
+        if value in (None, ""):
+            continue
+        if field in ("file_birth_date", "work_start"):
+            value = _date(value)
+        current = person.birth_date if field == "file_birth_date" else getattr(person, field)
+        if value != current:
+            out[field] = value
+    return out
+
+
+def _derived(person, changes: dict) -> dict:
+    """Birth date and sex after the changes, as the model derives them."""
+    number = changes.get("id_number", person.id_number)
+    decoded = registration.parse_resident_id(number)
+    file_birth = changes.get("file_birth_date", person.file_birth_date)
+    return {"birth_date": file_birth or decoded.birth_date, "sex": decoded.sex}
+
+
+def _shown(field: str, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if field == "id_number":
+        return registration.mask_resident_id(value)
+    if field == "sex":
+        return str(registration.Sex(value).label)
+    if field == "retirement_category":
+        return str(registration.RetirementCategory(value).label)
+    return str(value)
+
+
+def _retirement(birth_date: dt.date, category: str, reader: ParamReader) -> dict:
+    age = benefits.statutory_retirement_for(
+        birth_date=birth_date, retirement_category=category, reader=reader
+    )
+    return {
+        "date": age.retirement_date.isoformat(),
+        "month": age.retirement_month.isoformat()[:7],
+        "age": _("%(y)d 岁 %(m)d 个月") % {"y": age.years, "m": age.months},
+    }
+
+
+def _json(values: dict) -> dict:
+    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in values.items()}
+
+
+def spc03_figures(case, payload: dict, subject) -> dict:
+    """Before and after side by side, the statutory retirement month re-derived (rules.md
+    §1.8), and what the change affects: the person's other open cases and the benefit being
+    paid (an unemployment claim drawing)."""
+    person = subject.person
+    changes = _changes(person, payload)
+    before = people.person_core_snapshot(person)
+    after = {**before, **changes, **_derived(person, changes)}
+    reader = ParamReader(region=case.hall.region, on=timezone.localdate())
+    rows = [
+        {
+            "field": field,
+            "label": str(LABELS[field]),
+            "before": _shown(field, before[field]),
+            "after": _shown(field, after[field]),
+            "changed": before[field] != after[field],
+        }
+        for field in SHOWN
+    ]
+    claim = benefits.drawing_claim(person)
+    payments = (
+        [{"what": str(_("失业保险金（按月发放中）")), "amount": claim.monthly_amount}]
+        if claim is not None
+        else []
+    )
+    return {
+        "person_id": person.pk,
+        "name": person.name,
+        "changes": _json(changes),
+        "before_snapshot": _json(before),
+        "after_snapshot": _json(after),
+        "rows": rows,
+        "retirement_before": _retirement(
+            before["birth_date"], before["retirement_category"], reader
+        ),
+        "retirement_after": _retirement(after["birth_date"], after["retirement_category"], reader),
+        "open_cases": _open_cases(person, case),
+        "payments": payments,
+        "history": [
+            {"at": h["at"], "actor": h["actor"], "before": h["before"], "after": h["after"]}
+            for h in registration.person_history(person)
+        ],
+        "parameters": reader.references(),
+    }
+
+
+def spc03_apply(case, actor) -> registry.Subject:
+    """Apply the reviewed and signed corrections, refusing when the person's data changed
+    since they were assessed (another correction); a new ID number taken meanwhile is
+    refused by the service."""
+    f = case.figures
+    person = registration.person_get(f["person_id"])
+    now = _json(people.person_core_snapshot(person))
+    if now == f["after_snapshot"]:
+        return registry.Subject(person=person)  # applied already
+    if now != f["before_snapshot"]:
+        raise ValidationError(_("该人员的基本信息在核算后已被更改，请退回重新核对。"))
+    changes = {
+        k: (_date(v) if k in ("file_birth_date", "work_start") and v else v)
+        for k, v in f["changes"].items()
+    }
+    person = people.person_correct(actor=actor, person_id=person.pk, changes=changes, case=case)
+    return registry.Subject(person=person)
+
+
 HANDLERS = (
     registry.BusinessTypeHandler(
         code="SPC01",
@@ -178,5 +324,13 @@ HANDLERS = (
         apply=spc01_apply,
         template="special_ops/case_form.html",
         figures_template="special_ops/figures_spc01.html",
+    ),
+    registry.BusinessTypeHandler(
+        code="SPC03",
+        form_class=forms.CoreDataForm,
+        figures=spc03_figures,
+        apply=spc03_apply,
+        template="special_ops/case_form.html",
+        figures_template="special_ops/figures_spc03.html",
     ),
 )
