@@ -12,5 +12,6 @@ class SpecialOpsConfig(AppConfig):
         from special_ops import demo, handlers
 
         audit.register_action("payout.record", _("登记待遇支付"))
+        audit.register_action("abroad.notice_print", _("打印出国定居告知书"))
         registry.register_all(handlers.HANDLERS)
         hall_demo.register(demo.build)

@@ -277,3 +277,69 @@ class CoreDataForm(PersonSubjectMixin, BusinessForm):
         if not changed and not self.errors:
             raise ValidationError(_("请至少填写一项与现有信息不同的更正内容。"))
         return data
+
+
+# --------------------------------------------------------------------------- SPC02
+
+
+class SettlingAbroadForm(PersonSubjectMixin, BusinessForm):
+    """SPC02 出国定居: only on loss of Chinese nationality, after the written notice was
+    printed and the applicant signed the confirmation (rules.md §1.7)."""
+
+    id_number = forms.CharField(label=ID_NUMBER_LABEL, max_length=18)
+    country = forms.CharField(label=_("定居国家（地区）"), max_length=100)
+    nationality_lost = forms.BooleanField(label=_("申请人已丧失中国国籍"), required=False)
+    nationality_proof = forms.CharField(
+        label=_("丧失中国国籍的证明"),
+        max_length=200,
+        required=False,
+        help_text=_("证明文件的名称和编号，如外国护照或入籍证书、公安机关注销户口证明。"),
+    )
+    confirmation_signed_on = forms.DateField(
+        label=_("申请人签署书面确认日期"),
+        help_text=_("先打印《出国定居终止基本养老保险关系告知书》，申请人阅读并签字后填写。"),
+    )
+    bank_account = forms.CharField(label=_("收款银行账号"), max_length=30)
+    bank_name = forms.CharField(label=_("开户银行"), max_length=100)
+
+    def clean_id_number(self):
+        person = person_by_id(self.cleaned_data["id_number"], self.case.hall)
+        if person.status != registration.PersonStatus.ACTIVE:
+            raise ValidationError(
+                _("该人员状态为“%(status)s”，不能办理出国定居。")
+                % {"status": person.get_status_display()}
+            )
+        refuse_paid_or_pending(person, self.case, PayoutCause.ABROAD)
+        self.person = person
+        return person.id_number
+
+    def clean_bank_account(self):
+        value = self.cleaned_data["bank_account"].strip()
+        if not value.isdigit() or not 8 <= len(value) <= 30:
+            raise ValidationError(_("银行账号应为 8 至 30 位数字。"))
+        return value
+
+    def clean_confirmation_signed_on(self):
+        day = self.cleaned_data["confirmation_signed_on"]
+        if day > timezone.localdate():
+            raise ValidationError(_("日期不能晚于今天。"))
+        printed = selectors.notice_printed_on(self.case)
+        if printed is None:
+            raise ValidationError(_("请先打印书面告知书，交申请人阅读并签字确认。"))
+        if day < printed:
+            raise ValidationError(
+                _("签署确认的日期不能早于告知书打印日期 %(date)s。") % {"date": printed}
+            )
+        return day
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("nationality_lost") or not (data.get("nationality_proof") or "").strip():
+            self.add_error(
+                "nationality_proof",
+                _(
+                    "未提供丧失中国国籍的证明，不能一次性支付个人账户储存额："
+                    "个人账户予以保留，达到待遇领取条件时按规定领取基本养老金。"
+                ),
+            )
+        return data

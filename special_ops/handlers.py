@@ -132,19 +132,8 @@ def spc01_apply(case, actor) -> registry.Subject:
             )
             % {"cases": "、".join(c["number"] for c in open_cases)}
         )
-    balance, interest = _account_total(person, death)
-    now_total = cents(balance + interest.interest)
-    if now_total != Decimal(f["account_total"]):
-        raise ValidationError(
-            _("个人账户余额已变动（核算时 %(then)s 元，现为 %(now)s 元），请退回重新核算。")
-            % {"then": f["account_total"], "now": now_total}
-        )
-    if person.status != registration.PersonStatus.ACTIVE:
-        raise ValidationError(
-            _("该人员状态已为“%(status)s”，不能办结在职死亡。")
-            % {"status": person.get_status_display()}
-        )
-    today = timezone.localdate()
+    now_total = _check_account(person, death, f)
+    _check_active(person)
     people.person_close_enrollments(
         actor=actor,
         person_id=person.pk,
@@ -153,20 +142,7 @@ def spc01_apply(case, actor) -> registry.Subject:
         status=registration.PersonStatus.DECEASED,
         case=case,
     )
-    account.account_post_interest_to(actor=actor, person_id=person.pk, on=death, case=case)
-    if now_total > ZERO:
-        account.account_post(
-            actor=actor,
-            person_id=person.pk,
-            kind=contributions.AccountEntryKind.PAYOUT,
-            amount=-now_total,
-            on=today,
-            note=_("在职死亡，个人账户余额由继承人继承（%(number)s）") % {"number": case.number},
-            case=case,
-        )
-    services.payouts_record(
-        actor=actor, case=case, person=person, cause=PayoutCause.DEATH, rows=f["heirs"], on=today
-    )
+    _pay_out(case, actor, person, on=death, total=now_total, cause=PayoutCause.DEATH)
     return registry.Subject(person=person)
 
 
@@ -316,6 +292,110 @@ def spc03_apply(case, actor) -> registry.Subject:
     return registry.Subject(person=person)
 
 
+# --------------------------------------------------------------------------- SPC02
+
+
+def spc02_figures(case, payload: dict, subject) -> dict:
+    """The whole personal account with interest to the day of assessment, paid in one sum to
+    the applicant; no pooled-fund payout (rules.md §1.7)."""
+    person = subject.person
+    on = timezone.localdate()
+    balance, interest = _account_total(person, on)
+    total = cents(balance + interest.interest)
+    return {
+        "person_id": person.pk,
+        "name": person.name,
+        "on": on.isoformat(),
+        "country": payload["country"],
+        "nationality_proof": payload["nationality_proof"],
+        "confirmation_signed_on": payload["confirmation_signed_on"],
+        "account_balance": balance,
+        "interest_months": interest.months,
+        "interest_rate": interest.rate,
+        "interest": interest.interest,
+        "account_total": total,
+        "total": total,
+        "heirs": [
+            {
+                "name": person.name,
+                "id_number": person.id_number,
+                "relation": str(_("本人")),
+                "share": "100",
+                "bank_account": payload["bank_account"],
+                "bank_name": payload["bank_name"],
+                "account_amount": total,
+                "amount": total,
+            }
+        ],
+        "parameters": interest.parameters,
+    }
+
+
+def spc02_apply(case, actor) -> registry.Subject:
+    """Completion after review and every signature: the relationship ends (enrollments and
+    spells end, status terminated), the interest to the day of assessment is posted, the
+    account is paid out and the payout row recorded; refused where the balance moved."""
+    f = case.figures
+    person = registration.person_get(f["person_id"])
+    if selectors.payouts_of_case(case).exists():
+        return registry.Subject(person=person)
+    on = _date(f["on"])
+    total = _check_account(person, on, f)
+    _check_active(person)
+    people.person_close_enrollments(
+        actor=actor,
+        person_id=person.pk,
+        on=on,
+        reason=_("出国定居（已丧失中国国籍）"),
+        status=registration.PersonStatus.TERMINATED,
+        case=case,
+    )
+    _pay_out(case, actor, person, on=on, total=total, cause=PayoutCause.ABROAD)
+    return registry.Subject(person=person)
+
+
+def _check_account(person, on: dt.date, f: dict) -> Decimal:
+    balance, interest = _account_total(person, on)
+    now_total = cents(balance + interest.interest)
+    if now_total != Decimal(f["account_total"]):
+        raise ValidationError(
+            _("个人账户余额已变动（核算时 %(then)s 元，现为 %(now)s 元），请退回重新核算。")
+            % {"then": f["account_total"], "now": now_total}
+        )
+    return now_total
+
+
+def _check_active(person) -> None:
+    if person.status != registration.PersonStatus.ACTIVE:
+        raise ValidationError(
+            _("该人员状态已为“%(status)s”，不能办结。") % {"status": person.get_status_display()}
+        )
+
+
+def _pay_out(case, actor, person, *, on: dt.date, total: Decimal, cause: str) -> None:
+    """Post the interest to ``on``, pay the whole account out, record the payout rows."""
+    account.account_post_interest_to(actor=actor, person_id=person.pk, on=on, case=case)
+    if total > ZERO:
+        account.account_post(
+            actor=actor,
+            person_id=person.pk,
+            kind=contributions.AccountEntryKind.PAYOUT,
+            amount=-total,
+            on=timezone.localdate(),
+            note=_("%(cause)s，个人账户一次性支付（%(number)s）")
+            % {"cause": PayoutCause(cause).label, "number": case.number},
+            case=case,
+        )
+    services.payouts_record(
+        actor=actor,
+        case=case,
+        person=person,
+        cause=cause,
+        rows=case.figures["heirs"],
+        on=timezone.localdate(),
+    )
+
+
 HANDLERS = (
     registry.BusinessTypeHandler(
         code="SPC01",
@@ -324,6 +404,14 @@ HANDLERS = (
         apply=spc01_apply,
         template="special_ops/case_form.html",
         figures_template="special_ops/figures_spc01.html",
+    ),
+    registry.BusinessTypeHandler(
+        code="SPC02",
+        form_class=forms.SettlingAbroadForm,
+        figures=spc02_figures,
+        apply=spc02_apply,
+        template="special_ops/case_form_spc02.html",
+        figures_template="special_ops/figures_spc02.html",
     ),
     registry.BusinessTypeHandler(
         code="SPC03",

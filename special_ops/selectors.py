@@ -6,11 +6,19 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from counterhall.models import OPEN_STATES, Case
+from counterhall.models import OPEN_STATES, AuditEntry, Case
 from special_ops.models import Payout, PayoutCause
 
-__all__ = ["PayoutCause", "earlier_payout", "open_cases_of", "payouts_of_case", "payouts_on"]
+__all__ = [
+    "PayoutCause",
+    "earlier_payout",
+    "notice_printed_on",
+    "open_cases_of",
+    "payouts_of_case",
+    "payouts_on",
+]
 
 
 def earlier_payout(person, cause: str) -> Payout | None:
@@ -41,3 +49,17 @@ def payouts_on(day: dt.date, *, hall) -> QuerySet[Payout]:
         .select_related("case", "person", "case__business_type")
         .order_by("case__number", "pk")
     )
+
+
+def notice_printed_on(case) -> dt.date | None:
+    """The day the SPC02 written notice was first printed for the case (its audit entry)."""
+    entry = (
+        AuditEntry.objects.filter(
+            action="abroad.notice_print",
+            target_type=case._meta.label_lower,
+            target_id=str(case.pk),
+        )
+        .order_by("at", "pk")
+        .first()
+    )
+    return timezone.localtime(entry.at).date() if entry is not None else None

@@ -68,3 +68,16 @@ def payouts_record(*, actor, case, person, cause: str, rows: list[dict], on: dt.
             )
             created.append(payout)
     return created
+
+
+def notice_print(*, actor, case) -> None:
+    """Record that the SPC02 written notice (the applicant's right to keep the account and
+    what ending the relationship loses) was printed for the applicant (rules.md §1.7)."""
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="abroad.notice_print",
+            target=case,
+            after={"case": case.number},
+            hall=case.hall,
+        )
