@@ -7,13 +7,36 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from benefits import selectors as benefits
+from counterhall import permissions
 from counterhall.api import IsHallStaff, RegionInput
 from counterhall.params import ParameterMissing, ParamReader
+from counterhall.roles import has_role
+
+
+def sees_special_business(user) -> bool:
+    """Staff who work with special business: a grant at a special window, a reviewer with
+    the special authorisation, or a role that reads the whole hall (leader, finance,
+    auditor, hall admin). Everyone else — general tellers — is told it does not exist."""
+    if user.is_superuser or has_role(user, *permissions.READ_ALL_ROLES):
+        return True
+    if user.has_perm(permissions.REVIEW_SPECIAL):
+        return True
+    return any(w.is_special for w in permissions.windows_for(user))
+
+
+class SeesSpecialBusiness(IsHallStaff):
+    def has_permission(self, request, view) -> bool:
+        if not super().has_permission(request, view):
+            return False
+        if not sees_special_business(request.user):
+            raise NotFound()
+        return True
 
 
 def money_field():
@@ -24,7 +47,7 @@ class SurvivorPreviewApi(APIView):
     """POST contribution months (deemed months counted) and the date of death → the base B,
     the funeral grant, the survivor months and payment, and the parameter versions used."""
 
-    permission_classes = [IsHallStaff]
+    permission_classes = [SeesSpecialBusiness]
 
     class InputSerializer(RegionInput):
         contribution_months = serializers.IntegerField(
