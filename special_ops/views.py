@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from counterhall import permissions, selectors
+from counterhall.money import cents
 from counterhall.roles import Role, has_role
 from special_ops import selectors as special
 from special_ops import services
@@ -56,7 +57,7 @@ class PaymentListView(LoginRequiredMixin, TemplateView):
             hall=hall,
             day=day,
             rows=rows,
-            total=rows.aggregate(s=Sum("amount"))["s"] or 0,
+            total=cents(rows.aggregate(s=Sum("amount"))["s"] or 0),
             printed_by=user,
         )
         return ctx
