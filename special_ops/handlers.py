@@ -14,6 +14,7 @@ from contributions import selectors as contributions
 from contributions import services as account
 from counterhall import registry
 from counterhall.money import cents
+from counterhall.months import add_months, first_of_month
 from counterhall.params import ParamReader
 from registration import selectors as registration
 from registration import services as people
@@ -95,7 +96,7 @@ def spc01_figures(case, payload: dict, subject) -> dict:
         "person_id": person.pk,
         "name": person.name,
         "death_date": death.isoformat(),
-        "stop_from": (death.replace(day=1) + dt.timedelta(days=32)).replace(day=1).isoformat(),
+        "stop_from": add_months(first_of_month(death), 1).isoformat(),
         "paid_months": paid,
         "deemed_months": person.deemed_months,
         "contribution_months": months,
