@@ -268,3 +268,30 @@ def test_case_page_shows_figures_masked_accounts_and_open_cases(
     assert "************0001" in heirs
     assert "6222000011110001" not in heirs  # only the clerk's own form field holds it
     assert other.number in page
+
+
+def test_completion_refusal_is_a_message_on_the_case_page(
+    client, special_clerk, special_window, teller, window, reviewer, leader, finance, person
+):
+    other = casework.open_case("BEN03", teller=teller, window=window, person=person)
+    case = intake(special_clerk, special_window, sb.death_data(person))
+    casework.approve(case, teller=special_clerk, reviewer=reviewer, signers=[leader, finance])
+    client.force_login(special_clerk)
+    r = client.post(f"/cases/{case.pk}/complete/", {"seen_state": "approved"}, follow=True)
+    page = r.content.decode()
+    assert other.number in page
+    assert "死者尚有未办结的业务" in page
+    case.refresh_from_db()
+    assert case.state == CaseState.APPROVED
+
+
+def test_reviewer_sees_the_figures_and_heirs(
+    client, special_clerk, special_window, reviewer, person
+):
+    case = intake(special_clerk, special_window, sb.death_data(person))
+    services.case_submit(actor=special_clerk, case_id=case.pk, seen_state=None)
+    review_services.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
+    client.force_login(reviewer)
+    page = client.get(f"/review/cases/{case.pk}/").content.decode()
+    assert "52266.67" in page
+    assert "************0002" in page
