@@ -158,8 +158,7 @@ class DeathInServiceForm(PersonSubjectMixin, BusinessForm):
             )
         self.heir_rows = rows
         return "\n".join(
-            f"{h.name} {h.id_number} {h.relation} {h.share.numerator}/{h.share.denominator} "
-            f"{h.bank_account}"
+            f"{h.name} {h.id_number} {h.relation} {heir_lines.share_text(h.share)} {h.bank_account}"
             for h in rows
         )
 

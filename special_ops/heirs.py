@@ -55,6 +55,15 @@ def parse_share(text: str) -> Fraction:
     return share
 
 
+def share_text(share: Fraction) -> str:
+    """How a share is written back: per cent where that is exact (``50``, ``12.5``), else the
+    fraction (``1/3``)."""
+    hundredths = share * HUNDRED
+    if (hundredths * 10000).denominator == 1:
+        return percent(share)
+    return f"{share.numerator}/{share.denominator}"
+
+
 def split(total: Decimal, shares: list[Fraction]) -> list[Decimal]:
     """``total`` in cents by the shares (which sum to 1): each rounded half up, the last
     takes what is left, so the parts add up to the total exactly."""
