@@ -8,6 +8,7 @@ class ReviewConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
+        from counterhall import permissions
         from counterhall.actions import CaseAction, register_action
         from counterhall.home import HomePanel, register_panel
         from counterhall.models import CaseState
@@ -15,10 +16,17 @@ class ReviewConfig(AppConfig):
         from review import selectors, services
 
         for action in (
-            # From the case page the claim leads to the review screen, where the one
+            # Claiming is only through take-next (the queue page): the case page offers no
+            # claim, and a claim posted to its URL is refused with the reason. The one
             # decision view (review.views.ReviewDecisionView) takes approve, return with
             # the structured reasons, and release: the case page links there.
-            CaseAction("claim", "claim", _("认领复核"), services.case_claim, then="review:case"),
+            CaseAction(
+                "claim",
+                "claim",
+                _("认领复核"),
+                services.case_claim,
+                refused=permissions.DENIED_DIRECT_CLAIM,
+            ),
             CaseAction(
                 "approve",
                 "approve",

@@ -45,9 +45,11 @@ CLAIM_FIELDS = (
 
 
 def case_claim(*, actor, case_id: int, seen_state: str | None) -> Case:
-    """A reviewer takes a submitted case from the case page; it is locked to them
-    (guardian decide_case). Guards: a reviewer of the hall, never the case's teller,
-    special business only with ``review_special_business``."""
+    """Claim a named submitted case: the claim take-next makes, for code that places one
+    case with one reviewer (the demo seed, tests); no page reaches it (the registered
+    claim act is ``refused``: reviewers claim through take-next only).
+    Guards: a reviewer of the hall, never the case's teller, special business only with
+    ``review_special_business``."""
     with transaction.atomic():
         case = lock_case(case_id, seen_state=seen_state)
         case_claim_locked(actor=actor, case=case)

@@ -126,6 +126,9 @@ class ReviewDecisionView(ReviewerRequiredMixin, View):
 
     def post(self, request, pk, decision):
         case = core_selectors.case_detail(user=request.user, case_id=pk)
+        if decision == "claim":  # claiming is only through take-next
+            messages.error(request, permissions.DENIED_DIRECT_CLAIM)
+            return redirect("review:queue")
         if decision == "return":
             form = ReturnForm(request.POST, case=case)
         else:
