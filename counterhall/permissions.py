@@ -103,7 +103,7 @@ def signing_role(case, user) -> StrOrPromise | None:
         return None
     if user_hall_id(user) != case.hall_id:
         return None
-    if any(s.get("user") == user.pk for s in case.signoffs.values()):
+    if any(user.pk in (s.signer_id, s.acting_for_id) for s in case.signatures.all()):
         return None  # one person signs once, even holding both leader and finance
     roles = user_roles(user)
     for role in case.pending_signoff_roles():

@@ -151,6 +151,7 @@ def signoff_batch(*, user) -> list[Case]:
         cases_visible_to(user)
         .filter(state=CaseState.AWAITING_SIGNOFF)
         .select_related("business_type", "window", "hall", "teller", "reviewer")
+        .prefetch_related("signatures")
         .order_by("decided_at", "pk")
     )
     return [c for c in cases if signing_role(c, user)]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from counterhall import permissions
 from counterhall.exceptions import TransitionNotPossible
 from counterhall.lock_objects import lock_case, lock_staff_profile
-from counterhall.models import Case, CaseState, Hall
+from counterhall.models import Case, CaseState, Hall, Signature, person_name
 from counterhall.permissions import REVIEW_SPECIAL
 from counterhall.roles import Role, has_role
 from counterhall.services import case_reject_locked, clean_reasons
@@ -133,34 +133,53 @@ def case_reject(
 
 def case_sign(*, actor, case_id: int, seen_state: str | None, note: str = "") -> Case:
     """A leader or finance officer signs in the daily session (集中签批): the first role the
-    case still needs that they hold; never its teller or reviewer."""
+    case still needs that they hold; never its teller or reviewer. The ``Signature`` row,
+    the case's move and its audit entry are one transaction."""
     with transaction.atomic():
         case = lock_case(case_id, seen_state=seen_state)
-        role = permissions.signing_role(case, actor)
-        fire(
-            case.sign,
-            actor=actor,
-            note=note,
-            role=role or "",
-            signer=actor,
-            at=timezone.now(),
-            audit_after={"role": role},
-        )
+        case_sign_locked(actor=actor, case=case, note=note, at=timezone.now())
     return case
 
 
+def case_sign_locked(*, actor, case: Case, note: str = "", at: dt.datetime) -> Signature:
+    """The signature itself, for a caller holding the case's row lock in its transaction."""
+    role = permissions.signing_role(case, actor)
+    fire(
+        case.sign,
+        actor=actor,
+        note=note,
+        role=role or "",
+        at=at,
+        audit_after={"role": role, "signer": person_name(actor)},
+    )
+    return Signature.objects.create(case=case, role=str(role), signer=actor, signed_at=at)
+
+
 def case_hold(*, actor, case_id: int, seen_state: str | None, reasons: Iterable[str]) -> Case:
-    """A signer holds a case back; it returns to its teller with the reasons."""
+    """A signer holds a case back; it returns to its teller with the reasons. Signatures
+    given so far are cleared (the case is signed afresh after resubmission); the hold's
+    audit entry keeps which were cleared and why."""
     reasons = clean_reasons(reasons)
     with transaction.atomic():
         case = lock_case(case_id, seen_state=seen_state)
-        fire(
-            case.hold,
-            actor=actor,
-            at=timezone.now(),
-            reasons=reasons,
-            audit_after={"reasons": reasons},
-        )
+        case_hold_locked(actor=actor, case=case, reasons=reasons, at=timezone.now())
+    return case
+
+
+def case_hold_locked(*, actor, case: Case, reasons: list[str], at: dt.datetime) -> Case:
+    signatures = list(case.signatures.select_related("signer", "acting_for"))
+    fire(
+        case.hold,
+        actor=actor,
+        at=at,
+        reasons=reasons,
+        audit_after={
+            "reasons": reasons,
+            "cleared_signatures": [s.as_record() for s in signatures],
+        },
+    )
+    if signatures:
+        case.signatures.all().delete()
     return case
 
 

@@ -4,7 +4,7 @@
 - halls: Hall, Window, StaffProfile
 - catalogue: BusinessType, RequiredDocument
 - parameters: PolicyParameter, CalendarDay
-- case: Case (and its state machine), CaseSequence
+- case: Case (and its state machine), Signature, CaseSequence
 - audit: AuditEntry, AuditSeal
 """
 
@@ -17,9 +17,11 @@ from counterhall.models.case import (
     CaseSequence,
     CaseState,
     DocumentStatus,
+    Signature,
     documents_complete,
     has_missing_documents,
     is_claimed,
+    person_name,
     window_fits_type,
 )
 from counterhall.models.catalogue import (
@@ -62,6 +64,7 @@ __all__ = [
     "ParameterTag",
     "PolicyParameter",
     "RequiredDocument",
+    "Signature",
     "StaffProfile",
     "TimeStampedModel",
     "Window",
@@ -69,6 +72,7 @@ __all__ = [
     "documents_complete",
     "has_missing_documents",
     "is_claimed",
+    "person_name",
     "region_validator",
     "window_fits_type",
 ]
