@@ -4,10 +4,13 @@ Thin: each parses a form, calls one service or selector, and renders or redirect
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -166,3 +169,71 @@ class ReviewDecisionView(ReviewerRequiredMixin, View):
             )
             return redirect("review:queue")
         return redirect("review:case", pk=pk)
+
+
+class SignerRequiredMixin(HtmxLoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not has_role(request.user, Role.LEADER, Role.FINANCE):
+            raise PermissionDenied(permissions.DENIED_SIGNOFF)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class SignoffSessionView(SignerRequiredMixin, TemplateView):
+    """The daily sign-off session (集中签批): this session's cases by business type with key
+    figures and totals; the signer signs the batch, excluding single cases with a reason,
+    in one confirmation (POST → ``services.signoff_sign_batch``), then prints the sheet."""
+
+    template_name = "review/signoff.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.setdefault("session", selectors.signoff_session(user=self.request.user))
+        return ctx
+
+    def post(self, request):
+        ids = [int(pk) for pk in request.POST.getlist("case") if pk.isdigit()]
+        exclusions = {
+            pk: request.POST.get(f"reason_{pk}", "")
+            for pk in ids
+            if request.POST.get(f"exclude_{pk}")
+        }
+        if not request.POST.get("confirm"):
+            messages.error(request, _("请勾选确认后再签批。"))
+            return redirect("review:signoff")
+        with user_errors(request, denied=permissions.DENIED_SIGNOFF) as outcome:
+            result = services.signoff_sign_batch(
+                actor=request.user, case_ids=ids, exclusions=exclusions
+            )
+        if not outcome.ok:
+            return redirect("review:signoff")
+        for case in result.changed:
+            messages.warning(
+                request,
+                _("%(number)s 已被他人处理（暂缓或签批），未签批，请刷新核对。")
+                % {"number": case.number or case.pk},
+            )
+        messages.success(
+            request,
+            _("已签批 %(signed)s 件，暂缓退回 %(held)s 件。")
+            % {"signed": len(result.signed), "held": len(result.held)},
+        )
+        if not result.signed and not result.held:
+            return redirect("review:signoff")
+        return redirect(
+            f"{reverse('review:signoff-sheet')}?{urlencode({'at': result.at.isoformat()})}"
+        )
+
+
+class BatchSheetView(SignerRequiredMixin, TemplateView):
+    """The printable A4 batch sheet (签批单) of the signer's batch signed at ``?at=``."""
+
+    template_name = "review/signoff_sheet.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        at = _seen_at(self.request.GET.get("at"))
+        if at is None:
+            raise Http404
+        ctx["sheet"] = selectors.batch_sheet(user=self.request.user, at=at)
+        ctx["hall"] = permissions.user_hall(self.request.user)
+        return ctx
