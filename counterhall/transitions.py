@@ -21,6 +21,7 @@ _EXPLAIN = {
     permissions.can_claim_case: permissions.explain_claim_case,
     permissions.can_decide_case: permissions.explain_decide_case,
     permissions.can_sign_case: permissions.explain_sign_case,
+    permissions.can_release_case: permissions.explain_release_case,
 }
 
 

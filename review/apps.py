@@ -8,7 +8,7 @@ class ReviewConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from counterhall import permissions
+        from counterhall import audit, permissions
         from counterhall.actions import CaseAction, register_action
         from counterhall.home import HomePanel, register_panel
         from counterhall.models import CaseState
@@ -67,6 +67,9 @@ class ReviewConfig(AppConfig):
             ),
         ):
             register_action(action)
+
+        audit.register_action("delegation.create", _("设置委托代理"))
+        audit.register_action("delegation.end", _("结束委托代理"))
 
         register_panel(
             HomePanel(

@@ -16,16 +16,24 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from counterhall import permissions
+from counterhall import audit, permissions
 from counterhall.exceptions import TransitionNotPossible
 from counterhall.lock_objects import lock_case, lock_cases, lock_staff_profile
-from counterhall.models import Case, CaseState, Hall, Signature, person_name
+from counterhall.models import (
+    DELEGABLE_ROLES,
+    Case,
+    CaseState,
+    Delegation,
+    Hall,
+    Signature,
+    person_name,
+)
 from counterhall.permissions import REVIEW_SPECIAL
-from counterhall.roles import Role, has_role
+from counterhall.roles import Role, delegations, has_role, own_roles
 from counterhall.services import case_reject_locked, clean_reasons
 from counterhall.transitions import fire, fire_batch, refusal
 from review import selectors
-from review.lock_objects import lock_first_free, lock_free_ids
+from review.lock_objects import lock_delegation, lock_first_free, lock_free_ids
 
 IDLE_BATCH = 100
 # What a claim reads and writes (guard, permission, transition, audit label); the rest of
@@ -144,16 +152,31 @@ def case_sign(*, actor, case_id: int, seen_state: str | None, note: str = "") ->
 
 def case_sign_locked(*, actor, case: Case, note: str = "", at: dt.datetime) -> Signature:
     """The signature itself, for a caller holding the case's row lock in its transaction."""
-    role = permissions.signing_role(case, actor)
+    role, principal = permissions.signing_capacity(case, actor) or ("", None)
+    signature = Signature(
+        case=case, role=str(role), signer=actor, acting_for=principal, signed_at=at
+    )
     fire(
         case.sign,
         actor=actor,
         note=note,
-        role=role or "",
+        role=role,
         at=at,
-        audit_after={"role": role, "signer": person_name(actor)},
+        audit_after=_signature_audit(signature),
     )
-    return Signature.objects.create(case=case, role=str(role), signer=actor, signed_at=at)
+    signature.save(force_insert=True)
+    return signature
+
+
+def _signature_audit(signature: Signature) -> dict:
+    """What a sign entry keeps: the role, the signer, and whom they signed for with the
+    delegation used ("张三 代 王局长")."""
+    after = {"role": signature.role, "signer": str(signature.signed_by)}
+    if signature.acting_for_id is not None:
+        after["acting_for"] = signature.acting_for_id
+        delegation = delegations(signature.signer).get(signature.role)
+        after["delegation"] = delegation.pk if delegation else None
+    return after
 
 
 def case_hold(*, actor, case_id: int, seen_state: str | None, reasons: Iterable[str]) -> Case:
@@ -225,22 +248,24 @@ def signoff_sign_batch(
             else:
                 result.signed.append(case)
         result.changed += [Case(pk=pk) for pk in sorted(ids - found)]
-        roles = {c.pk: str(permissions.signing_role(c, actor)) for c in result.signed}
-        name = person_name(actor)
+        signatures = {}
+        for c in result.signed:
+            role, principal = permissions.signing_capacity(c, actor) or ("", None)
+            signatures[c.pk] = Signature(
+                case=c, role=str(role), signer=actor, acting_for=principal, signed_at=at
+            )
         fire_batch(
             result.signed,
             "sign",
             actor=actor,
             fields=("signed_at",),
-            kwargs=lambda c: {"role": roles[c.pk], "at": at},
-            audit_after=lambda c: {"role": roles[c.pk], "signer": name, "batch": at.isoformat()},
+            kwargs=lambda c: {"role": signatures[c.pk].role, "at": at},
+            audit_after=lambda c: {
+                **_signature_audit(signatures[c.pk]),
+                "batch": at.isoformat(),
+            },
         )
-        Signature.objects.bulk_create(
-            [
-                Signature(case=c, role=roles[c.pk], signer=actor, signed_at=at)
-                for c in result.signed
-            ],
-        )
+        Signature.objects.bulk_create(signatures.values())
         cleared: dict[int, list] = {}
         if result.held:
             held_ids = [c.pk for c in result.held]
@@ -347,4 +372,119 @@ def release_idle_claims(*, hall_id: int | None = None, now: dt.datetime | None =
                     % {"minutes": hall.claim_idle_minutes},
                 )
                 released.append(case_id)
+    return released
+
+
+# ---------------------------------------------------------------------------- delegation
+
+
+def delegation_create(
+    *,
+    actor,
+    principal,
+    delegate,
+    role: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+) -> Delegation:
+    """A leader, finance officer or reviewer hands their role to a colleague of the same
+    hall for ``starts_on``–``ends_on`` (hall dates); set by the principal or the hall
+    admin. Field errors: to oneself, to another hall, overlapping one of theirs for the
+    role, ending before it starts; the principal must hold the role. Audited."""
+    hall_id = permissions.user_hall_id(principal)
+    is_admin = has_role(actor, Role.HALL_ADMIN) and permissions.user_hall_id(actor) == hall_id
+    if actor.pk != principal.pk and not is_admin:
+        raise PermissionDenied(permissions.DENIED_NOT_HALL_ADMIN)
+    errors: dict[str, list] = {}
+    if role not in DELEGABLE_ROLES or role not in own_roles(principal):
+        errors.setdefault("role", []).append(_("委托人不担任此角色，不能委托。"))
+    if delegate.pk == principal.pk:
+        errors.setdefault("delegate", []).append(_("不能委托给自己。"))
+    elif hall_id is None or permissions.user_hall_id(delegate) != hall_id:
+        errors.setdefault("delegate", []).append(_("只能委托给本大厅的同事。"))
+    if ends_on < starts_on:
+        errors.setdefault("ends_on", []).append(_("结束日期不能早于开始日期。"))
+    elif Delegation.objects.filter(
+        principal=principal,
+        role=role,
+        ended_at__isnull=True,
+        starts_on__lte=ends_on,
+        ends_on__gte=starts_on,
+    ).exists():
+        errors.setdefault("starts_on", []).append(
+            _("与已有的委托时间重叠：请先结束原委托或另选日期。")
+        )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        delegation = Delegation.objects.create(
+            hall_id=hall_id,
+            role=role,
+            principal=principal,
+            delegate=delegate,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            created_by=actor,
+        )
+        audit.record(
+            actor=actor,
+            action="delegation.create",
+            target=delegation,
+            hall=delegation.hall,
+            after={
+                "role": role,
+                "principal": person_name(principal),
+                "delegate": person_name(delegate),
+                "starts_on": starts_on,
+                "ends_on": ends_on,
+            },
+        )
+    return delegation
+
+
+def delegation_end(*, actor, delegation_id: int) -> Delegation:
+    """End a delegation now (the principal is back): from then on it signs and reviews
+    nothing. By the principal, the delegate or the hall admin. Audited."""
+    with transaction.atomic():
+        delegation = lock_delegation(delegation_id)
+        is_admin = (
+            has_role(actor, Role.HALL_ADMIN)
+            and permissions.user_hall_id(actor) == delegation.hall_id
+        )
+        if actor.pk not in (delegation.principal_id, delegation.delegate_id) and not is_admin:
+            raise PermissionDenied(permissions.DENIED_NOT_HALL_ADMIN)
+        if delegation.ended_at is not None:
+            return delegation
+        delegation.ended_at = timezone.now()
+        delegation.save(update_fields=["ended_at"])
+        audit.record(
+            actor=actor,
+            action="delegation.end",
+            target=delegation,
+            hall=delegation.hall,
+            before={"ends_on": delegation.ends_on},
+            after={"ended_at": delegation.ended_at},
+        )
+    return delegation
+
+
+def release_reviewer_claims(*, actor, reviewer_id: int) -> list[int]:
+    """The hall admin puts every case a reviewer has claimed back in the queue at its
+    place (a reviewer off sick); one audit entry per case, by the admin."""
+    if not has_role(actor, Role.HALL_ADMIN):
+        raise PermissionDenied(permissions.DENIED_NOT_HALL_ADMIN)
+    hall_id = permissions.user_hall_id(actor)
+    claimed = Case.objects.filter(
+        hall_id=hall_id, state=CaseState.IN_REVIEW, reviewer_id=reviewer_id
+    ).order_by("pk")
+    released = []
+    with transaction.atomic():
+        for case_id in claimed.values_list("pk", flat=True):
+            case_release(
+                actor=actor,
+                case_id=case_id,
+                seen_state=CaseState.IN_REVIEW,
+                note=_("大厅管理员放回队列（复核员不在岗）。"),
+            )
+            released.append(case_id)
     return released

@@ -6,6 +6,7 @@
 - parameters: PolicyParameter, CalendarDay
 - case: Case (and its state machine), Signature, CaseSequence
 - audit: AuditEntry, AuditSeal
+- delegation: Delegation (a role handed to a colleague while away)
 """
 
 from counterhall.models.audit import AuditEntry, AuditSeal
@@ -30,6 +31,7 @@ from counterhall.models.catalogue import (
     CompletionMode,
     RequiredDocument,
 )
+from counterhall.models.delegation import DELEGABLE_ROLES, Delegation
 from counterhall.models.halls import (
     ONE_SPECIAL_WINDOW_MESSAGE,
     Hall,
@@ -45,6 +47,7 @@ from counterhall.models.parameters import (
 )
 
 __all__ = [
+    "DELEGABLE_ROLES",
     "NATIONAL_REGION",
     "ONE_SPECIAL_WINDOW_MESSAGE",
     "OPEN_STATES",
@@ -59,6 +62,7 @@ __all__ = [
     "CaseSequence",
     "CaseState",
     "CompletionMode",
+    "Delegation",
     "DocumentStatus",
     "Hall",
     "ParameterTag",

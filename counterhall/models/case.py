@@ -275,7 +275,7 @@ class Case(ConcurrentTransitionMixin, TimeStampedModel):
         source=CaseState.IN_REVIEW,
         target=CaseState.SUBMITTED,
         conditions=[is_claimed],
-        permission=permissions.can_decide_case,
+        permission=permissions.can_release_case,
     )
     def release(self) -> None:
         self.reviewer = None
