@@ -12,7 +12,7 @@ class ReviewConfig(AppConfig):
         from counterhall.actions import CaseAction, register_action
         from counterhall.home import HomePanel, register_panel
         from counterhall.models import CaseState
-        from counterhall.roles import Role
+        from counterhall.roles import Role, delegations
         from review import selectors, services
 
         for action in (
@@ -77,6 +77,14 @@ class ReviewConfig(AppConfig):
                 roles=frozenset({Role.REVIEWER}),
                 template="review/_home_queue.html",
                 context=lambda user: selectors.queue_counts(user=user),
+            )
+        )
+        register_panel(
+            HomePanel(
+                name="delegations",
+                roles=frozenset({Role.LEADER, Role.FINANCE, Role.REVIEWER, Role.HALL_ADMIN}),
+                template="review/_home_delegations.html",
+                context=lambda user: {"acting": list(delegations(user).values())},
             )
         )
         register_panel(

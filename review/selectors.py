@@ -353,3 +353,44 @@ def batch_sheet(*, user, at: dt.datetime) -> BatchSheet:
     return BatchSheet(
         signer=user, at=at, groups=list(groups.values()), totals=totals, held=held, seal=seal
     )
+
+
+# ---------------------------------------------------------------------------- delegation
+
+
+def hall_staff(*, user) -> QuerySet:
+    """The active staff of the user's hall, for choosing a delegate (one query)."""
+    from django.contrib.auth import get_user_model
+
+    hall_id = user_hall_id(user)
+    return (
+        get_user_model().objects.filter(is_active=True, staff__hall_id=hall_id).order_by("username")
+    )
+
+
+def delegations_for(*, user) -> QuerySet:
+    """The delegations the user gives or receives; the whole hall's for its admin."""
+    from django.db.models import Q
+
+    from counterhall.models import Delegation
+    from counterhall.roles import Role, has_role
+
+    rows = Delegation.objects.select_related("principal", "delegate", "created_by")
+    if has_role(user, Role.HALL_ADMIN):
+        return rows.filter(hall_id=user_hall_id(user))
+    return rows.filter(Q(principal=user) | Q(delegate=user))
+
+
+def claims_by_reviewer(*, user) -> list:
+    """The hall's reviewers holding claimed cases, with how many (hall admin's release)."""
+    from django.contrib.auth import get_user_model
+
+    counts = (
+        Case.objects.filter(hall_id=user_hall_id(user), state=CaseState.IN_REVIEW)
+        .values("reviewer_id")
+        .annotate(n=Count("pk"))
+        .order_by("reviewer_id")
+    )
+    by_id = {row["reviewer_id"]: row["n"] for row in counts}
+    users = get_user_model().objects.filter(pk__in=by_id).order_by("username")
+    return [(u, by_id[u.pk]) for u in users]

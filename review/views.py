@@ -18,12 +18,12 @@ from django.views.generic import TemplateView
 
 from counterhall import permissions
 from counterhall import selectors as core_selectors
-from counterhall.models import CaseState
-from counterhall.roles import Role, has_role
+from counterhall.models import DELEGABLE_ROLES, CaseState
+from counterhall.roles import Role, has_role, own_roles
 from counterhall.views import HtmxLoginRequiredMixin
 from counterhall.web import user_errors
 from review import selectors, services
-from review.forms import DecisionForm, ReturnForm
+from review.forms import DecisionForm, DelegationForm, ReturnForm
 from review.tasks import release_idle_claims_soon
 
 POLL_SECONDS = 5
@@ -237,3 +237,80 @@ class BatchSheetView(SignerRequiredMixin, TemplateView):
         ctx["sheet"] = selectors.batch_sheet(user=self.request.user, at=at)
         ctx["hall"] = permissions.user_hall(self.request.user)
         return ctx
+
+
+class DelegationView(HtmxLoginRequiredMixin, TemplateView):
+    """Delegation while away (委托代理): a leader, finance officer or reviewer hands their
+    role to a colleague for a date range, or the hall admin does it for them; the list of
+    the delegations they are part of (the hall's, for the admin) with 结束 on those in
+    force; for the hall admin, each reviewer's claimed cases with 放回队列."""
+
+    template_name = "review/delegations.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not (own_roles(user) & {*DELEGABLE_ROLES, Role.HALL_ADMIN}):
+            raise PermissionDenied(permissions.DENIED_NOT_HALL_ADMIN)
+        return super().dispatch(request, *args, **kwargs)
+
+    def _form(self, data=None):
+        user = self.request.user
+        is_admin = has_role(user, Role.HALL_ADMIN)
+        if is_admin:
+            roles = [(r.value, r.label) for r in DELEGABLE_ROLES]
+        else:
+            roles = [(r.value, r.label) for r in DELEGABLE_ROLES if r in own_roles(user)]
+        return DelegationForm(
+            data,
+            user=user,
+            staff=selectors.hall_staff(user=user),
+            roles=roles,
+            is_admin=is_admin,
+            initial={"starts_on": timezone.localdate(), "principal": user.pk},
+        )
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        ctx.setdefault("form", self._form())
+        ctx.update(
+            delegations=selectors.delegations_for(user=user),
+            today=timezone.localdate(),
+            is_admin=has_role(user, Role.HALL_ADMIN),
+            claims=selectors.claims_by_reviewer(user=user)
+            if has_role(user, Role.HALL_ADMIN)
+            else [],
+        )
+        return ctx
+
+    def post(self, request):
+        if "end" in request.POST:
+            with user_errors(request) as outcome:
+                services.delegation_end(actor=request.user, delegation_id=int(request.POST["end"]))
+            if outcome.ok:
+                messages.success(request, _("委托已结束。"))
+            return redirect("review:delegations")
+        if "release" in request.POST:
+            with user_errors(request, denied=permissions.DENIED_NOT_HALL_ADMIN) as outcome:
+                released = services.release_reviewer_claims(
+                    actor=request.user, reviewer_id=int(request.POST["release"])
+                )
+            if outcome.ok:
+                messages.success(request, _("已将 %(n)s 件业务放回队列。") % {"n": len(released)})
+            return redirect("review:delegations")
+        form = self._form(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            with user_errors(request, form=form) as outcome:
+                services.delegation_create(
+                    actor=request.user,
+                    principal=data["principal"],
+                    delegate=data["delegate"],
+                    role=data["role"],
+                    starts_on=data["starts_on"],
+                    ends_on=data["ends_on"],
+                )
+            if outcome.ok:
+                messages.success(request, _("委托已设置。"))
+                return redirect("review:delegations")
+        return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -130,3 +130,37 @@ def test_only_the_hall_admin_releases_someone_elses_claims(submitted, reviewer, 
     services.case_take_next(actor=reviewer)
     with pytest.raises(PermissionDenied):
         services.release_reviewer_claims(actor=other_reviewer, reviewer_id=reviewer.pk)
+
+
+def test_the_page_sets_a_delegation_and_shows_field_errors(client, people):
+    client.force_login(people["absent"])
+    today = timezone.localdate()
+    url = "/review/delegations/"
+    form = {
+        "principal": people["absent"].pk,
+        "delegate": people["absent"].pk,
+        "role": Role.FINANCE,
+        "starts_on": today.isoformat(),
+        "ends_on": (today + dt.timedelta(days=2)).isoformat(),
+    }
+
+    response = client.post(url, form)
+    assert response.status_code == 400
+    assert "不能委托给自己" in response.content.decode()
+
+    response = client.post(url, {**form, "delegate": people["colleague"].pk})
+    assert response.status_code == 302
+    html = client.get(url).content.decode()
+    assert "生效中" in html and "张三" in html
+
+
+def test_the_admin_releases_claims_from_the_page(client, people, submitted, reviewer):
+    submitted()
+    services.case_take_next(actor=reviewer)
+    client.force_login(people["admin"])
+
+    html = client.get("/review/delegations/").content.decode()
+    assert f'data-reviewer="{reviewer.username}"' in html
+    client.post("/review/delegations/", {"release": reviewer.pk})
+
+    assert not Case.objects.filter(state=CaseState.IN_REVIEW).exists()
