@@ -50,6 +50,9 @@ class ReturnForm(forms.Form):
         return chosen + other
 
 
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class DelegationForm(forms.Form):
     """A delegation while away: the principal (the hall admin chooses; others delegate
     their own role), the colleague, the role and the dates (hall dates)."""
@@ -57,8 +60,8 @@ class DelegationForm(forms.Form):
     principal = forms.ModelChoiceField(label=_("委托人"), queryset=None)
     delegate = forms.ModelChoiceField(label=_("受托人"), queryset=None)
     role = forms.ChoiceField(label=_("委托角色"), choices=())
-    starts_on = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    ends_on = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    starts_on = forms.DateField(label=_("开始日期"), widget=DATE)
+    ends_on = forms.DateField(label=_("结束日期"), widget=DATE)
 
     def __init__(self, *args, user, staff, roles, is_admin: bool, **kwargs):
         super().__init__(*args, **kwargs)
