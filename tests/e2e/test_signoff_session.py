@@ -1,16 +1,21 @@
 """The daily sign-off session in the browser: three CON04 refunds and one REG03
 deregistration reach sign-off; leader1 excludes one refund with a reason and signs the
-rest in one confirmation; finance1 signs its share; the batch sheet prints with names,
+rest in one confirmation; the hall admin sets a delegation from an absent finance officer to
+finance1, who signs its share in their stead; the batch sheet prints with names,
 totals and the audit seal digest; the excluded case is back with its teller, with the
 reason."""
 
+import datetime as dt
 import os
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from counterhall import audit, demo
 from counterhall.models import Case, CaseState
+from counterhall.roles import Role
+from tests import factories
 from tests.e2e.conftest import login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -80,7 +85,23 @@ def test_leader_and_finance_sign_the_session(live_server, new_page):
     expect(leader.locator("#sheet-held")).to_contain_text("收款账户户名不符")
     shot(leader, "2-leader-sheet")
 
-    # finance signs the refunds (the deregistration needs the leader only)
+    # the finance officer is away: the hall admin delegates the role to finance1
+    absent = factories.UserFactory(
+        username="finance0", first_name="孙财务", roles=[Role.FINANCE], hall=seeded["hall"]
+    )
+    admin = new_page(locale="zh-CN")
+    login(admin, url, "admin", demo.DEMO_PASSWORD)
+    admin.wait_for_url(f"{url}/")
+    admin.click("#open-delegations")
+    admin.select_option("#id_principal", value=str(absent.pk))
+    admin.select_option("#id_delegate", value=str(seeded["users"]["finance1"].pk))
+    admin.select_option("#id_role", value="finance")
+    admin.fill("#id_ends_on", (timezone.localdate() + dt.timedelta(days=3)).isoformat())
+    admin.click("#delegation-form button[type=submit]")
+    expect(admin.locator("#delegation-list")).to_contain_text("生效中")
+    shot(admin, "3-delegation")
+
+    # finance1 signs the refunds for the absent officer (REG03 needs the leader only)
     audit.seal(settle_seconds=-60)
     finance = new_page(locale="zh-CN")
     login(finance, url, "finance1", demo.DEMO_PASSWORD)
@@ -92,6 +113,7 @@ def test_leader_and_finance_sign_the_session(live_server, new_page):
     finance.click("#sign-batch")
     finance.wait_for_url("**/review/signoff/sheet/**")
     expect(finance.locator("#sheet-signer")).to_have_text("吴财务")
+    expect(finance.locator("table[data-type=CON04] tbody")).to_contain_text("吴财务 代 孙财务")
     expect(finance.locator("table[data-type=CON04] tfoot")).to_contain_text("70.00")
     seal = audit.seal(settle_seconds=-60)
     finance.reload()
@@ -100,7 +122,7 @@ def test_leader_and_finance_sign_the_session(live_server, new_page):
     expect(finance.locator("#sheet-seal")).to_contain_text(
         AuditSeal.objects.latest("last_entry_id").digest
     )
-    shot(finance, "3-finance-sheet")
+    shot(finance, "4-finance-sheet")
     assert seal is not None
 
     assert Case.objects.get(pk=refund1.pk).state == CaseState.APPROVED
@@ -114,4 +136,4 @@ def test_leader_and_finance_sign_the_session(live_server, new_page):
     teller.goto(f"{url}/cases/{refund2.pk}/")
     expect(teller.locator("#case-state")).to_have_text("已退回")
     expect(teller.locator("body")).to_contain_text("收款账户户名不符")
-    shot(teller, "4-teller-returned")
+    shot(teller, "5-teller-returned")
