@@ -232,6 +232,12 @@ class SessionRow:
             return self.case.person.name
         return self.case.applicant_name
 
+    @property
+    def account(self) -> str:
+        """The bank account a payment goes to, when the application names one (finance
+        checks whom it pays)."""
+        return str((self.case.payload or {}).get("bank_account") or "")
+
 
 @dataclass
 class Totals:

@@ -109,6 +109,9 @@ def test_leader_and_finance_sign_the_session(live_server, new_page):
     finance.goto(f"{url}/review/signoff/")
     expect(finance.locator(".signoff-group[data-type=CON04] tbody tr")).to_have_count(2)
     expect(finance.locator(".signoff-group[data-type=REG03]")).to_have_count(0)
+    expect(finance.locator(".signoff-group[data-type=CON04] tbody")).to_contain_text(
+        "6222000011112222"
+    )  # finance sees whom the refunds pay
     finance.check("#signoff-confirm")
     finance.click("#sign-batch")
     finance.wait_for_url("**/review/signoff/sheet/**")
