@@ -126,3 +126,19 @@ def test_a_failure_halfway_leaves_every_case_as_it_was(batch, leader, monkeypatc
     assert set(Case.objects.values_list("state", flat=True)) == {CaseState.AWAITING_SIGNOFF}
     assert not Signature.objects.exists()
     assert not AuditEntry.objects.filter(action="case.sign").exists()
+
+
+def test_a_failure_after_the_writes_began_leaves_every_case_as_it_was(batch, leader, monkeypatch):
+    ids = batch(10)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    # the cases' UPDATE and the audit INSERT have run when the signatures fail
+    monkeypatch.setattr(Signature.objects, "bulk_create", broken)
+    with pytest.raises(RuntimeError):
+        services.signoff_sign_batch(actor=leader, case_ids=ids, exclusions={ids[0]: "x"})
+
+    assert set(Case.objects.values_list("state", flat=True)) == {CaseState.AWAITING_SIGNOFF}
+    assert not Case.objects.filter(signed_at__isnull=False).exists()
+    assert not AuditEntry.objects.filter(action__in=["case.sign", "case.hold"]).exists()
