@@ -48,6 +48,8 @@ __all__ = [
     "remaining_entitlement",
     "resumable_claim",
     "retirement_of",
+    "statutory_retirement_for",
+    "survivor_benefits",
     "unemployment_months_since_last_claim",
     "unused_months",
 ]
@@ -246,3 +248,20 @@ def remaining_entitlement(person, *, on: dt.date) -> tuple[int, list[Unemploymen
     months (what an unemployment-insurance transfer out moves)."""
     claims = [c for c in [drawing_claim(person)] if c] + mergeable_claims(person, on=on)
     return sum(c.remaining_months(on) for c in claims), claims
+
+
+def survivor_benefits(*, reader: ParamReader, contribution_months: int) -> calc.Survivor:
+    """The funeral grant and survivor payment of rules.md §1.6 (death in service, SPC01; death
+    while drawing, BEN04) from the parameters in force on the date of death."""
+    return calc.survivor_from_params(reader=reader, contribution_months=contribution_months)
+
+
+def statutory_retirement_for(
+    *, birth_date: dt.date, retirement_category: str, reader: ParamReader
+) -> calc.RetirementAge:
+    """The statutory retirement age and date (rules.md §1.8) of a birth date and explicit
+    retirement category — for core data not yet saved (SPC03's before and after)."""
+    sex, years = retirement_category.split("_")
+    return calc.statutory_retirement_from_params(
+        birth_date=birth_date, sex=sex, original_years=int(years), reader=reader
+    )

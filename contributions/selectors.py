@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import F, Q, QuerySet, Sum
@@ -27,7 +28,7 @@ from contributions.models import (
 )
 from counterhall.money import cents
 from counterhall.months import month_key
-from counterhall.params import ParamReader
+from counterhall.params import ParameterMissing, ParamReader
 from registration import selectors as people
 from registration.selectors import Scheme
 
@@ -37,10 +38,12 @@ __all__ = [
     "BillKind",
     "BillStatus",
     "ContributionStatus",
+    "InterestToDate",
     "RefundStatus",
     "account_balance",
     "account_entries",
     "account_holders",
+    "account_interest_to",
     "arrears_total",
     "assessed_months",
     "base_for",
@@ -54,6 +57,7 @@ __all__ = [
     "employer_summary",
     "flexible_base",
     "held_months",
+    "last_paid_month",
     "overpaid_available",
     "paid_months",
     "unpaid_bills",
@@ -172,11 +176,66 @@ def paid_months(person, *, scheme: str = Scheme.PENSION) -> int:
     )
 
 
+def last_paid_month(person, *, scheme: str = Scheme.PENSION) -> dt.date | None:
+    """The latest month (its first day) with a paid contribution in the scheme, or None."""
+    return (
+        Contribution.objects.filter(person=person, scheme=scheme, status=ContributionStatus.PAID)
+        .order_by("-period")
+        .values_list("period", flat=True)
+        .first()
+    )
+
+
 def account_balance(*, person_id: int, on: dt.date | None = None) -> Decimal:
     qs = AccountEntry.objects.filter(person_id=person_id)
     if on is not None:
         qs = qs.filter(on__lte=on)
     return cents(qs.aggregate(s=Sum("amount"))["s"] or ZERO)
+
+
+@dataclass(frozen=True)
+class InterestToDate:
+    """The year's interest from 1 January to a date (death, payout), not yet posted."""
+
+    interest: Decimal
+    rate: Decimal
+    months: int
+    parameters: list
+
+
+def _published_rate(year: int, region: str, *, back: int = 2) -> tuple[ParamReader, Decimal]:
+    """The rate of ``year``, else of the latest of the ``back`` years before it."""
+    missing = None
+    for earlier in range(year, year - back - 1, -1):
+        reader = ParamReader(region=region, on=dt.date(earlier, 12, 31))
+        try:
+            return reader, reader.decimal("pension.account_interest_rate")
+        except ParameterMissing as exc:
+            missing = missing or exc
+    raise missing
+
+
+def account_interest_to(*, person_id: int, on: dt.date, region: str) -> InterestToDate:
+    """The account's interest of ``on``'s year, earned from 1 January to the end of the month
+    of ``on``, by the rule of ``contributions.services.account_post_interest`` with ``k`` =
+    that month instead of 12: the opening balance for k/12 of the rate, each line credited
+    in month m of the year for (k − m)/12 (none when the year's interest is already posted).
+    The year's rate is published the next year; until then the latest rate published, of at
+    most two years before, is used (its version is in ``parameters``)."""
+    year, k = on.year, on.month
+    if AccountEntry.objects.filter(
+        person_id=person_id, year=year, kind=AccountEntryKind.INTEREST
+    ).exists():
+        return InterestToDate(ZERO, ZERO, 0, [])
+    reader, rate = _published_rate(year, region)
+    opening = account_balance(person_id=person_id, on=dt.date(year - 1, 12, 31))
+    weighted = opening * Decimal(k)
+    for amount, credited in AccountEntry.objects.filter(
+        person_id=person_id, on__gte=dt.date(year, 1, 1), on__lte=on
+    ).values_list("amount", "on"):
+        weighted += amount * Decimal(max(k - credited.month, 0))
+    interest = cents(weighted * rate / Decimal(12))
+    return InterestToDate(interest, rate, k, reader.references())
 
 
 def account_entries(person) -> QuerySet[AccountEntry]:

@@ -554,3 +554,39 @@ def account_post_interest(*, actor, person_id: int, year: int):
             },
         )
     return entry
+
+
+def account_post_interest_to(*, actor, person_id: int, on: dt.date, case=None):
+    """Post the year's interest up to ``on`` (``selectors.account_interest_to``) before the
+    account is paid out in one sum (death, settling abroad); once per person and year, so
+    nothing is posted when the year's interest is already in. None when there is none."""
+    with transaction.atomic():
+        person = lock_person(person_id)
+        due = selectors.account_interest_to(person_id=person_id, on=on, region=person.region)
+        if due.months == 0 or due.interest == ZERO:
+            return None
+        entry = AccountEntry.objects.create(
+            person_id=person_id,
+            on=on,
+            year=on.year,
+            kind=AccountEntryKind.INTEREST,
+            amount=due.interest,
+            note=_("%(year)d 年 1 至 %(month)d 月记账利息（利率 %(rate)s）")
+            % {"year": on.year, "month": due.months, "rate": due.rate},
+            case=case,
+        )
+        audit.record(
+            actor=actor,
+            action="account.interest",
+            target=entry,
+            before={"balance": selectors.account_balance(person_id=person_id) - due.interest},
+            after={
+                "year": on.year,
+                "to": on,
+                "rate": due.rate,
+                "interest": due.interest,
+                "parameters": due.parameters,
+            },
+            hall=_hall(case),
+        )
+    return entry

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,10 @@ class CaseAction:
     states the act is offered in (empty: wherever its transition may fire). ``link``: a URL
     name (taking the case's pk) where the act is taken instead of a button posting here —
     e.g. the review screen, for the reviewer's decisions. ``then``: a URL name (taking the
-    pk) to go to after the act, instead of the case page."""
+    pk) to go to after the act, instead of the case page. ``refused``: a sentence — the act is
+    never offered on the case page and a request posted to it is refused with that
+    sentence; its service stays for code that places one case (the demo seed). Review's
+    claim is such an act: a reviewer claims only through take-next."""
 
     slug: str
     transition: str
@@ -33,15 +36,18 @@ class CaseAction:
     states: tuple[str, ...] = ()
     link: str | None = None
     then: str | None = None
+    refused: Any = None
 
     @property
     def needs_reasons(self) -> bool:
         return "reasons" in self.inputs or "reason" in self.inputs
 
     def applies_to(self, case) -> bool:
-        return not self.states or case.state in self.states
+        return self.refused is None and (not self.states or case.state in self.states)
 
     def call(self, *, actor, case, seen_state: str, reasons: list[str], note: str = ""):
+        if self.refused is not None:
+            raise PermissionDenied(self.refused)
         kwargs: dict[str, Any] = {"actor": actor, "case_id": case.pk, "seen_state": seen_state}
         if "reasons" in self.inputs:
             kwargs["reasons"] = reasons

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("contributions.api_urls")),
     path("", include("benefits.api_urls")),
     path("", include("transfers.api_urls")),
+    path("", include("special_ops.api_urls")),
 ]

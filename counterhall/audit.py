@@ -90,8 +90,8 @@ def _normalise(value):
     return None if value is None else json.loads(_canonical(value))
 
 
-def record(*, actor, action: str, target=None, before=None, after=None, note: str = "", hall=None):
-    """Append one entry. Call it inside the service's transaction."""
+def _entry(*, actor, action: str, target=None, before=None, after=None, note: str = "", hall=None):
+    """One unsaved entry with its digest (computed over the values as stored)."""
     from counterhall.models import AuditEntry
 
     if action not in ACTIONS:
@@ -114,8 +114,24 @@ def record(*, actor, action: str, target=None, before=None, after=None, note: st
         "after": _normalise(after),
         "note": note or "",
     }
-    # The digest covers the values as stored; it is computed before the INSERT.
-    return AuditEntry.objects.create(**values, digest=entry_digest(AuditEntry(**values)))
+    return AuditEntry(**values, digest=entry_digest(AuditEntry(**values)))
+
+
+def record(*, actor, action: str, target=None, before=None, after=None, note: str = "", hall=None):
+    """Append one entry. Call it inside the service's transaction."""
+    entry = _entry(
+        actor=actor, action=action, target=target, before=before, after=after, note=note, hall=hall
+    )
+    entry.save(force_insert=True)
+    return entry
+
+
+def record_many(entries: list[dict]) -> list:
+    """Append many entries in one INSERT (a batch act, e.g. the daily sign-off); each dict
+    takes ``record()``'s arguments. Call it inside the service's transaction."""
+    from counterhall.models import AuditEntry
+
+    return AuditEntry.objects.bulk_create([_entry(**e) for e in entries])
 
 
 def history_for(target):

@@ -26,6 +26,18 @@ def lock_case(case_id: int, *, seen_state: str | None = None) -> Case:
     return case
 
 
+def lock_cases(case_ids) -> list[Case]:
+    """Several case rows, locked in pk order (the lock order for several cases), with their
+    signatures: the daily sign-off's batch. Rows gone are simply absent."""
+    return list(
+        Case.objects.select_for_update(of=("self",))
+        .select_related("business_type", "window", "hall", "teller")
+        .prefetch_related("signatures")
+        .filter(pk__in=list(case_ids))
+        .order_by("pk")
+    )
+
+
 def lock_staff_profile(user) -> None:
     """The staff member's own row: serialises what one person does in two tabs at once
     (e.g. two clicks on take-next)."""

@@ -16,7 +16,7 @@ from django.db.models import Exists, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from counterhall.roles import Role, has_role, user_roles
+from counterhall.roles import Role, delegations, has_role, own_roles, user_roles
 
 WORK_AT_WINDOW = "counterhall.work_at_window"
 DECIDE_CASE = "counterhall.decide_case"
@@ -30,7 +30,9 @@ DENIED_WINDOW = _("您没有在此窗口办理业务的授权。")
 DENIED_OWN_INTAKE = _("复核员不能复核自己受理的业务。")
 DENIED_SPECIAL = _("您没有复核特殊性业务的授权。")
 DENIED_NOT_REVIEWER = _("只有专职复核员可以认领复核业务。")
+DENIED_DIRECT_CLAIM = _("业务只能从复核队列“认领下一件”领取，不能直接认领指定的业务。")
 DENIED_NOT_CLAIMANT = _("只有认领此业务的复核员可以作出决定。")
+DENIED_NOT_HALL_ADMIN = _("只有本大厅的大厅管理员可以办理此操作。")
 DENIED_SIGNOFF = _("此业务不需要您所在角色签批，或您已签批。")
 DENIED_OTHER_HALL = _("此业务不属于您所在的大厅。")
 DENIED_OTHER_REGION = _("该单位或人员的参保地不是本大厅所在地区，不能在本大厅办理此项业务。")
@@ -119,19 +121,47 @@ def explain_decide_case(case, user) -> StrOrPromise | None:
     return None
 
 
-def signing_role(case, user) -> StrOrPromise | None:
-    """The first sign-off role this case still needs that the user holds."""
+def explain_release_case(case, user) -> StrOrPromise | None:
+    """The claiming reviewer, or the hall admin of the case's hall (a reviewer off sick:
+    their claims go back to the queue)."""
+    if _active(user) and has_role(user, Role.HALL_ADMIN) and user_hall_id(user) == case.hall_id:
+        return None
+    return explain_decide_case(case, user)
+
+
+def signing_capacity(case, user):
+    """``(role, principal)``: the first sign-off role this case still needs that the user
+    holds, and whom they sign for — the absent holder, when the role comes through a
+    delegation in force today (``roles.delegations``; one standing in signs in the absent
+    one's stead even holding the role too) — or None. Never the case's teller or reviewer,
+    neither as signer nor as the one signed for; one person signs a case once."""
     if not _active(user) or user.pk in (case.teller_id, case.reviewer_id):
         return None
     if user_hall_id(user) != case.hall_id:
         return None
-    if any(s.get("user") == user.pk for s in case.signoffs.values()):
+    signed = case.signatures.all()
+    if any(user.pk in (s.signer_id, s.acting_for_id) for s in signed):
         return None  # one person signs once, even holding both leader and finance
-    roles = user_roles(user)
+    delegated = delegations(user)
     for role in case.pending_signoff_roles():
-        if role in roles:
-            return role
+        delegation = delegated.get(role)
+        if delegation is not None:
+            principal = delegation.principal
+            if principal.pk in (case.teller_id, case.reviewer_id) or any(
+                principal.pk in (s.signer_id, s.acting_for_id) for s in signed
+            ):
+                continue
+            return role, principal
+        if role in own_roles(user):
+            return role, None
     return None
+
+
+def signing_role(case, user) -> StrOrPromise | None:
+    """The first sign-off role this case still needs that the user holds (see
+    ``signing_capacity``)."""
+    capacity = signing_capacity(case, user)
+    return capacity[0] if capacity else None
 
 
 def explain_sign_case(case, user) -> StrOrPromise | None:
@@ -227,6 +257,10 @@ def can_claim_case(case, user) -> bool:
 
 def can_decide_case(case, user) -> bool:
     return explain_decide_case(case, user) is None
+
+
+def can_release_case(case, user) -> bool:
+    return explain_release_case(case, user) is None
 
 
 def can_sign_case(case, user) -> bool:

@@ -41,6 +41,7 @@ urlpatterns = [
     path("api/v1/calculations/", include("counterhall.api_urls")),
     path("review/", include("review.urls")),
     path("transfers/", include("transfers.urls")),
+    path("special/", include("special_ops.urls")),
     path("", include("contributions.urls")),
     path("admin/", admin.site.urls),
 ]

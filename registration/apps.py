@@ -18,6 +18,7 @@ class RegistrationConfig(AppConfig):
             ("person.separate", _("职工减员")),
             ("person.flexible_enroll", _("灵活就业人员参保")),
             ("person.status", _("人员状态变更")),
+            ("person.correct", _("参保人员基本信息更正")),
             ("person.close", _("终止参保关系")),
         ]:
             audit.register_action(name, label)

@@ -141,6 +141,14 @@ class InsuredPerson(TimeStampedModel):
     )
     sex = models.CharField(_("性别"), max_length=6, choices=Sex.choices, editable=False)
     birth_date = models.DateField(_("出生日期"), editable=False)
+    file_birth_date = models.DateField(
+        _("档案认定出生日期"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "身份证与人事档案记载不一致时，以档案最早记载为准；为空时取身份证号码中的日期。"
+        ),
+    )
     phone = models.CharField(_("联系电话"), max_length=40, blank=True)
     address = models.CharField(_("联系地址"), max_length=200, blank=True)
     retirement_category = models.CharField(
@@ -164,9 +172,11 @@ class InsuredPerson(TimeStampedModel):
         return f"{self.name}（{self.id_masked}）"
 
     def save(self, *args, **kwargs):
-        # Birth date and sex always come from the ID number.
+        # Sex always comes from the ID number; the birth date too, unless the personnel
+        # file's earliest record was found to differ (SPC03: the file governs).
         decoded = parse_resident_id(self.id_number)
-        self.id_number, self.birth_date, self.sex = decoded.number, decoded.birth_date, decoded.sex
+        self.id_number, self.sex = decoded.number, decoded.sex
+        self.birth_date = self.file_birth_date or decoded.birth_date
         _keep_initials(self, kwargs)
         super().save(*args, **kwargs)
 

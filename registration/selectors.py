@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
+from counterhall.models import AuditEntry
 from registration.models import (
     EMPLOYEE_SCHEMES,
     FLEXIBLE_SCHEMES,
@@ -66,6 +67,7 @@ __all__ = [
     "parse_resident_id",
     "person_by_id_number",
     "person_get",
+    "person_history",
     "person_summary",
     "resident_id_check_char",
     "staff_in_period",
@@ -139,6 +141,19 @@ def person_summary(person: InsuredPerson) -> dict:
         "flexible": open_flexible_spell(person),
         "enrollments": list(active_enrollments(person)),
     }
+
+
+def person_history(person) -> list[dict]:
+    """The person's core-data corrections, newest first: when, by whom, the old and the new
+    values (the ``person.correct`` audit entries)."""
+    return [
+        {"at": e.at, "actor": e.actor_name, "before": e.before, "after": e.after, "note": e.note}
+        for e in AuditEntry.objects.filter(
+            action="person.correct",
+            target_type=InsuredPerson._meta.label_lower,
+            target_id=str(person.pk),
+        ).order_by("-at", "-pk")
+    ]
 
 
 def person_get(pk: int) -> InsuredPerson:

@@ -257,6 +257,74 @@ def person_set_status(*, actor, person_id: int, status: str, note: str = "", cas
     return person
 
 
+CORE_FIELDS = (
+    "name",
+    "id_number",
+    "file_birth_date",
+    "retirement_category",
+    "work_start",
+    "deemed_months",
+)
+
+
+def person_core_snapshot(person: InsuredPerson) -> dict:
+    """The core data SPC03 corrects, with what derives from it (birth date, sex)."""
+    return {
+        **{f: getattr(person, f) for f in CORE_FIELDS},
+        "birth_date": person.birth_date,
+        "sex": person.sex,
+    }
+
+
+def person_correct(*, actor, person_id: int, changes: dict, case=None) -> InsuredPerson:
+    """在职基本信息维护: correct name, ID number, the birth date the personnel file governs,
+    retirement category, work-start date or deemed months. Birth date and sex follow the
+    (new) ID number unless ``file_birth_date`` is set. The old values stay in the person's
+    history (the ``person.correct`` audit entry, before/after). A new ID number already held
+    by another person is refused."""
+    unknown = set(changes) - set(CORE_FIELDS)
+    if unknown:
+        raise ValueError(sorted(unknown))
+    with transaction.atomic():
+        person = lock_person(person_id)
+        before = person_core_snapshot(person)
+        if "id_number" in changes:
+            changes = {**changes, "id_number": normalize_resident_id(changes["id_number"])}
+            taken = (
+                InsuredPerson.objects.filter(id_number=changes["id_number"])
+                .exclude(pk=person.pk)
+                .first()
+            )
+            if taken is not None:
+                raise ValidationError(
+                    {
+                        "new_id_number": _("此身份证号码已由其他参保人员（%(name)s）使用。")
+                        % {"name": taken.name}
+                    }
+                )
+        for field, value in changes.items():
+            setattr(person, field, value.strip() if isinstance(value, str) else value)
+        person.full_clean(exclude=["region"])
+        try:
+            with transaction.atomic():
+                person.save()
+        except IntegrityError:
+            raise ValidationError(
+                {"new_id_number": _("此身份证号码已由其他参保人员使用。")}
+            ) from None
+        after = person_core_snapshot(person)
+        audit.record(
+            actor=actor,
+            action="person.correct",
+            target=person,
+            before={k: v for k, v in before.items() if after[k] != v},
+            after={k: v for k, v in after.items() if before[k] != v},
+            note=getattr(case, "number", ""),
+            hall=_hall(case),
+        )
+    return person
+
+
 def _active_enrollment_conflicts(person: InsuredPerson, schemes: Iterable[str]) -> list[str]:
     active = Enrollment.objects.filter(
         person=person, scheme__in=list(schemes), status=EnrollmentStatus.ACTIVE

@@ -8,17 +8,25 @@ class ReviewConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
+        from counterhall import audit, permissions
         from counterhall.actions import CaseAction, register_action
         from counterhall.home import HomePanel, register_panel
         from counterhall.models import CaseState
-        from counterhall.roles import Role
+        from counterhall.roles import Role, delegations
         from review import selectors, services
 
         for action in (
-            # From the case page the claim leads to the review screen, where the one
+            # Claiming is only through take-next (the queue page): the case page offers no
+            # claim, and a claim posted to its URL is refused with the reason. The one
             # decision view (review.views.ReviewDecisionView) takes approve, return with
             # the structured reasons, and release: the case page links there.
-            CaseAction("claim", "claim", _("认领复核"), services.case_claim, then="review:case"),
+            CaseAction(
+                "claim",
+                "claim",
+                _("认领复核"),
+                services.case_claim,
+                refused=permissions.DENIED_DIRECT_CLAIM,
+            ),
             CaseAction(
                 "approve",
                 "approve",
@@ -60,12 +68,23 @@ class ReviewConfig(AppConfig):
         ):
             register_action(action)
 
+        audit.register_action("delegation.create", _("设置委托代理"))
+        audit.register_action("delegation.end", _("结束委托代理"))
+
         register_panel(
             HomePanel(
                 name="review-queue",
                 roles=frozenset({Role.REVIEWER}),
                 template="review/_home_queue.html",
                 context=lambda user: selectors.queue_counts(user=user),
+            )
+        )
+        register_panel(
+            HomePanel(
+                name="delegations",
+                roles=frozenset({Role.LEADER, Role.FINANCE, Role.REVIEWER, Role.HALL_ADMIN}),
+                template="review/_home_delegations.html",
+                context=lambda user: {"acting": list(delegations(user).values())},
             )
         )
         register_panel(

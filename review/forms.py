@@ -48,3 +48,32 @@ class ReturnForm(forms.Form):
             line.strip() for line in self.cleaned_data.get("other", "").splitlines() if line.strip()
         ]
         return chosen + other
+
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class DelegationForm(forms.Form):
+    """A delegation while away: the principal (the hall admin chooses; others delegate
+    their own role), the colleague, the role and the dates (hall dates)."""
+
+    principal = forms.ModelChoiceField(label=_("委托人"), queryset=None)
+    delegate = forms.ModelChoiceField(label=_("受托人"), queryset=None)
+    role = forms.ChoiceField(label=_("委托角色"), choices=())
+    starts_on = forms.DateField(label=_("开始日期"), widget=DATE)
+    ends_on = forms.DateField(label=_("结束日期"), widget=DATE)
+
+    def __init__(self, *args, user, staff, roles, is_admin: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["principal"].queryset = staff
+        self.fields["delegate"].queryset = staff
+        self.fields["principal"].label_from_instance = person_label
+        self.fields["delegate"].label_from_instance = person_label
+        self.fields["role"].choices = roles
+        if not is_admin:
+            self.fields["principal"].initial = user.pk
+            self.fields["principal"].widget = forms.HiddenInput()
+
+
+def person_label(user) -> str:
+    return f"{user.get_full_name() or user.get_username()}（{user.get_username()}）"

@@ -19,3 +19,14 @@ def lock_free_ids(cases: QuerySet[Case], *, limit: int) -> list[int]:
     return list(
         cases.select_for_update(skip_locked=True, of=("self",)).values_list("pk", flat=True)[:limit]
     )
+
+
+def lock_delegation(delegation_id: int):
+    """A delegation row (ending it); taken alone, after no other lock."""
+    from counterhall.models import Delegation
+
+    return (
+        Delegation.objects.select_for_update(of=("self",))
+        .select_related("hall")
+        .get(pk=delegation_id)
+    )

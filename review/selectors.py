@@ -7,11 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from django.db.models import Count, F, Min, QuerySet
 from django.utils import timezone
 
-from counterhall.models import AuditEntry, Case, CaseState
+from counterhall.models import AuditEntry, AuditSeal, Case, CaseState, Signature
+from counterhall.money import cents
 from counterhall.permissions import cases_visible_to, signing_role, user_hall_id
 
 # Applicant waiting at the window first, then the nearest promised date, then the oldest.
@@ -151,6 +153,7 @@ def signoff_batch(*, user) -> list[Case]:
         cases_visible_to(user)
         .filter(state=CaseState.AWAITING_SIGNOFF)
         .select_related("business_type", "window", "hall", "teller", "reviewer")
+        .prefetch_related("signatures")
         .order_by("decided_at", "pk")
     )
     return [c for c in cases if signing_role(c, user)]
@@ -163,3 +166,237 @@ def queue_counts(*, user) -> dict[str, int]:
         "submitted": visible.filter(state=CaseState.SUBMITTED).count(),
         "mine": visible.filter(state=CaseState.IN_REVIEW, reviewer=user).count(),
     }
+
+
+# ---------------------------------------------------------------------------- sign-off session
+
+# Where the key figures of a case are read from its frozen figures: the ``summary`` pairs
+# of the handlers' figures, then the top level. The first key present wins.
+ZERO = Decimal("0.00")
+AMOUNT_KEYS = ("refund_amount", "total", "amount", "monthly_pension", "pension", "benefit")
+PERSON_KEYS = ("person_count", "persons", "retirees", "people")
+MONTH_KEYS = ("month_count", "months")
+
+
+@dataclass
+class KeyFigures:
+    amount: Decimal | None = None
+    persons: int | None = None
+    months: int | None = None
+
+
+def _count(value) -> int | None:
+    if isinstance(value, list | tuple):
+        return len(value)
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def key_figures(case: Case) -> KeyFigures:
+    """The amount, persons and months a signer weighs, from the case's frozen figures
+    (``AMOUNT_KEYS`` …); a case with a subject person and no count is one person."""
+    figures = case.figures or {}
+    summary = figures.get("summary") or []
+    pairs = dict(p for p in summary if isinstance(p, list | tuple) and len(p) == 2)
+    look = {**{k: v for k, v in figures.items() if k != "summary"}, **pairs}
+    out = KeyFigures()
+    for key in AMOUNT_KEYS:
+        if look.get(key) not in (None, ""):
+            try:
+                out.amount = cents(look[key])
+            except (InvalidOperation, TypeError, ValueError):
+                continue
+            break
+    out.persons = next((_count(look[k]) for k in PERSON_KEYS if k in look), None)
+    if out.persons is None and case.person_id:
+        out.persons = 1
+    out.months = next((_count(look[k]) for k in MONTH_KEYS if k in look), None)
+    return out
+
+
+@dataclass
+class SessionRow:
+    case: Case
+    figures: KeyFigures
+    next_session: bool
+
+    @property
+    def payee(self) -> str:
+        """Whom the case pays or concerns (finance checks it): the employer, else the
+        insured person, else the applicant."""
+        if self.case.employer_id:
+            return self.case.employer.name
+        if self.case.person_id:
+            return self.case.person.name
+        return self.case.applicant_name
+
+    @property
+    def account(self) -> str:
+        """The bank account a payment goes to, when the application names one (finance
+        checks whom it pays)."""
+        return str((self.case.payload or {}).get("bank_account") or "")
+
+
+@dataclass
+class Totals:
+    cases: int = 0
+    amount: Decimal = ZERO
+    persons: int = 0
+    months: int = 0
+
+    def add(self, figures: KeyFigures) -> None:
+        self.cases += 1
+        self.amount += figures.amount or ZERO
+        self.persons += figures.persons or 0
+        self.months += figures.months or 0
+
+
+@dataclass
+class SessionGroup:
+    business_type: object
+    rows: list
+    totals: Totals
+
+
+@dataclass
+class Session:
+    """A signer's sign-off page: this session's cases grouped by business type with their
+    totals, and the cases that arrived after the hall's sign-off time (the next session's)."""
+
+    cutoff: dt.datetime | None
+    groups: list
+    totals: Totals
+    later: list
+
+    @property
+    def case_ids(self) -> list[int]:
+        return [row.case.pk for group in self.groups for row in group.rows]
+
+
+def session_cutoff(hall, *, now: dt.datetime | None = None) -> dt.datetime:
+    """Today's sign-off time in the hall's local time (Asia/Shanghai): a case that reached
+    sign-off after it belongs to the next session."""
+    today = timezone.localdate(now) if now else timezone.localdate()
+    return timezone.make_aware(dt.datetime.combine(today, hall.signoff_time))
+
+
+def signoff_session(*, user, now: dt.datetime | None = None) -> Session:
+    """Every case of the hall waiting for a sign-off role the user holds, grouped by
+    business type (in catalogue order), with key figures and totals; a fixed number of
+    queries whatever the batch."""
+    cases = (
+        cases_visible_to(user)
+        .filter(state=CaseState.AWAITING_SIGNOFF)
+        .select_related("business_type", "hall", "teller", "reviewer", "employer", "person")
+        .prefetch_related("signatures")
+        .order_by("business_type__code", "decided_at", "pk")
+    )
+    cases = [c for c in cases if signing_role(c, user)]
+    cutoff = session_cutoff(cases[0].hall, now=now) if cases else None
+    groups: dict[int, SessionGroup] = {}
+    totals = Totals()
+    later = []
+    for case in cases:
+        row = SessionRow(
+            case=case,
+            figures=key_figures(case),
+            next_session=bool(cutoff and case.decided_at and case.decided_at > cutoff),
+        )
+        if row.next_session:
+            later.append(row)
+            continue
+        group = groups.setdefault(
+            case.business_type_id, SessionGroup(case.business_type, [], Totals())
+        )
+        group.rows.append(row)
+        group.totals.add(row.figures)
+        totals.add(row.figures)
+    return Session(cutoff=cutoff, groups=list(groups.values()), totals=totals, later=later)
+
+
+@dataclass
+class BatchSheet:
+    """The printable batch sheet (签批单) of one signer's batch."""
+
+    signer: object
+    at: dt.datetime
+    groups: list
+    totals: Totals
+    held: list
+    seal: object
+
+
+def batch_sheet(*, user, at: dt.datetime) -> BatchSheet:
+    """What ``user`` signed at ``at`` (one batch shares its time) with figures and totals,
+    the cases they excluded with the reasons, and the latest audit seal."""
+    signatures = (
+        Signature.objects.filter(signer=user, signed_at=at, case__in=cases_visible_to(user))
+        .select_related(
+            "case__business_type", "case__reviewer", "case__employer", "case__person", "acting_for"
+        )
+        .order_by("case__business_type__code", "case__pk")
+    )
+    groups: dict[int, SessionGroup] = {}
+    totals = Totals()
+    for signature in signatures:
+        case = signature.case
+        row = SessionRow(case=case, figures=key_figures(case), next_session=False)
+        row.signature = signature  # type: ignore[attr-defined]
+        group = groups.setdefault(
+            case.business_type_id, SessionGroup(case.business_type, [], Totals())
+        )
+        group.rows.append(row)
+        group.totals.add(row.figures)
+        totals.add(row.figures)
+    held = list(
+        AuditEntry.objects.filter(
+            actor=user, action="case.hold", after__batch=at.isoformat()
+        ).order_by("pk")
+    )
+    seal = AuditSeal.objects.order_by("-last_entry_id").first()
+    return BatchSheet(
+        signer=user, at=at, groups=list(groups.values()), totals=totals, held=held, seal=seal
+    )
+
+
+# ---------------------------------------------------------------------------- delegation
+
+
+def hall_staff(*, user) -> QuerySet:
+    """The active staff of the user's hall, for choosing a delegate (one query)."""
+    from django.contrib.auth import get_user_model
+
+    hall_id = user_hall_id(user)
+    return (
+        get_user_model().objects.filter(is_active=True, staff__hall_id=hall_id).order_by("username")
+    )
+
+
+def delegations_for(*, user) -> QuerySet:
+    """The delegations the user gives or receives; the whole hall's for its admin."""
+    from django.db.models import Q
+
+    from counterhall.models import Delegation
+    from counterhall.roles import Role, has_role
+
+    rows = Delegation.objects.select_related("principal", "delegate", "created_by")
+    if has_role(user, Role.HALL_ADMIN):
+        return rows.filter(hall_id=user_hall_id(user))
+    return rows.filter(Q(principal=user) | Q(delegate=user))
+
+
+def claims_by_reviewer(*, user) -> list:
+    """The hall's reviewers holding claimed cases, with how many (hall admin's release)."""
+    from django.contrib.auth import get_user_model
+
+    counts = (
+        Case.objects.filter(hall_id=user_hall_id(user), state=CaseState.IN_REVIEW)
+        .values("reviewer_id")
+        .annotate(n=Count("pk"))
+        .order_by("reviewer_id")
+    )
+    by_id = {row["reviewer_id"]: row["n"] for row in counts}
+    users = get_user_model().objects.filter(pk__in=by_id).order_by("username")
+    return [(u, by_id[u.pk]) for u in users]

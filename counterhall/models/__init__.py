@@ -4,8 +4,9 @@
 - halls: Hall, Window, StaffProfile
 - catalogue: BusinessType, RequiredDocument
 - parameters: PolicyParameter, CalendarDay
-- case: Case (and its state machine), CaseSequence
+- case: Case (and its state machine), Signature, CaseSequence
 - audit: AuditEntry, AuditSeal
+- delegation: Delegation (a role handed to a colleague while away)
 """
 
 from counterhall.models.audit import AuditEntry, AuditSeal
@@ -17,9 +18,11 @@ from counterhall.models.case import (
     CaseSequence,
     CaseState,
     DocumentStatus,
+    Signature,
     documents_complete,
     has_missing_documents,
     is_claimed,
+    person_name,
     window_fits_type,
 )
 from counterhall.models.catalogue import (
@@ -28,6 +31,7 @@ from counterhall.models.catalogue import (
     CompletionMode,
     RequiredDocument,
 )
+from counterhall.models.delegation import DELEGABLE_ROLES, Delegation
 from counterhall.models.halls import (
     ONE_SPECIAL_WINDOW_MESSAGE,
     Hall,
@@ -43,6 +47,7 @@ from counterhall.models.parameters import (
 )
 
 __all__ = [
+    "DELEGABLE_ROLES",
     "NATIONAL_REGION",
     "ONE_SPECIAL_WINDOW_MESSAGE",
     "OPEN_STATES",
@@ -57,11 +62,13 @@ __all__ = [
     "CaseSequence",
     "CaseState",
     "CompletionMode",
+    "Delegation",
     "DocumentStatus",
     "Hall",
     "ParameterTag",
     "PolicyParameter",
     "RequiredDocument",
+    "Signature",
     "StaffProfile",
     "TimeStampedModel",
     "Window",
@@ -69,6 +76,7 @@ __all__ = [
     "documents_complete",
     "has_missing_documents",
     "is_claimed",
+    "person_name",
     "region_validator",
     "window_fits_type",
 ]

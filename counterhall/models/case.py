@@ -130,7 +130,6 @@ class Case(ConcurrentTransitionMixin, TimeStampedModel):
     is_immediate = models.BooleanField(_("即时办结"), default=False)
     promised_deadline = models.DateField(_("承诺办结日期"), null=True, blank=True)
     signoff_roles = models.JSONField(_("需签批角色"), default=list, blank=True)
-    signoffs = models.JSONField(_("签批记录"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     return_reasons = models.JSONField(_("退回原因"), default=list, blank=True)
     decision_note = models.TextField(_("处理意见"), blank=True)
 
@@ -187,8 +186,14 @@ class Case(ConcurrentTransitionMixin, TimeStampedModel):
     def is_open(self) -> bool:
         return self.state not in TERMINAL_STATES
 
+    def signed_roles(self) -> list[str]:
+        """The sign-off roles signed so far (``Signature`` rows; prefetch ``signatures`` to
+        read many cases without a query each)."""
+        return [s.role for s in self.signatures.all()]
+
     def pending_signoff_roles(self) -> list[str]:
-        return [role for role in self.signoff_roles if role not in self.signoffs]
+        signed = self.signed_roles()
+        return [role for role in self.signoff_roles if role not in signed]
 
     # ---- transitions: field changes only, no I/O (see counterhall.transitions.fire)
 
@@ -270,7 +275,7 @@ class Case(ConcurrentTransitionMixin, TimeStampedModel):
         source=CaseState.IN_REVIEW,
         target=CaseState.SUBMITTED,
         conditions=[is_claimed],
-        permission=permissions.can_decide_case,
+        permission=permissions.can_release_case,
     )
     def release(self) -> None:
         self.reviewer = None
@@ -314,7 +319,6 @@ class Case(ConcurrentTransitionMixin, TimeStampedModel):
         self.reviewer = None
         self.claimed_at = None
         self.decided_at = None
-        self.signoffs = {}
 
     @transition(
         field=state,
@@ -322,12 +326,10 @@ class Case(ConcurrentTransitionMixin, TimeStampedModel):
         target=RETURN_VALUE(CaseState.AWAITING_SIGNOFF, CaseState.APPROVED),
         permission=permissions.can_sign_case,
     )
-    def sign(self, *, role: str, signer, at) -> str:
-        self.signoffs = {
-            **self.signoffs,
-            role: {"user": signer.pk, "name": str(signer), "at": at.isoformat()},
-        }
-        if self.pending_signoff_roles():
+    def sign(self, *, role: str, at) -> str:
+        """One role signs (its ``Signature`` row is written by the signing service in the
+        same transaction); the case is approved once no role is left, in whatever order."""
+        if [r for r in self.pending_signoff_roles() if r != role]:
             return CaseState.AWAITING_SIGNOFF
         self.signed_at = at
         return CaseState.APPROVED
@@ -339,6 +341,7 @@ class Case(ConcurrentTransitionMixin, TimeStampedModel):
         permission=permissions.can_sign_case,
     )
     def hold(self, *, at, reasons: list[str]) -> None:
+        """Back to the teller; the holding service clears the signatures given so far."""
         self.return_reasons = list(reasons)
         self.decided_at = at
 
@@ -351,6 +354,70 @@ class Case(ConcurrentTransitionMixin, TimeStampedModel):
     def complete(self, *, at) -> None:
         self.completed_at = at
         self.closed_at = at
+
+
+def person_name(user) -> str:
+    """How a staff member is named on pages and paper: full name, else the username."""
+    return user.get_full_name() or user.get_username()
+
+
+class Signature(models.Model):
+    """One signature of the daily sign-off (集中签批): which role of a case who signed, when,
+    and for whom when acting through a delegation (``acting_for``: the absent holder of the
+    role). Written by the signing service in the transaction of the case's move and its
+    audit entry; a hold clears the case's signatures (the hold's audit entry keeps them).
+    In counterhall because the sign transition's guard reads it (who signed, what is left)."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="signatures", verbose_name=_("业务")
+    )
+    role = models.CharField(_("签批角色"), max_length=20)
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="signatures",
+        verbose_name=_("签批人"),
+    )
+    acting_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="signatures_by_delegate",
+        null=True,
+        blank=True,
+        verbose_name=_("代签对象"),
+    )
+    signed_at = models.DateTimeField(_("签批时间"))
+
+    class Meta:
+        ordering = ["signed_at", "pk"]
+        verbose_name = _("签批记录")
+        verbose_name_plural = _("签批记录")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "role"], name="signature_one_per_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.role} {self.signed_by}"
+
+    @property
+    def signed_by(self) -> str:
+        """The signer, and whom they acted for: "张三 代 王局长"."""
+        if self.acting_for_id is None:
+            return person_name(self.signer)
+        return _("%(signer)s 代 %(principal)s") % {
+            "signer": person_name(self.signer),
+            "principal": person_name(self.acting_for),
+        }
+
+    def as_record(self) -> dict:
+        """The signature as the hold's audit entry keeps it once cleared."""
+        return {
+            "role": self.role,
+            "signer": self.signer_id,
+            "acting_for": self.acting_for_id,
+            "signed_by": str(self.signed_by),
+            "at": self.signed_at.isoformat(),
+        }
 
 
 class CaseSequence(models.Model):

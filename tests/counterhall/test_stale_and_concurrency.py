@@ -38,11 +38,12 @@ def test_stale_in_memory_object_raises_stale_case(teller, window, test_types):
 def test_stale_button_shows_message_not_500(client, teller, window, reviewer, test_types):
     case = factories.submitted_case(teller=teller, window=window, business_type=test_types.general)
     review_services.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
-    client.force_login(reviewer)
+    review_services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
+    client.force_login(teller)
 
-    response = client.post(
-        reverse("case-action", args=[case.pk, "claim"]),
-        {"seen_state": CaseState.SUBMITTED},
+    response = client.post(  # the page still showed the case as in review
+        reverse("case-action", args=[case.pk, "complete"]),
+        {"seen_state": CaseState.IN_REVIEW},
         follow=True,
     )
     assert response.status_code == 200

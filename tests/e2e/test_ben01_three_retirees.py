@@ -10,13 +10,15 @@ from benefits.models import PensionAward
 from counterhall import demo
 from counterhall.models import BusinessType
 from registration.models import Employment
+from tests import factories
 from tests.e2e.conftest import login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_three_retirees_are_determined_while_the_applicant_waits(live_server, new_page):
-    demo.seed()
+    users = demo.seed()["users"]
+    factories.empty_queue(users["reviewer1"])  # the journey's case is the queue's head
     ids = list(
         Employment.objects.filter(person__name__in=benefits_demo.RETIREES[:3])
         .order_by("person__name")
@@ -49,12 +51,13 @@ def test_three_retirees_are_determined_while_the_applicant_waits(live_server, ne
     teller.click("button[data-action=submit]")
     assert teller.inner_text("#case-state") == "待复核"
 
-    # reviewer: claims and approves (the case is immediate: front of the queue)
+    # reviewer: takes the head of the queue and approves
     reviewer = new_page()
     login(reviewer, live_server.url, "reviewer1", demo.DEMO_PASSWORD)
     reviewer.wait_for_url(f"{live_server.url}/")
-    reviewer.goto(case_url)
-    reviewer.click("button[data-action=claim]")  # leads to the review screen
+    reviewer.goto(f"{live_server.url}/review/")
+    reviewer.click("#take-next")  # claiming is only through take-next
+    reviewer.wait_for_url(case_url.replace("/cases/", "/review/cases/"))
     assert reviewer.inner_text("#case-state") == "复核中"
     assert reviewer.locator("#retirees tbody tr").count() == 3
     reviewer.click("button[data-action=approve]")

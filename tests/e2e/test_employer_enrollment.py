@@ -5,6 +5,7 @@ import pytest
 
 from counterhall import demo
 from registration.models import Employer
+from tests import factories
 from tests.e2e.conftest import login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -17,7 +18,8 @@ def logout(page):
 
 
 def test_employer_enrollment_through_review(live_server, new_page):
-    demo.seed()
+    users = demo.seed()["users"]
+    factories.empty_queue(users["reviewer1"])  # the journey's case is the queue's head
     page = new_page(locale="zh-CN")
     base = live_server.url
 
@@ -65,8 +67,9 @@ def test_employer_enrollment_through_review(live_server, new_page):
     # reviewer1: claim and approve
     login(page, base, "reviewer1", demo.DEMO_PASSWORD)
     page.wait_for_url(f"{base}/")
-    page.goto(case_url)
-    page.click("button[data-action=claim]")  # leads to the review screen
+    page.goto(f"{base}/review/")
+    page.click("#take-next")  # claiming is only through take-next
+    page.wait_for_url(case_url.replace("/cases/", "/review/cases/"))
     page.wait_for_selector("button[data-action=approve]")
     page.click("button[data-action=approve]")
     page.wait_for_selector(".messages >> text=已复核通过")

@@ -9,6 +9,7 @@ from contributions.models import AssessmentBill, BillKind, DeclaredBase
 from counterhall import demo
 from counterhall.models import BusinessType, Case
 from registration.models import Employer, Employment, FlexibleWorker
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,9 @@ NEW_USCC = "91222424MA0Y12383Q"
 
 @pytest.fixture
 def hall():
-    return demo.seed()
+    seeded = demo.seed()
+    factories.empty_queue(seeded["users"]["reviewer1"])  # each case is the queue's head
+    return seeded
 
 
 def work(client, hall, code, data, *, subject=""):
@@ -43,7 +46,7 @@ def work(client, hall, code, data, *, subject=""):
     assert r.status_code == 302, r.content.decode()
     client.post(reverse("case-action", args=[case.pk, "submit"]), {"seen_state": "draft"})
     client.force_login(users["reviewer1"])
-    client.post(reverse("case-action", args=[case.pk, "claim"]), {"seen_state": "submitted"})
+    client.post(reverse("review:take-next"))  # the only case in the queue
     # the decision is taken on the review screen's one decision view
     client.post(reverse("review:decision", args=[case.pk, "approve"]), {"seen_state": "in_review"})
     case.refresh_from_db()

@@ -1,27 +1,50 @@
-"""The case page and the review screen take the reviewer's decision in one place: the case
-page's claim leads to the review screen, its approve / return / release buttons link there,
-and a decision posted to the case page's action URL does nothing."""
+"""The case page and the review screen take the reviewer's decision in one place: a claim
+is only through take-next (a direct claim is refused), the case page's approve / return /
+release buttons link to the review screen, and a decision posted to the case page's action
+URL does nothing."""
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
+from counterhall import permissions
 from counterhall.actions import CaseAction, get_action, register_action
 from counterhall.models import AuditEntry, Case, CaseState
 from review.services import case_take_next
 
 
-def test_claim_from_the_case_page_leads_to_the_review_screen(client, submitted, reviewer):
+def test_a_direct_claim_from_the_case_page_is_refused(client, submitted, reviewer):
+    first, second = submitted(), submitted()
+    client.force_login(reviewer)
+
+    html = client.get(reverse("case-detail", args=[second.pk])).content.decode()
+    assert 'data-action="claim"' not in html
+    response = client.post(
+        reverse("case-action", args=[second.pk, "claim"]),
+        {"seen_state": CaseState.SUBMITTED},
+        follow=True,
+    )
+
+    assert str(permissions.DENIED_DIRECT_CLAIM) in response.content.decode()
+    assert Case.objects.get(pk=second.pk).state == CaseState.SUBMITTED
+    assert Case.objects.get(pk=second.pk).reviewer is None
+    assert not AuditEntry.objects.filter(action="case.claim").exists()
+    # take-next still gives the head of the queue
+    assert case_take_next(actor=reviewer).pk == first.pk
+
+
+def test_a_direct_claim_on_the_review_screen_is_refused(client, submitted, reviewer):
     case = submitted()
     client.force_login(reviewer)
 
     response = client.post(
-        reverse("case-action", args=[case.pk, "claim"]), {"seen_state": CaseState.SUBMITTED}
+        reverse("review:decision", args=[case.pk, "claim"]),
+        {"seen_state": CaseState.SUBMITTED},
+        follow=True,
     )
 
-    assert response.status_code == 302
-    assert response.url == reverse("review:case", args=[case.pk])
-    assert Case.objects.get(pk=case.pk).reviewer == reviewer
+    assert str(permissions.DENIED_DIRECT_CLAIM) in response.content.decode()
+    assert Case.objects.get(pk=case.pk).state == CaseState.SUBMITTED
 
 
 def test_case_page_links_the_decisions_to_the_review_screen(client, submitted, reviewer):

@@ -17,7 +17,7 @@ def fill_initials(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registration', '0002_region_without_default'),
+        ('registration', '0003_person_file_birth_date'),
     ]
 
     operations = [
