@@ -18,6 +18,7 @@ from registration import selectors as people
 from registration.models import PersonStatus
 from special_ops import demo as special_demo
 from special_ops.models import Payout
+from tests import factories
 from tests.e2e.conftest import login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -37,7 +38,8 @@ def shot(page, name):
 
 def test_death_in_service_journey(live_server, new_page):
     url = live_server.url
-    demo.seed()
+    users = demo.seed()["users"]
+    factories.empty_queue(users["reviewer1"])  # the journey's case is the queue's head
     person = people.person_by_id_number(special_demo.DECEASED_ID)
     bt = BusinessType.objects.get(code="SPC01")
 
@@ -70,8 +72,9 @@ def test_death_in_service_journey(live_server, new_page):
     reviewer = new_page("zh-CN")
     login(reviewer, url, "reviewer1", demo.DEMO_PASSWORD)
     reviewer.wait_for_url(f"{url}/")
-    reviewer.goto(case_url)
-    reviewer.click("button[data-action=claim]")  # leads to the review screen
+    reviewer.goto(f"{url}/review/")
+    reviewer.click("#take-next")  # claiming is only through take-next
+    reviewer.wait_for_url(case_url.replace("/cases/", "/review/cases/"))
     expect(reviewer.locator("#funeral-grant").first).to_have_text("6400.00")
     reviewer.click("button[data-action=approve]")
     reviewer.wait_for_selector(".messages >> text=已复核通过")
