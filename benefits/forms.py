@@ -45,6 +45,8 @@ def person_by_id(value: str, hall, *, named: bool = False):
 
 
 ID_NUMBER_LABEL = _("公民身份号码")
+# An error in a list of ID numbers names its line (as the clerk sees it in the box).
+LINE_ERROR = _("第 %(line)s 行：%(error)s")
 
 
 def not_after_today(value: dt.date) -> None:
@@ -87,17 +89,22 @@ class RetirementApplicationForm(EmployerSubjectMixin, BusinessForm):
 
     def clean_retiree_ids(self):
         lines = [
-            line.strip() for line in self.cleaned_data["retiree_ids"].splitlines() if line.strip()
+            (number, line.strip())
+            for number, line in enumerate(self.cleaned_data["retiree_ids"].splitlines(), 1)
+            if line.strip()
         ]
         persons, errors, seen = [], [], set()
-        for line in lines:
+        for number, line in lines:
             try:
                 person = person_by_id(line, self.case.hall, named=True)
             except ValidationError as exc:
-                errors.extend(exc.messages)
+                errors.extend(LINE_ERROR % {"line": number, "error": m} for m in exc.messages)
                 continue
             if person.pk in seen:
-                errors.append(_("%(name)s 重复填写。") % {"name": person.name})
+                errors.append(
+                    LINE_ERROR
+                    % {"line": number, "error": _("%(name)s 重复填写。") % {"name": person.name}}
+                )
                 continue
             seen.add(person.pk)
             persons.append(person)

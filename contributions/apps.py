@@ -26,4 +26,9 @@ class ContributionsConfig(AppConfig):
 
         registry.register_all(handlers.HANDLERS)
         registry.register_subject_lookup(lookup)
+        from contributions import search as subject_search
+        from counterhall import search
+
+        search.register_provider(subject_search.persons)
+        search.register_provider(subject_search.employers)
         demo.register(build)

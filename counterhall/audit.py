@@ -39,9 +39,12 @@ ACTIONS: dict[str, StrOrPromise] = {
     "case.sign": _("集中签批"),
     "case.hold": _("签批暂缓"),
     "case.complete": _("办结"),
+    "case.take_over": _("接续办理"),
+    "case.reassign": _("移交柜员"),
     "auth.login": _("登录"),
     "auth.logout": _("退出"),
     "pii.view": _("查看完整个人信息"),
+    "person.lookup": _("按身份证号码查询人员"),
 }
 
 

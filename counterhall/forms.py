@@ -15,7 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from counterhall.models import BusinessType, CaseState, Window
 from counterhall.params import ParameterMissing, ParamReader
 from counterhall.permissions import DENIED_OTHER_REGION, subject_in_hall
+from counterhall.pii import RESIDENT_ID
 from counterhall.registry import Subject
+
+# Where case_open keeps the number typed at intake that found no subject (a dict value:
+# never shown as an application row; replaced when the application is saved).
+TYPED_SUBJECT_KEY = "_subject"
 
 
 class SubjectHooks:
@@ -43,7 +48,11 @@ class BusinessForm(SubjectHooks, forms.Form):
     def __init__(self, data=None, *, case, **kwargs):
         initial = dict(kwargs.pop("initial", None) or {})
         if data is None:
-            for name, value in self.subject_initial(case).items():
+            prefill = self.subject_initial(case)
+            typed = typed_subject(case)
+            if typed:  # a subject not yet registered: its number as typed at intake
+                prefill.setdefault("id_number" if RESIDENT_ID.match(typed) else "uscc", typed)
+            for name, value in prefill.items():
                 if name in self.base_fields:
                     initial.setdefault(name, value)
         super().__init__(data, initial=initial, **kwargs)
@@ -87,6 +96,17 @@ def _prefill(obj, mapping: dict[str, str]) -> dict:
     return {field: getattr(obj, attr) for field, attr in mapping.items()}
 
 
+def typed_subject(case) -> str:
+    """The USCC or ID number typed at intake when it found no subject (kept by case_open
+    until the application is saved), so the form starts from it."""
+    typed = (case.payload or {}).get(TYPED_SUBJECT_KEY)
+    return typed.get("query", "") if isinstance(typed, dict) else ""
+
+
+def _typed_into(mapping: dict[str, str], attr: str, typed: str) -> dict:
+    return {field: typed for field, a in mapping.items() if a == attr}
+
+
 class EmployerSubjectMixin(SubjectHooks):
     """For a ``BusinessForm`` whose clean looks up the employer the application is about
     and keeps it in ``self.employer`` (None while not found). ``employer_prefill``: form
@@ -99,6 +119,8 @@ class EmployerSubjectMixin(SubjectHooks):
         initial = super().subject_initial(case)
         if case.employer_id:
             initial.update(_prefill(case.employer, self.employer_prefill))
+        elif (typed := typed_subject(case)) and not RESIDENT_ID.match(typed):
+            initial.update(_typed_into(self.employer_prefill, "uscc", typed))
         return initial
 
     def subject(self) -> Subject | None:
@@ -117,6 +139,8 @@ class PersonSubjectMixin(SubjectHooks):
         initial = super().subject_initial(case)
         if case.person_id:
             initial.update(_prefill(case.person, self.person_prefill))
+        elif (typed := typed_subject(case)) and RESIDENT_ID.match(typed):
+            initial.update(_typed_into(self.person_prefill, "id_number", typed))
         return initial
 
     def subject(self) -> Subject | None:
@@ -203,3 +227,84 @@ class DocumentsForm(forms.Form):
             if self.cleaned_data.get(f"defer_{d.code}")
             and not self.cleaned_data.get(f"doc_{d.code}")
         }
+
+
+class TakeOverForm(forms.Form):
+    """接续办理: the state and the teller the page showed, and the window to continue at."""
+
+    seen_state = forms.ChoiceField(choices=CaseState.choices, widget=forms.HiddenInput)
+    seen_teller = forms.IntegerField(widget=forms.HiddenInput)
+    window = forms.ModelChoiceField(
+        label=_("接续窗口"), queryset=Window.objects.none(), required=False
+    )
+
+    def __init__(self, *args, windows=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["window"])
+        field.queryset = Window.objects.filter(pk__in=[w.pk for w in windows])
+        if len(windows) <= 1:
+            self.fields["window"].widget = forms.HiddenInput()
+            if windows:
+                self.fields["window"].initial = windows[0].pk
+
+
+class CaseFindForm(forms.Form):
+    """The "scan or type the number" box: a case number as printed on the notice."""
+
+    number = forms.CharField(
+        label=_("业务编号"),
+        max_length=32,
+        strip=True,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
+    )
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    """A staff member, shown by name and username (the queryset is set by the form)."""
+
+    def __init__(self, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        super().__init__(queryset=get_user_model().objects.none(), **kwargs)
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.get_full_name() or obj.get_username()}（{obj.get_username()}）"
+
+
+class ReassignForm(forms.Form):
+    """The hall admin moves every open case of one teller to another."""
+
+    from_teller = StaffChoiceField(label=_("原柜员"))
+    to_teller = StaffChoiceField(label=_("接收柜员"))
+
+    def __init__(self, *args, tellers, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("from_teller", "to_teller"):
+            cast(StaffChoiceField, self.fields[name]).queryset = tellers
+
+
+class CaseListFilterForm(forms.Form):
+    """The case list's filters (GET)."""
+
+    state = forms.ChoiceField(
+        label=_("状态"), choices=[("", _("全部")), *CaseState.choices], required=False
+    )
+    business_type = forms.ModelChoiceField(
+        label=_("业务类型"), queryset=BusinessType.objects.none(), required=False
+    )
+    window = forms.ModelChoiceField(label=_("窗口"), queryset=Window.objects.none(), required=False)
+    teller = StaffChoiceField(label=_("受理柜员"), required=False)
+    date_from = forms.DateField(
+        label=_("受理日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    overdue = forms.BooleanField(label=_("超过承诺办结日期"), required=False)
+    immediate = forms.BooleanField(label=_("即时办结"), required=False)
+
+    def __init__(self, *args, business_types, windows, tellers, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["business_type"]).queryset = business_types
+        cast(forms.ModelChoiceField, self.fields["window"]).queryset = windows
+        cast(forms.ModelChoiceField, self.fields["teller"]).queryset = tellers

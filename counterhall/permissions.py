@@ -12,7 +12,7 @@ guardian object permission ``counterhall.decide_case`` (granted on claim, remove
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -36,6 +36,16 @@ DENIED_NOT_HALL_ADMIN = _("只有本大厅的大厅管理员可以办理此操�
 DENIED_SIGNOFF = _("此业务不需要您所在角色签批，或您已签批。")
 DENIED_OTHER_HALL = _("此业务不属于您所在的大厅。")
 DENIED_OTHER_REGION = _("该单位或人员的参保地不是本大厅所在地区，不能在本大厅办理此项业务。")
+DENIED_HELD_BY_OTHER = _(
+    "此业务现由%(teller)s在%(window)s办理；如需由您继续办理，请先点击“接续办理”。"
+)
+DENIED_TAKE_OVER_STATE = _("复核中、待签批或已终结的业务不能接续办理。")
+DENIED_TAKE_OVER_OWN = _("此业务已由您在此窗口办理，无需接续。")
+DENIED_TAKE_OVER_WINDOW = _("只能接续到您有权办理的同类窗口（一般性业务：综合柜员窗口）。")
+DENIED_TAKE_OVER_REVIEWER = _("复核过此业务的人员不能接续办理。")
+# States in which another window may continue a case (接续办理): before review, or back
+# from it — the applicant who comes back another day.
+TAKE_OVER_STATES = ("draft", "awaiting_documents", "returned")
 
 
 def _active(user) -> bool:
@@ -68,8 +78,21 @@ def works_at(user, window) -> bool:
 # django-fsm-2 expects from a permission callable.
 
 
+def staff_name(user) -> str:
+    """How the hall names a staff member on pages and papers: the full name, else the
+    username."""
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
 def explain_change_case(case, user) -> StrOrPromise | None:
-    if not _active(user) or case.teller_id != user.pk:
+    if not _active(user):
+        return DENIED_NOT_OWN_CASE
+    if case.teller_id != user.pk:
+        if user_hall_id(user) == case.hall_id and case.teller_id:
+            return DENIED_HELD_BY_OTHER % {
+                "teller": staff_name(case.teller),
+                "window": case.window,
+            }
         return DENIED_NOT_OWN_CASE
     if not works_at(user, case.window):
         return DENIED_WINDOW
@@ -143,6 +166,64 @@ def signing_role(case, user) -> StrOrPromise | None:
 
 def explain_sign_case(case, user) -> StrOrPromise | None:
     return None if signing_role(case, user) else DENIED_SIGNOFF
+
+
+def explain_take_over_case(case, user, window=None) -> StrOrPromise | None:
+    """Whether the user may continue this case at ``window`` (接续办理): a teller of the
+    case's hall who works at a window of the case's kind, in a state before or back from
+    review. ``window`` None: at any such window of theirs."""
+    if not _active(user) or user_hall_id(user) != case.hall_id:
+        return DENIED_OTHER_HALL
+    if case.state not in TAKE_OVER_STATES:
+        return DENIED_TAKE_OVER_STATE
+    if user.pk == case.reviewer_id:
+        return DENIED_TAKE_OVER_REVIEWER
+    if window is None:
+        fitting = take_over_windows(user, case)
+        if not fitting:
+            return DENIED_TAKE_OVER_WINDOW
+        if case.teller_id == user.pk and case.window in fitting:
+            return DENIED_TAKE_OVER_OWN
+        return None
+    if (
+        window.hall_id != case.hall_id
+        or window.is_special != case.business_type.is_special
+        or not works_at(user, window)
+    ):
+        return DENIED_TAKE_OVER_WINDOW
+    if case.teller_id == user.pk and case.window_id == window.pk:
+        return DENIED_TAKE_OVER_OWN
+    return None
+
+
+def can_take_over_case(case, user, window=None) -> bool:
+    return explain_take_over_case(case, user, window) is None
+
+
+def take_over_windows(user, case) -> list:
+    """The user's windows at which this case could be continued (its hall, its kind)."""
+    return [
+        w
+        for w in windows_for(user)
+        if w.hall_id == case.hall_id and w.is_special == case.business_type.is_special
+    ]
+
+
+DENIED_LOOKUP = _("只有窗口受理人员可以按证件号码查询办事对象。")
+
+
+def can_look_up_subjects(user) -> bool:
+    """Who may look up an employer or person by number at intake: the staff who take in
+    cases (tellers and special clerks); each lookup of a person is audited."""
+    return _active(user) and (
+        user.is_superuser
+        or (user_hall_id(user) is not None and has_role(user, Role.TELLER, Role.SPECIAL_CLERK))
+    )
+
+
+def can_manage_hall(user) -> bool:
+    """The hall admin (and a superuser): moves a teller's open cases to another teller."""
+    return _active(user) and (user.is_superuser or has_role(user, Role.HALL_ADMIN))
 
 
 def grant_decide_case(user, case) -> None:
@@ -221,7 +302,8 @@ def cases_visible_to(user) -> QuerySet:
 
     Auditors, hall admins, leaders and finance read their hall; reviewers read their hall's
     cases that reached review (special business only with the special authorisation);
-    tellers read their own cases and those of the windows they work at — so the special
+    tellers read their own cases, those of the windows they work at, and — one hall, any
+    window (综合柜员制) — a general teller every general case of the hall; so the special
     window's cases stay invisible to general tellers.
     """
     from counterhall.models import Case, CaseState
@@ -237,10 +319,35 @@ def cases_visible_to(user) -> QuerySet:
     in_hall = Case.objects.filter(hall_id=hall_id)
     if roles & set(READ_ALL_ROLES):
         return in_hall
-    visible = Q(teller=user) | Q(window__in=windows_for(user).values("pk"))
+    windows = windows_for(user)
+    visible = Q(teller=user) | Q(window__in=windows.values("pk"))
+    if roles & {Role.TELLER, Role.SPECIAL_CLERK}:
+        general_windows = windows.filter(hall_id=hall_id, kind="general")
+        visible |= Q(business_type__is_special=False) & Q(Exists(general_windows))
     if Role.REVIEWER in roles:
         reviewable = ~Q(state__in=[CaseState.DRAFT, CaseState.AWAITING_DOCUMENTS])
         if not user.has_perm(REVIEW_SPECIAL):
             reviewable &= Q(business_type__is_special=False)
         visible |= reviewable
     return in_hall.filter(visible)
+
+
+def subjects_visible_to(user, queryset: QuerySet) -> QuerySet:
+    """The employers or insured persons (``queryset``, anything with ``region`` and the
+    ``cases`` relation of Case.employer / Case.person) this user may read: a hall reads the
+    master data of its region, less the subjects of special cases the user may not read —
+    the same rule as ``cases_visible_to``, so a general teller's search never shows the
+    person of a special case."""
+    from counterhall.models import Case
+
+    if not _active(user):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    hall = user_hall(user)
+    if hall is None:
+        return queryset.none()
+    hidden = Case.objects.filter(hall_id=hall.pk, business_type__is_special=True).exclude(
+        pk__in=cases_visible_to(user).values("pk")
+    )
+    return queryset.filter(region=hall.region).exclude(cases__in=hidden)

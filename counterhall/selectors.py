@@ -101,3 +101,160 @@ def figures_template(case: Case) -> str:
     if registry.has_handler(code):
         return registry.get_handler(code).figures_template
     return "counterhall/_figures.html"
+
+
+def hall_tellers(*, user) -> QuerySet:
+    """The tellers and special clerks of the hall admin's hall, each with the number of open
+    cases they hold (``open_cases``), one query."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count, Q
+
+    from counterhall.permissions import user_hall_id
+    from counterhall.roles import Role
+
+    users = get_user_model().objects.filter(
+        is_active=True, groups__name__in=[Role.TELLER, Role.SPECIAL_CLERK]
+    )
+    if not user.is_superuser:
+        hall_id = user_hall_id(user)
+        users = users.filter(staff__hall_id=hall_id) if hall_id else users.none()
+    return (
+        users.annotate(
+            open_cases=Count(
+                "cases_taken", filter=Q(cases_taken__state__in=OPEN_STATES), distinct=True
+            )
+        )
+        .order_by("-open_cases", "username")
+        .distinct()
+    )
+
+
+CASE_LIST_PAGE = 50
+
+
+def _cursor(case: Case) -> str:
+    return f"{case.created_at.isoformat()}~{case.pk}"
+
+
+def _parse_cursor(cursor: str):
+    import datetime as dt
+
+    try:
+        at, pk = cursor.rsplit("~", 1)
+        return dt.datetime.fromisoformat(at), int(pk)
+    except ValueError:
+        return None
+
+
+def case_list(*, user, filters: dict, after: str = "", size: int = CASE_LIST_PAGE):
+    """Every case the user may read, completed, rejected and withdrawn ones included, newest
+    first, filtered and keyset-paginated: ``after`` is the cursor of the last row of the
+    previous page (created_at and id; never an OFFSET). Returns (cases, next cursor or "").
+    A fixed number of queries whatever the number of cases."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    qs = cases_visible_to(user)
+    if filters.get("state"):
+        qs = qs.filter(state=filters["state"])
+    if filters.get("business_type"):
+        qs = qs.filter(business_type=filters["business_type"])
+    if filters.get("window"):
+        qs = qs.filter(window=filters["window"])
+    if filters.get("teller"):
+        qs = qs.filter(teller=filters["teller"])
+    if filters.get("date_from"):
+        qs = qs.filter(created_at__date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        qs = qs.filter(created_at__date__lte=filters["date_to"])
+    if filters.get("overdue"):
+        qs = qs.filter(promised_deadline__lt=timezone.localdate(), state__in=OPEN_STATES)
+    if filters.get("immediate"):
+        qs = qs.filter(is_immediate=True)
+    position = _parse_cursor(after) if after else None
+    if position is not None:
+        at, pk = position
+        qs = qs.filter(Q(created_at__lt=at) | Q(created_at=at, pk__lt=pk))
+    rows = list(qs.select_related(*CASE_RELATED).order_by("-created_at", "-pk")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, (_cursor(rows[-1]) if more and rows else "")
+
+
+def case_list_choices(*, user) -> dict:
+    """What the case list's filters offer: the hall's types, windows and tellers."""
+    from django.contrib.auth import get_user_model
+
+    from counterhall.models import Window
+    from counterhall.permissions import user_hall_id
+    from counterhall.roles import Role
+
+    hall_id = user_hall_id(user)
+    windows = Window.objects.select_related("hall")
+    tellers = get_user_model().objects.filter(groups__name__in=[Role.TELLER, Role.SPECIAL_CLERK])
+    if not user.is_superuser:
+        windows = windows.filter(hall_id=hall_id) if hall_id else windows.none()
+        tellers = tellers.filter(staff__hall_id=hall_id) if hall_id else tellers.none()
+    return {
+        "business_types": BusinessType.objects.filter(active=True),
+        "windows": windows,
+        "tellers": tellers.distinct().order_by("username"),
+    }
+
+
+def search(*, user, query: str):
+    """The header search: cases (by number, applicant, and the cases of the persons and
+    employers found), persons and employers, each group within what the user may read,
+    the exact match first. Returns (groups, exact case or None, persons looked up by ID)."""
+    from django.db.models import Q
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+
+    from counterhall.search import SEARCH_LIMIT, SearchGroup, SearchHit, providers
+
+    answers = [p(query, user=user, limit=SEARCH_LIMIT) for p in providers()]
+    wanted = Q(number__iexact=query) | Q(number__icontains=query)
+    wanted |= Q(applicant_name__icontains=query)
+    for answer in answers:
+        if answer.case_filter is not None:
+            wanted |= answer.case_filter
+    cases = list(
+        cases_visible_to(user)
+        .filter(wanted)
+        .select_related("business_type")
+        .order_by("-created_at", "-pk")[:SEARCH_LIMIT]
+    )
+    exact = next((c for c in cases if c.number.upper() == query.upper()), None)
+    if exact is not None:
+        cases = [exact, *[c for c in cases if c.pk != exact.pk]]
+    group = SearchGroup(
+        "cases",
+        _("业务"),
+        [
+            SearchHit(
+                label=c.number,
+                detail=f"{c.business_type.name} · {c.get_state_display()}",
+                url=reverse("case-detail", args=[c.pk]),
+                exact=c is exact,
+            )
+            for c in cases
+        ],
+    )
+    looked_up = [p for a in answers for p in a.looked_up_by_id]
+    return [group, *[a.group for a in answers]], exact, looked_up
+
+
+def completion_mode(case: Case) -> tuple[bool, int | None]:
+    """How the case will be completed: once submitted, as frozen; before, as its handler
+    says for the application saved so far (BEN01: immediate while the batch qualifies),
+    else as the catalogue says."""
+    from counterhall.models import CompletionMode
+
+    if case.submitted_at is not None:
+        return case.is_immediate, case.business_type.limit_days
+    code = case.business_type.code
+    handler = registry.get_handler(code) if registry.has_handler(code) else None
+    if handler is not None and handler.completion and case.payload:
+        return handler.completion(case)
+    bt = case.business_type
+    return bt.completion_mode == CompletionMode.IMMEDIATE, bt.limit_days

@@ -20,9 +20,10 @@ from django_fsm import can_proceed, has_transition_perm
 
 from counterhall import audit, permissions, registry
 from counterhall.calendar import add_working_days
-from counterhall.exceptions import TransitionNotPossible
+from counterhall.exceptions import StaleCase, TransitionNotPossible
 from counterhall.lock_objects import lock_case
 from counterhall.models import (
+    OPEN_STATES,
     BusinessType,
     Case,
     CaseState,
@@ -58,10 +59,13 @@ def case_open(
     applicant_name: str = "",
     employer=None,
     person=None,
+    subject_query: str = "",
 ) -> Case:
     """Open a case at a window (受理). The teller must work at the window; special business
     only at the special window, general business only at general windows. ``employer`` /
-    ``person``: the subject identified at intake (registry.lookup_subject), if known."""
+    ``person``: the subject identified at intake (registry.lookup_subject), if known;
+    ``subject_query``: the USCC or ID number typed, kept for the application form when it
+    found no subject (e.g. REG01's employer not yet registered)."""
     registry.get_handler(business_type.code)  # raises HandlerMissing for a type not yet served
     if not permissions.works_at(actor, window):
         raise PermissionDenied(permissions.DENIED_WINDOW)
@@ -84,6 +88,10 @@ def case_open(
                 d.code: {"status": DocumentStatus.MISSING} for d in business_type.documents.all()
             },
         )
+        if subject_query and employer is None and person is None:
+            from counterhall.forms import TYPED_SUBJECT_KEY
+
+            case.payload = {TYPED_SUBJECT_KEY: {"query": subject_query}}
         case.number = next_case_number(hall=window.hall)
         case.full_clean(exclude=["state"])
         case.save()
@@ -387,3 +395,158 @@ def case_complete(*, actor, case_id: int, seen_state: str | None) -> Case:
         effect = handler.apply(case, actor)
         fire(complete, actor=actor, at=timezone.now(), audit_after=_record_subject(case, effect))
     return case
+
+
+# --------------------------------------------------------------------------- one hall, any window
+
+REASSIGN_SAME_TELLER = _("请选择另一名柜员。")
+REASSIGN_OTHER_HALL = _("只能在本大厅的柜员之间移交业务。")
+REASSIGN_NO_WINDOW = _("%(teller)s没有可办理%(kind)s的窗口授权，不能接收这些业务。")
+REASSIGN_REVIEWER = _("%(number)s 由%(teller)s复核，不能移交给他本人。")
+
+
+def _holder(case: Case) -> dict:
+    """Who holds a case and where, for the audit entries of take-over and reassignment."""
+    return {
+        "teller": case.teller_id,
+        "teller_name": permissions.staff_name(case.teller),
+        "window": case.window.number,
+    }
+
+
+def _move(case: Case, *, teller, window: Window) -> tuple[dict, dict]:
+    before = _holder(case)
+    case.teller = teller
+    case.window = window
+    case.full_clean(exclude=["state"])
+    case.save(update_fields=["teller", "window", "updated_at"])
+    return before, _holder(case)
+
+
+def _move_note(before: dict, after: dict) -> str:
+    return _("%(from)s（%(from_window)s 号窗口）→ %(to)s（%(to_window)s 号窗口）") % {
+        "from": before["teller_name"],
+        "from_window": before["window"],
+        "to": after["teller_name"],
+        "to_window": after["window"],
+    }
+
+
+def case_take_over(
+    *, actor, case_id: int, seen_state: str | None, seen_teller: int | None = None, window=None
+) -> Case:
+    """接续办理: a teller of the hall continues another teller's case at their own window
+    (the applicant came back with the notice number). Allowed before review and back from
+    it (draft, awaiting documents, returned); the case moves to the actor and their window
+    in one audited step naming both tellers and both windows. ``seen_teller``: the teller
+    the page showed — if the case moved meanwhile (state or holder), StaleCase. ``window``:
+    the actor's window (None: their only window of the case's kind)."""
+    with transaction.atomic():
+        case = lock_case(case_id, seen_state=seen_state)
+        if seen_teller is not None and case.teller_id != seen_teller:
+            raise StaleCase(case)
+        if window is None:
+            fitting = permissions.take_over_windows(actor, case)
+            window = fitting[0] if len(fitting) == 1 else None
+        reason = (
+            permissions.explain_take_over_case(case, actor, window)
+            if window is not None
+            else permissions.explain_take_over_case(case, actor) or permissions.DENIED_WINDOW
+        )
+        if reason:
+            if case.state not in permissions.TAKE_OVER_STATES:
+                raise TransitionNotPossible(reason)
+            raise PermissionDenied(reason)
+        before, after = _move(case, teller=actor, window=window)
+        audit.record(
+            actor=actor,
+            action="case.take_over",
+            target=case,
+            before=before,
+            after=after,
+            note=_move_note(before, after),
+        )
+    return case
+
+
+def teller_windows(teller, *, hall) -> dict[bool, Window]:
+    """The teller's first window of each kind in the hall ({is_special: window})."""
+    windows: dict[bool, Window] = {}
+    for w in permissions.windows_for(teller).filter(hall=hall).order_by("number"):
+        windows.setdefault(w.is_special, w)
+    return windows
+
+
+def cases_reassign(*, actor, from_teller, to_teller) -> list[Case]:
+    """The hall admin moves every open case of a teller who left or fell ill to another
+    teller of the hall, each to the new teller's window of the case's kind, each case with
+    its own audit entry; all or nothing."""
+    if not permissions.can_manage_hall(actor):
+        raise PermissionDenied(_("只有大厅管理员可以移交柜员的业务。"))
+    hall = permissions.user_hall(actor)
+    if from_teller.pk == to_teller.pk:
+        raise ValidationError({"to_teller": [REASSIGN_SAME_TELLER]})
+    if hall is not None and permissions.user_hall_id(to_teller) != hall.pk:
+        raise ValidationError({"to_teller": [REASSIGN_OTHER_HALL]})
+    with transaction.atomic():
+        qs = Case.objects.filter(teller=from_teller, state__in=OPEN_STATES)
+        if hall is not None:
+            qs = qs.filter(hall=hall)
+        cases = list(
+            qs.select_for_update(of=("self",))
+            .select_related("business_type", "window", "hall", "teller")
+            .order_by("pk")
+        )
+        windows = {case.hall_id: teller_windows(to_teller, hall=case.hall) for case in cases}
+        errors = []
+        for case in cases:
+            if case.business_type.is_special not in windows[case.hall_id]:
+                kind = _("特殊性业务") if case.business_type.is_special else _("一般性业务")
+                errors.append(
+                    REASSIGN_NO_WINDOW % {"teller": permissions.staff_name(to_teller), "kind": kind}
+                )
+            elif case.reviewer_id == to_teller.pk:
+                errors.append(
+                    REASSIGN_REVIEWER
+                    % {"number": case.number, "teller": permissions.staff_name(to_teller)}
+                )
+        if errors:
+            raise ValidationError({"to_teller": sorted(set(errors))})
+        for case in cases:
+            window = windows[case.hall_id][case.business_type.is_special]
+            before, after = _move(case, teller=to_teller, window=window)
+            audit.record(
+                actor=actor,
+                action="case.reassign",
+                target=case,
+                before=before,
+                after=after,
+                note=_move_note(before, after),
+            )
+    return cases
+
+
+# --------------------------------------------------------------------------- lookups
+
+
+def person_lookup_record(*, actor, person, id_masked: str, via: str) -> None:
+    """Every lookup of a person by ID number is in the audit log: who looked up whom (the
+    person found, or the masked number when none is registered) and where (``via``: the
+    intake lookup, the search box)."""
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="person.lookup",
+            target=person,
+            hall=permissions.user_hall(actor),
+            after={"via": via, "found": person is not None, "id": id_masked},
+        )
+
+
+def subject_lookup_record(*, actor, subject, via: str) -> None:
+    """``person_lookup_record`` for the intake's subject lookup (registry.SubjectInfo)."""
+    context = getattr(subject, "context", None) or {}
+    if subject is not None and context.get("kind") == "person":
+        person_lookup_record(
+            actor=actor, person=subject.person, id_masked=context.get("masked", ""), via=via
+        )

@@ -18,6 +18,10 @@ urlpatterns = [
     path("cases/mine/", views.WorkListView.as_view(), name="case-worklist"),
     path("cases/new/", views.CaseOpenView.as_view(), name="case-open"),
     path("cases/new/subject/", views.SubjectLookupView.as_view(), name="case-open-subject"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("cases/", views.CaseListView.as_view(), name="case-list"),
+    path("cases/find/", views.CaseFindView.as_view(), name="case-find"),
+    path("hall/tellers/", views.HallTellersView.as_view(), name="hall-tellers"),
     path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case-detail"),
     path("cases/<int:pk>/documents/", views.CaseDocumentsView.as_view(), name="case-documents"),
     path(
@@ -29,6 +33,8 @@ urlpatterns = [
         name="case-receive-deferred",
     ),
     path("cases/<int:pk>/preview/", views.CasePreviewView.as_view(), name="case-preview"),
+    path("cases/<int:pk>/state/", views.CaseStateView.as_view(), name="case-state"),
+    path("cases/<int:pk>/take-over/", views.CaseTakeOverView.as_view(), name="case-take-over"),
     path("cases/<int:pk>/print/<str:kind>/", views.CasePrintView.as_view(), name="case-print"),
     path("cases/<int:pk>/<slug:action>/", views.CaseActionView.as_view(), name="case-action"),
     path("cases/number/<str:number>/", views.case_by_number, name="case-by-number"),
@@ -36,6 +42,7 @@ urlpatterns = [
     path("review/", include("review.urls")),
     path("transfers/", include("transfers.urls")),
     path("special/", include("special_ops.urls")),
+    path("", include("contributions.urls")),
     path("admin/", admin.site.urls),
 ]
 

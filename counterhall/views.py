@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -19,7 +20,15 @@ from django_fsm import can_proceed, has_transition_perm
 from counterhall import permissions, registry, selectors, services
 from counterhall.actions import CaseAction, all_actions, get_action
 from counterhall.exceptions import DomainError
-from counterhall.forms import CaseActionForm, CaseOpenForm, DocumentsForm
+from counterhall.forms import (
+    CaseActionForm,
+    CaseFindForm,
+    CaseListFilterForm,
+    CaseOpenForm,
+    DocumentsForm,
+    ReassignForm,
+    TakeOverForm,
+)
 from counterhall.home import panels_for
 from counterhall.models import Case, CaseState, DocumentStatus
 from counterhall.roles import Role, user_roles
@@ -104,11 +113,10 @@ class CaseOpenView(LoginRequiredMixin, TemplateView):
         query = self.request.GET.get("q", "").strip()
         types = list(form.fields["business_type"].queryset)
         chosen = form["business_type"].value()
-        ctx.update(
-            query=query,
-            type_list=search_business_types(types, query),
-            chosen_type=str(chosen) if chosen else "",
-        )
+        type_list = search_business_types(types, query)
+        if not chosen and query and len(type_list) == 1:
+            chosen = type_list[0].pk  # a single match is chosen (Enter in the search box)
+        ctx.update(query=query, type_list=type_list, chosen_type=str(chosen) if chosen else "")
         return ctx
 
     def post(self, request, *args, **kwargs):
@@ -116,6 +124,7 @@ class CaseOpenView(LoginRequiredMixin, TemplateView):
         subject = registry.lookup_subject(
             request.POST.get("subject", ""), hall=permissions.user_hall(request.user)
         )
+        services.subject_lookup_record(actor=request.user, subject=subject, via="case-open")
         if "lookup" in request.POST:
             return self.render_to_response(self.get_context_data(form=form, subject=subject))
         if form.is_valid():
@@ -130,6 +139,7 @@ class CaseOpenView(LoginRequiredMixin, TemplateView):
                         applicant_name=form.cleaned_data["applicant_name"],
                         employer=subject.employer if subject else None,
                         person=subject.person if subject else None,
+                        subject_query=subject.query if subject else "",
                     )
                 if outcome.ok:
                     messages.success(request, _("已受理，业务编号 %s。") % case.number)
@@ -141,11 +151,12 @@ class SubjectLookupView(LoginRequiredMixin, View):
     """htmx: what the hall knows about a USCC or ID number (POST: no personal data in URLs)."""
 
     def post(self, request):
-        if not permissions.is_hall_staff(request.user):
-            raise PermissionDenied
+        if not permissions.can_look_up_subjects(request.user):
+            raise PermissionDenied(permissions.DENIED_LOOKUP)
         subject = registry.lookup_subject(
             request.POST.get("subject", ""), hall=permissions.user_hall(request.user)
         )
+        services.subject_lookup_record(actor=request.user, subject=subject, via="case-open")
         return TemplateResponse(request, "counterhall/_subject.html", {"subject": subject})
 
 
@@ -172,6 +183,16 @@ def blocked_actions(case: Case, user) -> list[tuple[CaseAction, str]]:
         if reason and permission_reason(method, user) is None:
             blocked.append((action, reason))
     return blocked
+
+
+def take_over_form(case: Case, user) -> TakeOverForm | None:
+    """The 接续办理 button, when this user may continue the case at a window of theirs."""
+    if not permissions.can_take_over_case(case, user):
+        return None
+    return TakeOverForm(
+        windows=permissions.take_over_windows(user, case),
+        initial={"seen_state": case.state, "seen_teller": case.teller_id},
+    )
 
 
 class CaseDetailView(LoginRequiredMixin, TemplateView):
@@ -211,6 +232,9 @@ class CaseDetailView(LoginRequiredMixin, TemplateView):
             figures_template=selectors.figures_template(case),
             may_receive_deferred=may_edit and bool(case.deferred_document_codes()),
             actions=available_actions(case, user),
+            take_over_form=take_over_form(case, user),
+            completion_paper=completion_paper(case),
+            completion_mode=selectors.completion_mode(case),
             blocked_actions=blocked_actions(case, user),
             action_form=CaseActionForm(initial={"seen_state": case.state}),
             history=selectors.case_history(case),
@@ -342,10 +366,33 @@ class CaseActionView(LoginRequiredMixin, View):
         return redirect("case-detail", pk=pk)
 
 
-class CasePrintView(LoginRequiredMixin, TemplateView):
-    """Printable A4 documents: the one-time notice (一次性告知书) and the receipt (受理回执)."""
+# What the applicant takes home at completion, per catalogue code (the transfer papers
+# TRF01–TRF03 are printed by transfers, which adds its certificate).
+COMPLETION_PAPERS = {
+    **dict.fromkeys(("REG01", "REG04"), _("参保登记证明")),
+    **dict.fromkeys(("REG02", "REG03", "REG05"), _("变更/注销确认")),
+    **dict.fromkeys(("CON01", "CON02", "CON03", "CON04"), _("核定通知")),
+    **dict.fromkeys(("BEN01", "BEN02"), _("养老金核定表")),
+    **dict.fromkeys(("BEN03", "BEN04"), _("失业保险待遇核定通知")),
+    **dict.fromkeys(("TRF01", "TRF02", "TRF03"), _("转移接续办结通知")),
+}
+DEFAULT_PAPER = _("业务办结通知")
+NOT_COMPLETE = _("此业务尚未办结，不能打印办结证明。")
 
-    kinds = {"notice": "counterhall/print_notice.html", "receipt": "counterhall/print_receipt.html"}
+
+def completion_paper(case: Case):
+    return COMPLETION_PAPERS.get(case.business_type.code, DEFAULT_PAPER)
+
+
+class CasePrintView(LoginRequiredMixin, TemplateView):
+    """Printable A4 documents: the one-time notice (一次性告知书), the receipt (受理回执) and
+    the completion paper the applicant takes home (办结证明, per type)."""
+
+    kinds = {
+        "notice": "counterhall/print_notice.html",
+        "receipt": "counterhall/print_receipt.html",
+        "completion": "counterhall/print_completion.html",
+    }
 
     def get_template_names(self):
         if self.kwargs["kind"] not in self.kinds:
@@ -362,6 +409,14 @@ class CasePrintView(LoginRequiredMixin, TemplateView):
             ctx["missing"] = [
                 documents[c] for c in case.missing_notice["documents"] if c in documents
             ]
+        elif kwargs["kind"] == "completion":
+            if case.state != CaseState.COMPLETED:
+                raise PermissionDenied(NOT_COMPLETE)
+            ctx.update(
+                paper_title=completion_paper(case),
+                payload_rows=selectors.application_rows(case),
+                figures_template=selectors.figures_template(case),
+            )
         else:
             if case.submitted_at is None:
                 raise PermissionDenied(_("此业务尚未提交复核，不能打印受理回执。"))
@@ -371,7 +426,196 @@ class CasePrintView(LoginRequiredMixin, TemplateView):
                 if c in documents and e.get("status") != "missing"
             ]
         ctx["case"] = case
+        ctx["printed_on"] = timezone.localdate()
         return ctx
+
+
+class CaseStateView(HtmxLoginRequiredMixin, View):
+    """htmx: the case page polls its state; when a reviewer or signer (or another window)
+    has moved the case since the page was drawn, the whole page reloads (HX-Refresh)."""
+
+    def get(self, request, pk):
+        case = selectors.case_detail(user=request.user, case_id=pk)
+        seen = (request.GET.get("state", ""), request.GET.get("teller", ""))
+        if seen != (case.state, str(case.teller_id)):
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        return TemplateResponse(request, "counterhall/_case_state.html", {"case": case})
+
+
+class CaseTakeOverView(LoginRequiredMixin, View):
+    """接续办理: this teller continues the case at their window."""
+
+    def post(self, request, pk):
+        case = selectors.case_detail(user=request.user, case_id=pk)
+        form = TakeOverForm(request.POST, windows=permissions.take_over_windows(request.user, case))
+        if not form.is_valid():
+            messages.error(request, _("请求不完整，请刷新页面后重试。"))
+            return redirect("case-detail", pk=pk)
+        with user_errors(request) as outcome:
+            case = services.case_take_over(
+                actor=request.user,
+                case_id=case.pk,
+                seen_state=form.cleaned_data["seen_state"],
+                seen_teller=form.cleaned_data["seen_teller"],
+                window=form.cleaned_data["window"],
+            )
+        if outcome.ok:
+            messages.success(
+                request,
+                _("已接续办理 %(number)s，此业务现由您在%(window)s办理。")
+                % {"number": case.number, "window": case.window},
+            )
+        return redirect("case-detail", pk=pk)
+
+
+NOT_FOUND = _("未找到")
+
+
+class CaseFindView(LoginRequiredMixin, TemplateView):
+    """The "scan or type the number" box: the number printed on the notice or receipt opens
+    the case; a number that does not exist or that the user may not read is "未找到" alike."""
+
+    template_name = "counterhall/case_find.html"
+
+    def get(self, request, *args, **kwargs):
+        form = CaseFindForm(request.GET or None)
+        if form.is_valid():
+            number = form.cleaned_data["number"].upper()
+            case = (
+                permissions.cases_visible_to(request.user)
+                .filter(number=number)
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if case is not None:
+                return redirect("case-detail", pk=case)
+            form.add_error("number", NOT_FOUND)
+        return self.render_to_response(self.get_context_data(form=form), status=200)
+
+
+class CaseListView(LoginRequiredMixin, TemplateView):
+    """Every case the user may read — completed, rejected and withdrawn ones too — with
+    filters, newest first, keyset-paginated ("下一页" carries the last row's cursor)."""
+
+    template_name = "counterhall/case_list.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        form = CaseListFilterForm(
+            self.request.GET or None, **selectors.case_list_choices(user=user)
+        )
+        filters = form.cleaned_data if form.is_valid() else {}
+        cases, cursor = selectors.case_list(
+            user=user, filters=filters, after=self.request.GET.get("after", "")
+        )
+        query = self.request.GET.copy()
+        query.pop("after", None)
+        first_query = query.urlencode()
+        query["after"] = cursor
+        ctx.update(
+            form=form,
+            cases=cases,
+            next_query=query.urlencode() if cursor else "",
+            first_query=first_query if "after" in self.request.GET else None,
+        )
+        return ctx
+
+
+SEARCH_LENGTH = _(
+    "请输入 %(min)s 至 %(max)s 个字符：业务编号、身份证号码、统一社会信用代码、名称或拼音首字母。"
+)
+
+
+class SearchView(LoginRequiredMixin, TemplateView):
+    """The header's one search box: case number, ID number, USCC, name or pinyin initials,
+    grouped (cases, persons, employers) within what the user may read. A scanned case
+    number opens the case at once; a number-shaped query that finds nothing is "未找到"."""
+
+    template_name = "counterhall/search.html"
+
+    def post(self, request, *args, **kwargs):
+        """The header box posts (an ID number stays out of URLs and server logs)."""
+        return self.answer(request, request.POST)
+
+    def get(self, request, *args, **kwargs):
+        return self.answer(request, request.GET)
+
+    def answer(self, request, data):
+        from counterhall.pii import RESIDENT_ID, mask_resident_id
+        from counterhall.search import SEARCH_MAX, SEARCH_MIN
+
+        if not permissions.is_hall_staff(request.user):
+            raise PermissionDenied(_("只有大厅工作人员可以查询。"))
+        query = data.get("q", "").strip()
+        by_id = bool(RESIDENT_ID.match(query))
+        ctx = self.get_context_data(
+            query="" if by_id else query,
+            shown_query=mask_resident_id(query.upper()) if by_id else query,
+            groups=[],
+            error="",
+        )
+        if not SEARCH_MIN <= len(query) <= SEARCH_MAX:
+            if query or "q" in data:
+                ctx["error"] = SEARCH_LENGTH % {"min": SEARCH_MIN, "max": SEARCH_MAX}
+            return self.render_to_response(ctx)
+        groups, exact, looked_up = selectors.search(user=request.user, query=query)
+        if by_id:
+            for person in looked_up or [None]:
+                services.person_lookup_record(
+                    actor=request.user,
+                    person=person,
+                    id_masked=mask_resident_id(query.upper()),
+                    via="search",
+                )
+        if exact is not None:
+            return redirect("case-detail", pk=exact.pk)
+        ctx["groups"] = groups
+        ctx["found"] = any(g.hits for g in groups)
+        return self.render_to_response(ctx)
+
+
+class HallTellersView(LoginRequiredMixin, TemplateView):
+    """The hall admin's page: open cases per teller, and moving all of one teller's open
+    cases to another (a teller who leaves or falls ill)."""
+
+    template_name = "counterhall/hall_tellers.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not permissions.can_manage_hall(request.user):
+            raise PermissionDenied(_("只有大厅管理员可以查看和移交柜员的业务。"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        tellers = selectors.hall_tellers(user=self.request.user)
+        ctx.setdefault("form", ReassignForm(tellers=tellers))
+        ctx["tellers"] = list(tellers)
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        form = ReassignForm(request.POST, tellers=selectors.hall_tellers(user=request.user))
+        if form.is_valid():
+            with user_errors(request, form=form) as outcome:
+                moved = services.cases_reassign(
+                    actor=request.user,
+                    from_teller=form.cleaned_data["from_teller"],
+                    to_teller=form.cleaned_data["to_teller"],
+                )
+            if outcome.ok:
+                messages.success(
+                    request,
+                    _("已将 %(count)s 件未办结业务从%(from)s移交给%(to)s。")
+                    % {
+                        "count": len(moved),
+                        "from": permissions.staff_name(form.cleaned_data["from_teller"]),
+                        "to": permissions.staff_name(form.cleaned_data["to_teller"]),
+                    },
+                )
+                return redirect("hall-tellers")
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 @login_required

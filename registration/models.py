@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from counterhall.models import TimeStampedModel, region_validator
+from counterhall.search import pinyin_initials
 from registration.validators import (
     mask_resident_id,
     parse_resident_id,
@@ -22,6 +23,13 @@ class EmployerStatus(models.TextChoices):
     DEREGISTERED = "deregistered", _("已注销")
 
 
+def _keep_initials(obj, kwargs) -> None:
+    """The name's pinyin initials, stored for the search box ("zs" finds 张三)."""
+    obj.name_initials = pinyin_initials(obj.name)
+    if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+        kwargs["update_fields"] = {*kwargs["update_fields"], "name_initials"}
+
+
 class Employer(TimeStampedModel):
     uscc = models.CharField(
         _("统一社会信用代码"),
@@ -31,6 +39,9 @@ class Employer(TimeStampedModel):
         error_messages={"unique": _("此统一社会信用代码的单位已参保登记，不能重复登记。")},
     )
     name = models.CharField(_("单位名称"), max_length=200)
+    name_initials = models.CharField(
+        _("名称拼音首字母"), max_length=100, blank=True, editable=False, db_index=True
+    )
     address = models.CharField(_("地址"), max_length=200, blank=True)
     legal_representative = models.CharField(_("法定代表人"), max_length=100)
     injury_class = models.PositiveSmallIntegerField(
@@ -82,6 +93,10 @@ class Employer(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.name}（{self.uscc}）"
 
+    def save(self, *args, **kwargs):
+        _keep_initials(self, kwargs)
+        super().save(*args, **kwargs)
+
     @property
     def is_active(self) -> bool:
         return self.status == EmployerStatus.ACTIVE
@@ -121,6 +136,9 @@ class InsuredPerson(TimeStampedModel):
         error_messages={"unique": _("此身份证号码的人员已登记。")},
     )
     name = models.CharField(_("姓名"), max_length=100)
+    name_initials = models.CharField(
+        _("姓名拼音首字母"), max_length=100, blank=True, editable=False, db_index=True
+    )
     sex = models.CharField(_("性别"), max_length=6, choices=Sex.choices, editable=False)
     birth_date = models.DateField(_("出生日期"), editable=False)
     file_birth_date = models.DateField(
@@ -159,6 +177,7 @@ class InsuredPerson(TimeStampedModel):
         decoded = parse_resident_id(self.id_number)
         self.id_number, self.sex = decoded.number, decoded.sex
         self.birth_date = self.file_birth_date or decoded.birth_date
+        _keep_initials(self, kwargs)
         super().save(*args, **kwargs)
 
     @property

@@ -188,3 +188,12 @@ def enrolled_schemes(person, employer, first: dt.date, last: dt.date) -> set[str
         .filter(Q(end__isnull=True) | Q(end__gte=first))
         .values_list("scheme", flat=True)
     )
+
+
+def all_persons() -> QuerySet[InsuredPerson]:
+    """Every insured person, for the layers above to narrow (search, the person page)."""
+    return InsuredPerson.objects.all()
+
+
+def all_employers() -> QuerySet[Employer]:
+    return Employer.objects.all()

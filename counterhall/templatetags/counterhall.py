@@ -23,3 +23,32 @@ def state_label(value: str) -> StrOrPromise:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def case_code(number: str, scale: int = 3):
+    """The case number as a QR code in inline SVG, drawn on the server (no network, no
+    script): the notice, the receipt and the completion papers print it, and the hall's
+    scanner types it into the "scan or type the number" box."""
+    import segno
+    from django.utils.html import format_html
+    from django.utils.safestring import mark_safe
+
+    svg = segno.make_qr(number, error="m").svg_inline(
+        scale=scale, title=number, svgclass="case-code", lineclass=None, omitsize=False
+    )
+    # segno writes the SVG itself and escapes the title: no user markup reaches it.
+    svg = mark_safe(svg)  # noqa: S308
+    return format_html('<figure class="case-code" data-number="{}">{}</figure>', number, svg)
+
+
+@register.filter
+def local_name(obj) -> str:
+    """A business type's or document's name in the language chosen: the English name in
+    English (where the catalogue has one), else the Chinese."""
+    from django.utils.translation import get_language
+
+    english = getattr(obj, "name_en", "")
+    if english and (get_language() or "").startswith("en"):
+        return english
+    return getattr(obj, "name", "")

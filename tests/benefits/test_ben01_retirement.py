@@ -246,3 +246,18 @@ def test_the_help_text_states_the_parameter(teller, window):
     PolicyParameter.objects.filter(key="hall.retiree_batch_on_spot_max").update(value=3)
     text = str(RetirementApplicationForm(case=case)["retiree_ids"].help_text)
     assert "3 人及以下即时办结；超过 3 人为限时办结" in text
+
+
+def test_errors_in_the_id_list_name_their_line(teller, window, employer):
+    person = retirees(employer, 1)[0]
+    errors = application_errors(
+        teller,
+        window,
+        {
+            "employer_uscc": employer.uscc,
+            "retiree_ids": f"{person.id_number}\n\n{person.id_number}\n222424196503151235",
+        },
+    )
+    text = errors["retiree_ids"]
+    assert any(m.startswith("第 3 行：") and "重复填写" in m for m in text)
+    assert any(m.startswith("第 4 行：") for m in text)

@@ -140,3 +140,30 @@ def test_transfer_preview_needs_the_cases_teller(client, teller, other_teller, w
     fragment = client.post(f"/cases/{case.pk}/preview/", {"id_number": "1"})
     assert fragment.status_code == 200
     assert "身份证" in fragment.content.decode()
+
+
+@pytest.mark.parametrize(("count", "immediate"), [(3, True), (7, False)])
+def test_ben01_header_says_immediate_while_the_batch_qualifies(
+    client, teller, window, employer, count, immediate
+):
+    import re
+
+    people = [
+        b.retiree(employer_obj=employer, birth=b.years_ago(64, i), name=f"退休{i}")
+        for i in range(count)
+    ]
+    client.force_login(teller)
+    bt = BusinessType.objects.get(code="BEN01")
+    case = services.case_open(actor=teller, window=window, business_type=bt)
+    client.post(
+        f"/cases/{case.pk}/application/",
+        {
+            "seen_state": "draft",
+            "employer_uscc": employer.uscc,
+            "retiree_ids": "\n".join(p.id_number for p in people),
+        },
+    )
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    mode = re.search(r"<dt>办结方式</dt><dd>(.*?)</dd>", page).group(1)
+    assert ("即时办结" in mode) is immediate
+    assert ("限时办结" in mode) is not immediate

@@ -80,7 +80,8 @@ def test_teller_cannot_open_at_window_not_granted(teller, other_window, test_typ
 
 def test_other_teller_cannot_submit_someone_elses_case(teller, other_teller, window, test_types):
     case = factories.ready_case(teller=teller, window=window, business_type=test_types.general)
-    with pytest.raises(PermissionDenied, match="只有受理此业务的柜员"):
+    # the refusal names who holds the case and how to continue it here (接续办理)
+    with pytest.raises(PermissionDenied, match=r"此业务现由.*1 号窗口.*接续办理"):
         services.case_submit(actor=other_teller, case_id=case.pk, seen_state=None)
 
 

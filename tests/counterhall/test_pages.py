@@ -105,10 +105,18 @@ def test_application_errors_show_at_the_field(client, teller, window, test_types
     assert case.payload == {}
 
 
-def test_other_teller_cannot_see_case(client, teller, other_teller, window, test_types):
-    case = factories.open_case(teller=teller, window=window, business_type=test_types.general)
+def test_other_teller_reads_the_case_but_is_offered_only_take_over(
+    client, teller, other_teller, window, test_types
+):
+    case = factories.ready_case(teller=teller, window=window, business_type=test_types.general)
     client.force_login(other_teller)
-    assert client.get(reverse("case-detail", args=[case.pk])).status_code == 404
+
+    body = client.get(reverse("case-detail", args=[case.pk])).content.decode()
+
+    assert case.number in body
+    assert 'data-action="take-over"' in body
+    assert 'data-action="submit"' not in body
+    assert 'id="documents-form"' not in body
 
 
 def test_notice_and_receipt_print(client, teller, window, test_types):
@@ -250,3 +258,10 @@ def test_type_picker_offers_only_the_kinds_of_the_users_windows(
     body = client.get(reverse("case-open")).content.decode()
     assert "TST01" in body
     assert "TST03" not in body
+
+
+def test_a_single_type_match_is_chosen_and_the_search_box_has_focus(client, teller, test_types):
+    client.force_login(teller)
+    page = client.get(reverse("case-open"), {"q": "TST01"}).content.decode()
+    assert 'id="type-q"' in page and "autofocus" in page.split('id="type-q"')[1].split(">")[0]
+    assert f'value="{test_types.general.pk}" form="case-open-form" required checked' in page

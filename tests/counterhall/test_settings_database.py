@@ -44,3 +44,12 @@ PG = "postgres://u@127.0.0.1:5432/x"
 )
 def test_prepared_statements_only_when_asked_and_only_on_postgresql(env, expected):
     assert options(**env) == expected
+
+
+def test_an_empty_database_url_means_the_default_sqlite():
+    show = "from counterhall import settings as s; print(s.DATABASES['default']['ENGINE'])"
+    run_env = {**os.environ, "DATABASE_URL": "", "DJANGO_SECRET_KEY": "t", "DJANGO_DEBUG": "0"}
+    out = subprocess.run(  # noqa: S603 (our own interpreter, fixed code)
+        [sys.executable, "-c", show], cwd=ROOT, env=run_env, capture_output=True, check=True
+    )
+    assert out.stdout.decode().strip() == "django.db.backends.sqlite3"

@@ -206,5 +206,34 @@ def test_preview_serves_every_handled_type_and_no_invisible_case(
     response = client.post(reverse("case-preview", args=[case.pk]), {"amount": "1.25"})
     assert response.status_code == 200
     assert "2.50" in response.content.decode()  # the test handler's doubled amount
+    # another window reads the case but may not work on it before 接续办理
     client.force_login(other_teller)
+    assert client.post(reverse("case-preview", args=[case.pk]), {"amount": "1"}).status_code == 403
+    # a case of another hall stays invisible
+    other_hall = factories.HallFactory(code="OT")
+    stranger = factories.UserFactory(
+        username="ot1",
+        roles=["teller"],
+        hall=other_hall,
+        windows=[factories.WindowFactory(hall=other_hall, number=1)],
+    )
+    client.force_login(stranger)
     assert client.post(reverse("case-preview", args=[case.pk]), {"amount": "1"}).status_code == 404
+
+
+def test_the_uscc_typed_at_intake_is_carried_into_the_application(client, teller, window):
+    from counterhall.models import BusinessType
+    from tests.masterdata import USCC_A
+
+    client.force_login(teller)
+    bt = BusinessType.objects.get(code="REG01")
+    response = client.post(
+        reverse("case-open"),
+        {"window": window.pk, "business_type": bt.pk, "subject": USCC_A, "open": "1"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    import re
+
+    page = client.get(response["Location"]).content.decode()
+    field = re.search(r'<input[^>]*id="id_uscc"[^>]*>', page).group(0)
+    assert f'value="{USCC_A}"' in field

@@ -276,8 +276,20 @@ def test_unemployment_transfer_bad_input_is_refused(teller, window, employer):
     assert "1 至 24" in errors["months"][0]
 
 
+@pytest.fixture
+def unseen_teller(db):
+    """A teller of another hall of the same region: their cases stay invisible here (any
+    window of one hall reads the hall's general cases, never another hall's)."""
+    from tests import factories
+
+    hall = factories.HallFactory(code="OT", region="222424")
+    window = factories.WindowFactory(hall=hall, number=1)
+    teller = factories.UserFactory(username="ot1", roles=["teller"], hall=hall, windows=[window])
+    return teller, window
+
+
 def test_transfer_out_refusal_names_only_the_cases_the_teller_may_see(
-    teller, window, other_teller, other_window, employer
+    teller, window, unseen_teller, employer
 ):
     person = left_job(employer)
     own = services.case_open(
@@ -287,8 +299,8 @@ def test_transfer_out_refusal_names_only_the_cases_the_teller_may_see(
         person=person,
     )
     special = services.case_open(
-        actor=other_teller,
-        window=other_window,
+        actor=unseen_teller[0],
+        window=unseen_teller[1],
         business_type=BusinessType.objects.get(code="BEN02"),
         person=person,
     )
@@ -302,12 +314,12 @@ def test_transfer_out_refusal_names_only_the_cases_the_teller_may_see(
 
 
 def test_transfer_out_blocked_only_by_unseen_cases_names_none(
-    teller, window, other_teller, other_window, employer
+    teller, window, unseen_teller, employer
 ):
     person = left_job(employer)
     special = services.case_open(
-        actor=other_teller,
-        window=other_window,
+        actor=unseen_teller[0],
+        window=unseen_teller[1],
         business_type=BusinessType.objects.get(code="BEN02"),
         person=person,
     )

@@ -1,0 +1,63 @@
+"""At completion the applicant takes home a paper per type: A4, the hall's header, the case
+number as a code, the local date and the teller's name; the receipt gets a signature line
+and no longer asks the applicant to wait once the case is complete."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from counterhall import services
+from tests import casework, factories
+from tests.registration.test_handlers import REG01_DATA
+
+
+@pytest.fixture
+def completed_reg01(teller, window, reviewer, leader, finance):
+    return casework.complete(
+        "REG01",
+        REG01_DATA,
+        teller=teller,
+        window=window,
+        reviewer=reviewer,
+        signers=(leader, finance),
+    )
+
+
+def test_reg01_prints_the_registration_certificate(client, teller, completed_reg01):
+    case = completed_reg01
+    client.force_login(teller)
+
+    page = client.get(reverse("case-detail", args=[case.pk])).content.decode()
+    assert "打印参保登记证明" in page
+
+    body = client.get(reverse("case-print", args=[case.pk, "completion"])).content.decode()
+    assert "<title>参保登记证明" in body
+    assert case.hall.name in body
+    assert f'<figure class="case-code" data-number="{case.number}">' in body
+    assert teller.get_full_name() in body
+    assert timezone.localdate().strftime("%Y-%m-%d") in body
+    assert "汪清示例科技有限公司" in body
+    assert "6222000011112222" not in body  # the bank account is masked
+
+
+def test_no_completion_paper_before_completion(client, teller, window, test_types):
+    case = factories.submitted_case(teller=teller, window=window, business_type=test_types.general)
+    client.force_login(teller)
+    assert client.get(reverse("case-print", args=[case.pk, "completion"])).status_code == 403
+
+
+def test_receipt_has_a_signature_line_and_stops_asking_to_wait_once_complete(
+    client, teller, reviewer, window, test_types
+):
+    case = factories.approved_case(
+        reviewer=reviewer, teller=teller, window=window, business_type=test_types.general
+    )
+    client.force_login(teller)
+    before = client.get(reverse("case-print", args=[case.pk, "receipt"])).content.decode()
+    assert "请在窗口稍候" in before and 'id="applicant-signature"' in before
+
+    services.case_complete(actor=teller, case_id=case.pk, seen_state=None)
+
+    after = client.get(reverse("case-print", args=[case.pk, "receipt"])).content.decode()
+    assert "请在窗口稍候" not in after
+    assert "办结" in after and 'id="applicant-signature"' in after
