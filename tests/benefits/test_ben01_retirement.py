@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from benefits import calculations as calc
 from benefits.models import PensionAward
@@ -101,7 +102,8 @@ def test_five_are_immediate_six_are_time_limited(teller, window, employer, count
     else:
         from counterhall.calendar import add_working_days
 
-        assert case.promised_deadline == add_working_days(case.submitted_at.date(), 10)
+        submitted_on = timezone.localdate(case.submitted_at)
+        assert case.promised_deadline == add_working_days(submitted_on, 10)
 
 
 def test_the_switch_follows_the_parameter(teller, window, employer):
