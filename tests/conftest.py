@@ -111,16 +111,16 @@ def postgres_only():
 @pytest.fixture
 def test_types(db):
     """Throw-away business types with the test handler: general immediate, general
-    time-limited with sign-off, and special."""
+    time-limited with sign-off, and special; ``applied`` lists the cases whose effect ran."""
     types = SimpleNamespace(
         general=factories.business_type("TST01"),
         limited=factories.business_type("TST02", limit_days=5, signoff=["leader", "finance"]),
         special=factories.business_type("TST03", special=True, limit_days=10, signoff=["leader"]),
         deferrable=factories.business_type("TST04", documents=("form", "contract")),
+        applied=[],
     )
     for code in ("TST01", "TST02", "TST03", "TST04"):
-        registry.register(handlers.handler(code))
-    handlers.APPLIED.clear()
+        registry.register(handlers.handler(code, applied=types.applied))
     yield types
     for code in ("TST01", "TST02", "TST03", "TST04"):
         registry.unregister(code)

@@ -81,7 +81,7 @@ def test_a_case_takes_its_dates_from_the_hall_date(
 
 
 def test_the_one_time_notice_prints_the_hall_date(client, hall_time, teller, window, test_types):
-    case = factories.open_case(teller=teller, window=window, business_type=test_types.general)
+    case = casework.open_case(teller=teller, window=window, business_type=test_types.general)
     services.case_set_documents(actor=teller, case_id=case.pk, seen_state=None, received=["form"])
     services.case_notify_missing(actor=teller, case_id=case.pk, seen_state=None)
 
