@@ -25,8 +25,10 @@ def pytest_configure(config):
 
     The moment is resolved once and written back as a full ISO datetime, so pytest-xdist
     workers (which inherit the environment) travel to the same moment. Only Python's clock
-    moves: PostgreSQL's ``now()`` and the browser's clock do not, so CI runs the shifted
-    suites on SQLite and without the e2e journeys (``-m "not e2e"``).
+    moves: PostgreSQL's ``now()`` and the browser's clock do not. The code reads neither for a
+    date today, but so that a database- or browser-side date can never hide in a shifted
+    run, CI runs the shifted suites on SQLite and without the e2e journeys (``-m "not e2e"``,
+    which also keeps each shifted run to about a minute and a half).
     """
     value = os.environ.get("COUNTERHALL_TEST_CLOCK", "").strip()
     if not value:
