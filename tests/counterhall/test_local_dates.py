@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from counterhall import services
 from counterhall.calendar import add_working_days
-from counterhall.models import PolicyParameter
+from counterhall.models import AuditEntry, PolicyParameter
 from review import services as review_services
 from tests import casework, factories
 from tests import masterdata as md
@@ -88,6 +88,13 @@ def test_the_one_time_notice_prints_the_hall_date(client, hall_time, teller, win
     client.force_login(teller)
     notice = client.get(reverse("case-print", args=[case.pk, "notice"])).content.decode()
     assert f"告知日期：{chinese(hall_time.date())}" in notice
+
+
+def test_an_audit_entry_names_the_hall_time(hall_time, teller, window, test_types):
+    """The entry as the admin lists it (its ``str``) gives the hall's date and hour."""
+    case = casework.open_case(test_types.general, teller=teller, window=window)
+    entry = AuditEntry.objects.get(action="case.open", target_id=str(case.pk))
+    assert str(entry).startswith(f"{hall_time:%Y-%m-%d %H}:")
 
 
 def test_figures_read_the_parameters_in_force_on_the_hall_date(hall_time, teller, window):
