@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from counterhall import registry
 from counterhall.params import ParamReader
 from registration import forms, selectors, services
@@ -78,7 +80,7 @@ def figures_employer_change(case, p: dict, subject) -> dict:
         summary.append([f"change.{field}", f"{old or '—'} → {value}"])
     figures = {"summary": summary, "parameters": []}
     if p.get("injury_class"):
-        reader = ParamReader(region=_region(case), on=case.created_at.date())
+        reader = ParamReader(region=_region(case), on=timezone.localdate(case.created_at))
         rate = reader.decimal(f"injury.class_base_rate.{int(p['injury_class'])}")
         summary.append(["injury_rate", rate])
         figures["parameters"] = reader.references()

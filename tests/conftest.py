@@ -1,3 +1,4 @@
+import datetime as dt
 import importlib
 import os
 import tempfile
@@ -10,8 +11,47 @@ from django.db import connection
 from counterhall import registry
 from counterhall.roles import Role
 from tests import factories, handlers
+from tests.clock import HALL_TZ, clock_moment
 
 os.environ.setdefault("COUNTERHALL_TESTING", "1")
+
+CLOCK = pytest.StashKey[object]()
+
+
+def pytest_configure(config):
+    """``COUNTERHALL_TEST_CLOCK=00:30 make test`` runs the whole suite with the clock at
+    00:30 Asia/Shanghai today (16:30 UTC the day before: the local and the UTC date differ),
+    ticking from there, so a UTC date used where the hall's date belongs fails a test.
+
+    The moment is resolved once and written back as a full ISO datetime, so pytest-xdist
+    workers (which inherit the environment) travel to the same moment. Only Python's clock
+    moves: PostgreSQL's ``now()`` and the browser's clock do not. The code reads neither for a
+    date today, but so that a database- or browser-side date can never hide in a shifted
+    run, CI runs the shifted suites on SQLite and without the e2e journeys (``-m "not e2e"``,
+    which also keeps each shifted run to about a minute and a half).
+    """
+    value = os.environ.get("COUNTERHALL_TEST_CLOCK", "").strip()
+    if not value:
+        return
+    import time_machine
+
+    today = dt.datetime.now(HALL_TZ).date()
+    moment = clock_moment(value, today=today)
+    os.environ["COUNTERHALL_TEST_CLOCK"] = moment.isoformat()
+    config.stash[CLOCK] = time_machine.travel(moment, tick=True)
+    config.stash[CLOCK].start()
+
+
+def pytest_unconfigure(config):
+    if CLOCK in config.stash:
+        config.stash[CLOCK].stop()
+        del config.stash[CLOCK]
+
+
+def pytest_report_header(config):
+    if CLOCK in config.stash:
+        return f"clock shifted: COUNTERHALL_TEST_CLOCK={os.environ['COUNTERHALL_TEST_CLOCK']}"
+    return None
 
 
 @pytest.fixture(scope="session")
@@ -73,16 +113,16 @@ def postgres_only():
 @pytest.fixture
 def test_types(db):
     """Throw-away business types with the test handler: general immediate, general
-    time-limited with sign-off, and special."""
+    time-limited with sign-off, and special; ``applied`` lists the cases whose effect ran."""
     types = SimpleNamespace(
         general=factories.business_type("TST01"),
         limited=factories.business_type("TST02", limit_days=5, signoff=["leader", "finance"]),
         special=factories.business_type("TST03", special=True, limit_days=10, signoff=["leader"]),
         deferrable=factories.business_type("TST04", documents=("form", "contract")),
+        applied=[],
     )
     for code in ("TST01", "TST02", "TST03", "TST04"):
-        registry.register(handlers.handler(code))
-    handlers.APPLIED.clear()
+        registry.register(handlers.handler(code, applied=types.applied))
     yield types
     for code in ("TST01", "TST02", "TST03", "TST04"):
         registry.unregister(code)

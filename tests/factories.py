@@ -17,6 +17,7 @@ from counterhall.models import (
 )
 from counterhall.permissions import WORK_AT_WINDOW
 from review import services as review_services
+from tests import casework
 
 
 class HallFactory(factory.django.DjangoModelFactory):
@@ -91,24 +92,9 @@ def business_type(code, *, special=False, limit_days=None, signoff=(), documents
     return bt
 
 
-def open_case(*, teller, window, business_type, applicant_name="张三"):
-    return services.case_open(
-        actor=teller, window=window, business_type=business_type, applicant_name=applicant_name
-    )
-
-
 def ready_case(*, teller, window, business_type, amount="100.00"):
-    """A draft with every document received and a saved application."""
-    case = open_case(teller=teller, window=window, business_type=business_type)
-    services.case_set_documents(
-        actor=teller,
-        case_id=case.pk,
-        seen_state=None,
-        received=[d.code for d in business_type.documents.all()],
-    )
-    return services.case_save_application(
-        actor=teller, case_id=case.pk, seen_state=None, data={"amount": amount}
-    )
+    """A draft of a test type with every document received and a saved application."""
+    return casework.intake(business_type, {"amount": amount}, teller=teller, window=window)
 
 
 def submitted_case(**kwargs):

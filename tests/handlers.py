@@ -18,12 +18,11 @@ def figures(case, payload, subject) -> dict:
     return {"amount": amount, "double": cents(amount * 2), "parameters": []}
 
 
-APPLIED: list[int] = []
+def handler(code: str, *, applied: list[int] | None = None) -> BusinessTypeHandler:
+    """The test handler for ``code``; its ``apply`` adds the case's id to ``applied``."""
 
+    def apply(case, actor) -> None:
+        if applied is not None:
+            applied.append(case.pk)
 
-def apply(case, actor) -> None:
-    APPLIED.append(case.pk)
-
-
-def handler(code: str) -> BusinessTypeHandler:
     return BusinessTypeHandler(code=code, form_class=AmountForm, figures=figures, apply=apply)

@@ -1,7 +1,9 @@
 """Master data for tests, made through the real services (registration, contributions)."""
 
 import datetime as dt
+from decimal import Decimal
 
+from contributions import services as con
 from registration import services as reg
 from registration.models import RetirementCategory
 
@@ -51,4 +53,28 @@ def person(*, actor=None, id_number=ID_MALE, name="张三", category=RetirementC
 def employee(*, actor=None, employer_obj, person_obj, start=dt.date(2024, 1, 1)):
     return reg.employee_enroll(
         actor=actor, employer_id=employer_obj.pk, person_id=person_obj.pk, start=start
+    )
+
+
+def overpay(employer, extra="100"):
+    """A new employee of ``employer`` on a 5,000 base for 2026, and the January 2026 bill paid
+    with ``extra`` yuan too much (what a refund can then return)."""
+    person_obj = person()
+    employee(employer_obj=employer, person_obj=person_obj)
+    con.base_declare(
+        actor=None,
+        person_id=person_obj.pk,
+        employer_id=employer.pk,
+        year=2026,
+        declared_wage="5000",
+        region="222424",
+    )
+    bill, _ = con.bill_generate_employer(
+        actor=None, employer_id=employer.pk, period=dt.date(2026, 1, 1)
+    )
+    con.bill_record_payment(
+        actor=None,
+        bill_id=bill.pk,
+        amount=bill.total + Decimal(extra),
+        paid_on=dt.date(2026, 2, 10),
     )

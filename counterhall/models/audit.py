@@ -49,7 +49,8 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["target_type", "target_id", "at"], name="audit_target_idx")]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.target_label}"
+        at = timezone.localtime(self.at)
+        return f"{at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.target_label}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.get("force_insert"):

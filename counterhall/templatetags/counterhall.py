@@ -1,4 +1,5 @@
 from django import template
+from django.utils.dateparse import parse_date, parse_datetime
 from django_stubs_ext import StrOrPromise
 
 from counterhall import audit
@@ -52,3 +53,15 @@ def local_name(obj) -> str:
     if english and (get_language() or "").startswith("en"):
         return english
     return getattr(obj, "name", "")
+
+
+@register.filter
+def from_iso(value):
+    """A date or datetime stored as an ISO string (case JSON: notices, signatures), parsed so
+    the ``date`` filter can format it; an aware datetime is then shown in the hall's time
+    zone. Slicing the string would print the UTC date."""
+    if not isinstance(value, str):
+        return value
+    if "T" in value or " " in value:
+        return parse_datetime(value)
+    return parse_date(value)

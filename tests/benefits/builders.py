@@ -3,30 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 
 from django.utils import timezone
 
 from contributions import services as contributions
 from counterhall import services
-from counterhall.models import BusinessType
 from counterhall.months import add_months
 from registration import services as registration
+from registration.models import InsuredPerson
 from registration.validators import resident_id_check_char
 from review import services as review_services
-from tests import masterdata
-
-_seq = itertools.count(101)
+from tests import casework, masterdata
 
 
 def make_id(birth: dt.date, *, male: bool = True, region: str = "222424") -> str:
-    """A valid resident ID number (GB 11643) for the birth date and sex."""
-    while True:
-        seq = next(_seq) % 1000
-        if (seq % 2 == 1) == male:
-            break
-    first17 = f"{region}{birth:%Y%m%d}{seq:03d}"
-    return first17 + resident_id_check_char(first17)
+    """A valid resident ID number (GB 11643) for the birth date and sex that nobody in the
+    database has yet (the sequence digits count up from 101)."""
+    prefix = f"{region}{birth:%Y%m%d}"
+    taken = set(
+        InsuredPerson.objects.filter(id_number__startswith=prefix).values_list(
+            "id_number", flat=True
+        )
+    )
+    for seq in range(101 if male else 102, 1000, 2):
+        first17 = f"{prefix}{seq:03d}"
+        number = first17 + resident_id_check_char(first17)
+        if number not in taken:
+            return number
+    raise AssertionError(f"no free ID number left for {prefix}")
 
 
 def years_ago(years: int, months: int = 0) -> dt.date:
@@ -108,17 +112,7 @@ def paid_months(*, employer_obj, person_obj, first: dt.date, months: int, wage="
 
 
 def ready(*, teller, window, code: str, data: dict, applicant: str = "张三"):
-    bt = BusinessType.objects.get(code=code)
-    case = services.case_open(
-        actor=teller, window=window, business_type=bt, applicant_name=applicant
-    )
-    services.case_set_documents(
-        actor=teller,
-        case_id=case.pk,
-        seen_state=None,
-        received=[d.code for d in bt.documents.all()],
-    )
-    return services.case_save_application(actor=teller, case_id=case.pk, seen_state=None, data=data)
+    return casework.intake(code, data, teller=teller, window=window, applicant_name=applicant)
 
 
 def approved(*, teller, window, reviewer, code: str, data: dict):

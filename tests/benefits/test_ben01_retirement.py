@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from benefits import calculations as calc
 from benefits.models import PensionAward
@@ -12,6 +12,7 @@ from counterhall.models import CaseState
 from counterhall.months import add_months, first_of_month
 from registration.models import EnrollmentStatus, PersonStatus
 from review import services as review_services
+from tests import casework
 from tests.benefits import builders as b
 
 
@@ -101,7 +102,8 @@ def test_five_are_immediate_six_are_time_limited(teller, window, employer, count
     else:
         from counterhall.calendar import add_working_days
 
-        assert case.promised_deadline == add_working_days(case.submitted_at.date(), 10)
+        submitted_on = timezone.localdate(case.submitted_at)
+        assert case.promised_deadline == add_working_days(submitted_on, 10)
 
 
 def test_the_switch_follows_the_parameter(teller, window, employer):
@@ -114,23 +116,12 @@ def test_the_switch_follows_the_parameter(teller, window, employer):
     assert case.is_immediate is False
 
 
-def application_errors(teller, window, payload):
-    from counterhall.models import BusinessType
-
-    bt = BusinessType.objects.get(code="BEN01")
-    case = services.case_open(actor=teller, window=window, business_type=bt)
-    with pytest.raises(ValidationError) as exc:
-        services.case_save_application(actor=teller, case_id=case.pk, seen_state=None, data=payload)
-    case.refresh_from_db()
-    assert case.payload == {}
-    assert case.figures == {}
-    return exc.value.message_dict
-
-
 def test_a_retiree_not_yet_eligible_is_refused_with_the_date(teller, window, employer):
     young = b.retiree(employer_obj=employer, birth=b.years_ago(58), name="未到龄")
     old = retirees(employer, 1)[0]
-    errors = application_errors(teller, window, data(employer, [old, young]))
+    errors = casework.application_errors(
+        "BEN01", data(employer, [old, young]), teller=teller, window=window
+    )
     message = " ".join(errors["retiree_ids"])
     sex, years = "male", 60
     from django.utils import timezone
@@ -153,7 +144,9 @@ def test_short_contributions_are_refused_with_the_months_missing(teller, window,
     short = b.retiree(
         employer_obj=employer, birth=b.years_ago(63), deemed_months=100, name="缴费不足"
     )
-    errors = application_errors(teller, window, data(employer, [short]))
+    errors = casework.application_errors(
+        "BEN01", data(employer, [short]), teller=teller, window=window
+    )
     message = errors["retiree_ids"][0]
     assert "缴费不足 累计缴费（含视同缴费）100 个月" in message
     assert "还差 80 个月" in message
@@ -162,19 +155,22 @@ def test_short_contributions_are_refused_with_the_months_missing(teller, window,
 def test_a_retiree_of_another_employer_is_refused(teller, window, employer):
     other = b.employer(uscc="12222424412345670L", name="另一单位")
     person = b.retiree(employer_obj=other, birth=b.years_ago(64), name="外单位")
-    errors = application_errors(teller, window, data(employer, [person]))
+    errors = casework.application_errors(
+        "BEN01", data(employer, [person]), teller=teller, window=window
+    )
     assert "不是 汪清示例科技有限公司 的在职参保职工" in errors["retiree_ids"][0]
 
 
 def test_unknown_and_duplicate_ids_are_refused(teller, window, employer):
     person = retirees(employer, 1)[0]
-    errors = application_errors(
-        teller,
-        window,
+    errors = casework.application_errors(
+        "BEN01",
         {
             "employer_uscc": employer.uscc,
             "retiree_ids": f"{person.id_number}\n{person.id_number}\n222424196503151235",
         },
+        teller=teller,
+        window=window,
     )
     text = " ".join(errors["retiree_ids"])
     assert "重复填写" in text
@@ -186,7 +182,9 @@ def test_a_retiree_already_awarded_is_refused(teller, window, reviewer, employer
     b.completed(
         teller=teller, window=window, reviewer=reviewer, code="BEN01", data=data(employer, [person])
     )
-    errors = application_errors(teller, window, data(employer, [person]))
+    errors = casework.application_errors(
+        "BEN01", data(employer, [person]), teller=teller, window=window
+    )
     assert "人员状态为“已退休”" in errors["retiree_ids"][0]
 
 
@@ -235,11 +233,9 @@ def test_a_large_batch_takes_the_catalogue_limit_only(teller, window, employer):
 
 def test_the_help_text_states_the_parameter(teller, window):
     from benefits.forms import RetirementApplicationForm
-    from counterhall.models import BusinessType, PolicyParameter
+    from counterhall.models import PolicyParameter
 
-    case = services.case_open(
-        actor=teller, window=window, business_type=BusinessType.objects.get(code="BEN01")
-    )
+    case = casework.open_case("BEN01", teller=teller, window=window)
     assert "5 人及以下即时办结" in str(
         RetirementApplicationForm(case=case)["retiree_ids"].help_text
     )
@@ -250,13 +246,14 @@ def test_the_help_text_states_the_parameter(teller, window):
 
 def test_errors_in_the_id_list_name_their_line(teller, window, employer):
     person = retirees(employer, 1)[0]
-    errors = application_errors(
-        teller,
-        window,
+    errors = casework.application_errors(
+        "BEN01",
         {
             "employer_uscc": employer.uscc,
             "retiree_ids": f"{person.id_number}\n\n{person.id_number}\n222424196503151235",
         },
+        teller=teller,
+        window=window,
     )
     text = errors["retiree_ids"]
     assert any(m.startswith("第 3 行：") and "重复填写" in m for m in text)

@@ -1,15 +1,13 @@
 """BEN02: flexible early or deferred retirement; BEN01 uses the approved date."""
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from benefits import calculations as calc
 from benefits.models import FlexibleRetirement, PensionAward
-from counterhall import services
-from counterhall.models import BusinessType
 from counterhall.months import add_months
 from counterhall.params import ParamReader
+from tests import casework
 from tests.benefits import builders as b
 
 
@@ -25,17 +23,6 @@ def statutory(person):
 @pytest.fixture
 def employer(db):
     return b.employer()
-
-
-def errors_for(teller, window, payload):
-    case = services.case_open(
-        actor=teller, window=window, business_type=BusinessType.objects.get(code="BEN02")
-    )
-    with pytest.raises(ValidationError) as exc:
-        services.case_save_application(actor=teller, case_id=case.pk, seen_state=None, data=payload)
-    case.refresh_from_db()
-    assert case.payload == {}
-    return exc.value.message_dict
 
 
 def test_early_retirement_today_is_recorded_and_used_by_ben01(teller, window, reviewer, employer):
@@ -72,14 +59,15 @@ def test_early_retirement_today_is_recorded_and_used_by_ben01(teller, window, re
 def test_early_retirement_below_the_original_age_is_refused(teller, window, employer):
     person = b.retiree(employer_obj=employer, birth=b.years_ago(58), name="过早")
     original = add_months(person.birth_date, 60 * 12)
-    errors = errors_for(
-        teller,
-        window,
+    errors = casework.application_errors(
+        "BEN02",
         {
             "id_number": person.id_number,
             "kind": "early",
             "requested_date": add_months(original, -1).isoformat(),
         },
+        teller=teller,
+        window=window,
     )
     assert f"最早只能于 {original.isoformat()} 退休" in errors["requested_date"][0]
 
@@ -89,14 +77,15 @@ def test_early_retirement_needs_the_minimum_contributions(teller, window, employ
         employer_obj=employer, birth=b.years_ago(58), deemed_months=150, name="缴费少"
     )
     original = add_months(person.birth_date, 60 * 12)
-    errors = errors_for(
-        teller,
-        window,
+    errors = casework.application_errors(
+        "BEN02",
         {
             "id_number": person.id_number,
             "kind": "early",
             "requested_date": original.isoformat(),
         },
+        teller=teller,
+        window=window,
     )
     assert "还差" in errors["id_number"][0]
 
@@ -109,16 +98,17 @@ def test_deferral_needs_the_employer_agreement_and_at_most_three_years(teller, w
         "kind": "deferred",
         "requested_date": add_months(due, 12).isoformat(),
     }
-    errors = errors_for(teller, window, payload)
+    errors = casework.application_errors("BEN02", payload, teller=teller, window=window)
     assert "书面协议" in errors["employer_agreed"][0]
-    errors = errors_for(
-        teller,
-        window,
+    errors = casework.application_errors(
+        "BEN02",
         {
             **payload,
             "employer_agreed": "on",
             "requested_date": add_months(due, 37).isoformat(),
         },
+        teller=teller,
+        window=window,
     )
     assert "最晚只能延迟至" in errors["requested_date"][0]
 

@@ -6,6 +6,7 @@ import pytest
 
 from counterhall import services
 from counterhall.models import BusinessType
+from tests import casework
 from tests.benefits import builders as b
 
 
@@ -21,7 +22,7 @@ def test_ben01_form_figures_and_receipt_for_seven_retirees(client, teller, windo
     ]
     client.force_login(teller)
     bt = BusinessType.objects.get(code="BEN01")
-    case = services.case_open(actor=teller, window=window, business_type=bt)
+    case = casework.open_case(bt, teller=teller, window=window)
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert 'name="retiree_ids"' in page
     services.case_set_documents(
@@ -53,7 +54,7 @@ def test_ben01_bad_application_shows_the_message_at_the_field(client, teller, wi
     young = b.retiree(employer_obj=employer, birth=b.years_ago(50), name="年轻")
     client.force_login(teller)
     bt = BusinessType.objects.get(code="BEN01")
-    case = services.case_open(actor=teller, window=window, business_type=bt)
+    case = casework.open_case(bt, teller=teller, window=window)
     response = client.post(
         f"/cases/{case.pk}/application/",
         {"seen_state": "draft", "employer_uscc": employer.uscc, "retiree_ids": young.id_number},
@@ -67,9 +68,7 @@ def test_ben01_bad_application_shows_the_message_at_the_field(client, teller, wi
 @pytest.mark.parametrize("code", ["BEN02", "BEN03", "BEN04", "TRF01", "TRF02", "TRF03"])
 def test_every_type_opens_with_its_form(client, teller, window, code):
     client.force_login(teller)
-    case = services.case_open(
-        actor=teller, window=window, business_type=BusinessType.objects.get(code=code)
-    )
+    case = casework.open_case(code, teller=teller, window=window)
     page = client.get(f"/cases/{case.pk}/")
     assert page.status_code == 200
     assert 'name="id_number"' in page.content.decode()
@@ -105,12 +104,7 @@ def test_unemployment_figures_render_in_chinese(client, teller, window, employer
 def test_live_preview_computes_without_saving(client, teller, window, employer):
     people = [b.retiree(employer_obj=employer, birth=b.years_ago(64), name="预览")]
     client.force_login(teller)
-    case = services.case_open(
-        actor=teller,
-        window=window,
-        business_type=BusinessType.objects.get(code="BEN01"),
-        employer=employer,
-    )
+    case = casework.open_case("BEN01", teller=teller, window=window, employer=employer)
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert f'value="{employer.uscc}"' in page  # the subject from intake fills the form in
     assert 'id="live-figures"' in page
@@ -131,9 +125,7 @@ def test_live_preview_computes_without_saving(client, teller, window, employer):
 
 
 def test_transfer_preview_needs_the_cases_teller(client, teller, other_teller, window):
-    case = services.case_open(
-        actor=teller, window=window, business_type=BusinessType.objects.get(code="TRF03")
-    )
+    case = casework.open_case("TRF03", teller=teller, window=window)
     client.force_login(other_teller)
     assert client.post(f"/cases/{case.pk}/preview/", {}).status_code in (403, 404)
     client.force_login(teller)

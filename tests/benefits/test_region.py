@@ -7,8 +7,8 @@ import pytest
 
 from counterhall import permissions
 from registration import services as registration
+from tests import casework
 from tests.benefits import builders as b
-from tests.benefits.test_unemployment import errors_for
 
 D = dt.date
 ELSEWHERE = "222401"
@@ -48,18 +48,20 @@ def employer_elsewhere():
 )
 def test_a_person_of_another_region_is_refused(teller, window, code, extra):
     person = person_elsewhere()
-    errors = errors_for(teller, window, code, {"id_number": person.id_number, **extra})
+    errors = casework.application_errors(
+        code, {"id_number": person.id_number, **extra}, teller=teller, window=window
+    )
     assert errors["id_number"] == [str(permissions.DENIED_OTHER_REGION)]
 
 
 def test_retirement_for_an_employer_of_another_region_is_refused(teller, window):
     employer = employer_elsewhere()
     retiree = b.person(birth=D(1965, 3, 15), name="本地")
-    errors = errors_for(
-        teller,
-        window,
+    errors = casework.application_errors(
         "BEN01",
         {"employer_uscc": employer.uscc, "retiree_ids": retiree.id_number},
+        teller=teller,
+        window=window,
     )
     assert errors["employer_uscc"] == [str(permissions.DENIED_OTHER_REGION)]
 
@@ -67,10 +69,10 @@ def test_retirement_for_an_employer_of_another_region_is_refused(teller, window)
 def test_retirement_of_a_person_of_another_region_is_refused(teller, window):
     employer = b.employer()
     retiree = person_elsewhere(name="外地退休")
-    errors = errors_for(
-        teller,
-        window,
+    errors = casework.application_errors(
         "BEN01",
         {"employer_uscc": employer.uscc, "retiree_ids": retiree.id_number},
+        teller=teller,
+        window=window,
     )
     assert any("外地退休" in m and "参保地" in m for m in errors["retiree_ids"])

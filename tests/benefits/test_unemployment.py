@@ -7,10 +7,11 @@ from django.core.exceptions import ValidationError
 
 from benefits.models import ClaimStatus, UnemploymentChange, UnemploymentClaim
 from counterhall import services
-from counterhall.models import BusinessType, CaseState
+from counterhall.models import CaseState
 from registration import services as registration
 from registration.models import PersonStatus
 from review import services as review_services
+from tests import casework
 from tests.benefits import builders as b
 
 D = dt.date
@@ -39,17 +40,6 @@ def unemployed(employer, *, months=12, reason="contract_end", name="失业"):
 
 def claim_data(person, day="2025-02-05"):
     return {"id_number": person.id_number, "registration_date": day}
-
-
-def errors_for(teller, window, code, payload):
-    case = services.case_open(
-        actor=teller, window=window, business_type=BusinessType.objects.get(code=code)
-    )
-    with pytest.raises(ValidationError) as exc:
-        services.case_save_application(actor=teller, case_id=case.pk, seen_state=None, data=payload)
-    case.refresh_from_db()
-    assert case.payload == {}
-    return exc.value.message_dict
 
 
 def claim(teller, window, reviewer, person):
@@ -84,32 +74,34 @@ def test_claim_by_a_person_still_employed_is_refused(teller, window, employer):
     registration.employee_enroll(
         actor=None, employer_id=employer.pk, person_id=person.pk, start=D(2024, 1, 1)
     )
-    errors = errors_for(teller, window, "BEN03", claim_data(person))
+    errors = casework.application_errors("BEN03", claim_data(person), teller=teller, window=window)
     assert "仍在 汪清示例科技有限公司 参保在职" in errors["id_number"][0]
 
 
 def test_claim_by_a_person_already_drawing_is_refused(teller, window, reviewer, employer):
     person = unemployed(employer)
     claim(teller, window, reviewer, person)
-    errors = errors_for(teller, window, "BEN03", claim_data(person))
+    errors = casework.application_errors("BEN03", claim_data(person), teller=teller, window=window)
     assert "正在领取失业保险金" in errors["id_number"][0]
 
 
 def test_voluntary_separation_is_refused(teller, window, employer):
     person = unemployed(employer, reason="resigned")
-    errors = errors_for(teller, window, "BEN03", claim_data(person))
+    errors = casework.application_errors("BEN03", claim_data(person), teller=teller, window=window)
     assert "本人辞职" in errors["id_number"][0]
 
 
 def test_less_than_twelve_months_is_refused_with_the_months_missing(teller, window, employer):
     person = unemployed(employer, months=8)
-    errors = errors_for(teller, window, "BEN03", claim_data(person))
+    errors = casework.application_errors("BEN03", claim_data(person), teller=teller, window=window)
     assert "还差 4 个月" in errors["id_number"][0]
 
 
 def test_registration_before_separation_is_refused(teller, window, employer):
     person = unemployed(employer)
-    errors = errors_for(teller, window, "BEN03", claim_data(person, "2025-01-15"))
+    errors = casework.application_errors(
+        "BEN03", claim_data(person, "2025-01-15"), teller=teller, window=window
+    )
     assert "不能早于离职日期 2025-01-31" in errors["registration_date"][0]
 
 
@@ -206,11 +198,20 @@ def test_stop_without_a_drawing_claim_or_reason_is_refused(teller, window, revie
         "reason": "reemployed",
         "event_date": "2025-06-01",
     }
-    assert "当前没有在领取" in errors_for(teller, window, "BEN04", payload)["id_number"][0]
+    assert (
+        "当前没有在领取"
+        in casework.application_errors("BEN04", payload, teller=teller, window=window)["id_number"][
+            0
+        ]
+    )
     claim(teller, window, reviewer, person)
-    errors = errors_for(teller, window, "BEN04", {**payload, "reason": ""})
+    errors = casework.application_errors(
+        "BEN04", {**payload, "reason": ""}, teller=teller, window=window
+    )
     assert "停发须选择原因" in errors["reason"][0]
-    errors = errors_for(teller, window, "BEN04", {**payload, "kind": "resume"})
+    errors = casework.application_errors(
+        "BEN04", {**payload, "kind": "resume"}, teller=teller, window=window
+    )
     assert "没有可以恢复发放" in errors["id_number"][0]
 
 
@@ -256,7 +257,9 @@ def test_a_claim_on_the_last_day_of_the_window_is_taken(teller, window, employer
 
 def test_a_claim_after_the_window_is_refused_with_the_last_date(teller, window, employer):
     person = unemployed(employer)
-    errors = errors_for(teller, window, "BEN03", claim_data(person, "2025-04-02"))
+    errors = casework.application_errors(
+        "BEN03", claim_data(person, "2025-04-02"), teller=teller, window=window
+    )
     message = errors["registration_date"][0]
     assert "60 日内" in message
     assert "2025-04-01" in message

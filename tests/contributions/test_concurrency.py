@@ -15,8 +15,7 @@ from contributions import selectors
 from contributions import services as con
 from contributions.models import AccountEntry, AccountEntryKind, Refund
 from tests import masterdata as md
-from tests.contributions.test_handlers import _overpay
-from tests.counterhall.test_stale_and_concurrency import _in_threads
+from tests.threads import in_threads
 
 D = Decimal
 
@@ -41,10 +40,10 @@ def test_two_refunds_at_once_never_exceed_the_overpaid_amount(
     postgres_only, reference_data, monkeypatch
 ):
     employer = md.employer()
-    _overpay(employer)  # 100.00 overpaid
+    md.overpay(employer)  # 100.00 overpaid
     _read_together(monkeypatch, "overpaid_available")
 
-    results, errors = _in_threads(
+    results, errors = in_threads(
         2,
         lambda i: con.refund_record(
             actor=None, employer_id=employer.pk, amount="80", reason=f"退费 {i}"
@@ -70,7 +69,7 @@ def test_two_debits_at_once_never_overdraw_the_account(postgres_only, reference_
     )
     _read_together(monkeypatch, "account_balance")
 
-    results, errors = _in_threads(
+    results, errors = in_threads(
         2,
         lambda i: con.account_post(
             actor=None,

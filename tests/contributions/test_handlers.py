@@ -201,25 +201,6 @@ def test_con03_month_already_assessed(people, staffed):
     assert "已有核定记录（2026-02）" in info.value.message_dict["period_from"][0]
 
 
-def _overpay(employer, extra="100"):
-    person = md.person()
-    md.employee(employer_obj=employer, person_obj=person)
-    con.base_declare(
-        actor=None,
-        person_id=person.pk,
-        employer_id=employer.pk,
-        year=2026,
-        declared_wage="5000",
-        region="222424",
-    )
-    bill, _ = con.bill_generate_employer(
-        actor=None, employer_id=employer.pk, period=dt.date(2026, 1, 1)
-    )
-    con.bill_record_payment(
-        actor=None, bill_id=bill.pk, amount=bill.total + D(extra), paid_on=dt.date(2026, 2, 10)
-    )
-
-
 REFUND = {
     "uscc": md.USCC_A,
     "amount": "80.00",
@@ -230,7 +211,7 @@ REFUND = {
 
 def test_con04_refund_recorded_for_payment(people):
     employer = md.employer()
-    _overpay(employer)
+    md.overpay(employer)
     case = casework.complete("CON04", REFUND, **people)
     refund = Refund.objects.get()
     assert refund.amount == D("80.00") and refund.case == case and refund.status == "recorded"
@@ -240,7 +221,7 @@ def test_con04_refund_recorded_for_payment(people):
 
 
 def test_con04_refund_larger_than_overpaid(people):
-    _overpay(md.employer())
+    md.overpay(md.employer())
     with pytest.raises(ValidationError) as info:
         save("CON04", {**REFUND, "amount": "100.01"}, people)
     assert "超过可退的多缴金额 100.00 元" in info.value.message_dict["amount"][0]
@@ -249,7 +230,7 @@ def test_con04_refund_larger_than_overpaid(people):
 
 def test_con04_refund_rechecked_at_completion(people):
     employer = md.employer()
-    _overpay(employer)
+    md.overpay(employer)
     case = casework.intake("CON04", REFUND, teller=people["teller"], window=people["window"])
     casework.approve(
         case, teller=people["teller"], reviewer=people["reviewer"], signers=people["signers"]

@@ -10,11 +10,11 @@ from counterhall import permissions, services
 from counterhall.exceptions import TransitionNotPossible
 from counterhall.models import Case, CaseState
 from review import services as review_services
-from tests import factories
+from tests import casework, factories
 
 
 def test_submit_refused_until_documents_complete(teller, window, test_types):
-    case = factories.open_case(teller=teller, window=window, business_type=test_types.general)
+    case = casework.open_case(teller=teller, window=window, business_type=test_types.general)
     services.case_save_application(
         actor=teller, case_id=case.pk, seen_state=None, data={"amount": "1"}
     )
@@ -25,7 +25,7 @@ def test_submit_refused_until_documents_complete(teller, window, test_types):
 
 
 def test_submit_allowed_with_deferred_document_promised(teller, window, test_types):
-    case = factories.open_case(teller=teller, window=window, business_type=test_types.deferrable)
+    case = casework.open_case(teller=teller, window=window, business_type=test_types.deferrable)
     promise = timezone.localdate() + dt.timedelta(days=7)
     services.case_set_documents(
         actor=teller,
@@ -43,7 +43,7 @@ def test_submit_allowed_with_deferred_document_promised(teller, window, test_typ
 
 
 def test_non_deferrable_document_cannot_be_deferred(teller, window, test_types):
-    case = factories.open_case(teller=teller, window=window, business_type=test_types.general)
+    case = casework.open_case(teller=teller, window=window, business_type=test_types.general)
     with pytest.raises(ValidationError, match="不能容缺受理"):
         services.case_set_documents(
             actor=teller,
@@ -56,18 +56,18 @@ def test_non_deferrable_document_cannot_be_deferred(teller, window, test_types):
 
 def test_special_type_refused_at_general_window(teller, window, test_types):
     with pytest.raises(ValidationError, match="特殊性业务只能在特殊业务窗口"):
-        factories.open_case(teller=teller, window=window, business_type=test_types.special)
+        casework.open_case(teller=teller, window=window, business_type=test_types.special)
 
 
 def test_general_type_refused_at_special_window(special_clerk, special_window, test_types):
     with pytest.raises(ValidationError):
-        factories.open_case(
+        casework.open_case(
             teller=special_clerk, window=special_window, business_type=test_types.general
         )
 
 
 def test_special_type_accepted_at_special_window(special_clerk, special_window, test_types):
-    case = factories.open_case(
+    case = casework.open_case(
         teller=special_clerk, window=special_window, business_type=test_types.special
     )
     assert case.window.is_special
@@ -75,7 +75,7 @@ def test_special_type_accepted_at_special_window(special_clerk, special_window, 
 
 def test_teller_cannot_open_at_window_not_granted(teller, other_window, test_types):
     with pytest.raises(PermissionDenied):
-        factories.open_case(teller=teller, window=other_window, business_type=test_types.general)
+        casework.open_case(teller=teller, window=other_window, business_type=test_types.general)
 
 
 def test_other_teller_cannot_submit_someone_elses_case(teller, other_teller, window, test_types):
@@ -171,7 +171,7 @@ def test_leader_of_a_type_without_finance_cannot_be_replaced_by_finance(
 def test_special_window_cases_invisible_to_general_tellers(
     teller, special_clerk, special_window, auditor, test_types
 ):
-    case = factories.open_case(
+    case = casework.open_case(
         teller=special_clerk, window=special_window, business_type=test_types.special
     )
 

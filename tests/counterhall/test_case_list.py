@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from counterhall import services
 from counterhall.models import Case, CaseState
-from tests import factories
+from tests import casework, factories
 
 # The figure is 100,000 cases; the count is the same at that size (checked by hand,
 # ~50 s on SQLite), 20,000 keeps the suite quick on a shared machine.
@@ -84,11 +84,11 @@ def test_finished_cases_stay_findable_and_filters_narrow_the_list(
         reviewer=reviewer, teller=teller, window=window, business_type=test_types.general
     )
     done = services.case_complete(actor=teller, case_id=done.pk, seen_state=None)
-    withdrawn = factories.open_case(teller=teller, window=window, business_type=test_types.general)
+    withdrawn = casework.open_case(teller=teller, window=window, business_type=test_types.general)
     withdrawn = services.case_withdraw(
         actor=teller, case_id=withdrawn.pk, seen_state=None, reason="放弃"
     )
-    theirs = factories.open_case(
+    theirs = casework.open_case(
         teller=other_teller, window=other_window, business_type=test_types.limited
     )
     client.force_login(teller)
@@ -123,7 +123,7 @@ def test_overdue_filter_lists_open_cases_past_their_promised_date(
 def test_special_cases_are_not_listed_for_a_general_teller(
     client, other_teller, special_clerk, special_window, test_types
 ):
-    special = factories.open_case(
+    special = casework.open_case(
         teller=special_clerk, window=special_window, business_type=test_types.special
     )
     client.force_login(other_teller)

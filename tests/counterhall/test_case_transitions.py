@@ -7,7 +7,7 @@ from counterhall import permissions, services
 from counterhall.exceptions import TransitionNotPossible
 from counterhall.models import AuditEntry, Case, CaseState
 from review import services as review_services
-from tests import factories, handlers
+from tests import casework, factories
 
 
 def actions(case):
@@ -31,7 +31,7 @@ def kit(teller, window, reviewer, leader, finance, test_types):
 
 
 def test_open_gives_draft_with_checklist_and_audit(kit):
-    case = factories.open_case(
+    case = casework.open_case(
         teller=kit["teller"], window=kit["window"], business_type=kit["types"].general
     )
 
@@ -56,7 +56,7 @@ def test_happy_path_immediate_type_reaches_completed(kit):
     case = services.case_complete(actor=t, case_id=case.pk, seen_state=CaseState.APPROVED)
 
     assert case.state == CaseState.COMPLETED
-    assert [case.pk] == handlers.APPLIED
+    assert [case.pk] == kit["types"].applied
     assert actions(case) == [
         "case.open",
         "case.documents",
@@ -136,7 +136,7 @@ def test_release_puts_case_back_with_its_submission_time(kit):
 
 def test_missing_documents_notice_and_return_visit(kit):
     t = kit["teller"]
-    case = factories.open_case(teller=t, window=kit["window"], business_type=kit["types"].general)
+    case = casework.open_case(teller=t, window=kit["window"], business_type=kit["types"].general)
     services.case_set_documents(actor=t, case_id=case.pk, seen_state=None, received=["form"])
 
     case = services.case_notify_missing(actor=t, case_id=case.pk, seen_state=CaseState.DRAFT)
@@ -149,7 +149,7 @@ def test_missing_documents_notice_and_return_visit(kit):
 
 def test_one_time_notice_cannot_be_followed_by_a_new_requirement(kit):
     t = kit["teller"]
-    case = factories.open_case(teller=t, window=kit["window"], business_type=kit["types"].general)
+    case = casework.open_case(teller=t, window=kit["window"], business_type=kit["types"].general)
     services.case_set_documents(actor=t, case_id=case.pk, seen_state=None, received=["form"])
     services.case_notify_missing(actor=t, case_id=case.pk, seen_state=None)
     services.case_documents_received(actor=t, case_id=case.pk, seen_state=None)
@@ -167,7 +167,7 @@ def test_withdraw_from_each_open_intake_state(kit, via):
         )
         case = review_services.case_return(actor=r, case_id=case.pk, seen_state=None, reasons=["x"])
     else:
-        case = factories.open_case(
+        case = casework.open_case(
             teller=t, window=kit["window"], business_type=kit["types"].general
         )
         if via == "awaiting_documents":
@@ -181,7 +181,7 @@ def test_withdraw_from_each_open_intake_state(kit, via):
 
 def test_teller_rejects_at_intake_with_reasons(kit):
     t = kit["teller"]
-    case = factories.open_case(teller=t, window=kit["window"], business_type=kit["types"].general)
+    case = casework.open_case(teller=t, window=kit["window"], business_type=kit["types"].general)
 
     with pytest.raises(ValidationError):
         services.case_reject(actor=t, case_id=case.pk, seen_state=None, reasons=["  "])
@@ -193,7 +193,7 @@ def test_teller_rejects_at_intake_with_reasons(kit):
 
 def test_teller_rejects_while_awaiting_documents(kit):
     t = kit["teller"]
-    case = factories.open_case(teller=t, window=kit["window"], business_type=kit["types"].general)
+    case = casework.open_case(teller=t, window=kit["window"], business_type=kit["types"].general)
     services.case_notify_missing(actor=t, case_id=case.pk, seen_state=None)
 
     case = services.case_reject(
@@ -237,7 +237,7 @@ def test_teller_rejection_is_not_the_reviewers_decision(kit):
     ],
 )
 def test_forbidden_transitions_from_draft(kit, service, kwargs):
-    case = factories.open_case(
+    case = casework.open_case(
         teller=kit["teller"], window=kit["window"], business_type=kit["types"].general
     )
     with pytest.raises(TransitionNotPossible):
@@ -254,12 +254,12 @@ def test_complete_twice_applies_effect_once(kit):
 
     with pytest.raises(TransitionNotPossible):
         services.case_complete(actor=t, case_id=case.pk, seen_state=None)
-    assert [case.pk] == handlers.APPLIED
+    assert [case.pk] == kit["types"].applied
 
 
 def test_terminal_states_allow_nothing(kit):
     t = kit["teller"]
-    case = factories.open_case(teller=t, window=kit["window"], business_type=kit["types"].general)
+    case = casework.open_case(teller=t, window=kit["window"], business_type=kit["types"].general)
     services.case_withdraw(actor=t, case_id=case.pk, seen_state=None, reason="撤回")
     for service in (services.case_submit, services.case_notify_missing):
         with pytest.raises(TransitionNotPossible):

@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from counterhall.models import Case
+from tests import casework
 
 
 def test_404_is_chinese_in_the_halls_layout(client, teller):
@@ -47,9 +48,8 @@ def test_500_is_chinese_in_the_halls_layout(teller, monkeypatch):
 def test_in_english_business_types_and_documents_show_their_english_names(
     client, teller, window, test_types
 ):
-    from tests import factories
 
-    case = factories.open_case(teller=teller, window=window, business_type=test_types.general)
+    case = casework.open_case(teller=teller, window=window, business_type=test_types.general)
     client.force_login(teller)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     body = client.get(reverse("case-detail", args=[case.pk])).content.decode()

@@ -18,7 +18,7 @@ from contributions import handlers as contribution_handlers
 from counterhall import registry, services
 from counterhall.exceptions import TransitionNotPossible
 from counterhall.forms import BusinessForm, EmployerSubjectMixin, PersonSubjectMixin
-from counterhall.models import AuditEntry, BusinessType, CaseState
+from counterhall.models import AuditEntry, CaseState
 from registration import handlers as registration_handlers
 from registration.models import Employer, InsuredPerson
 from review import services as review_services
@@ -68,7 +68,7 @@ def test_save_preview_submit_and_resubmit_each_assess_once(
     client, counted, teller, window, reviewer
 ):
     bt, calls = counted
-    case = factories.open_case(teller=teller, window=window, business_type=bt)
+    case = casework.open_case(teller=teller, window=window, business_type=bt)
     services.case_set_documents(
         actor=teller, case_id=case.pk, seen_state=None, received=["form", "id"]
     )
@@ -293,12 +293,8 @@ class SubjectForm(EmployerSubjectMixin, PersonSubjectMixin, BusinessForm):
 def test_business_form_prefills_from_the_subject_and_gives_a_json_payload(teller, window):
     employer = md.employer()
     person = md.person(id_number=md.ID_MALE, name="张三")
-    case = services.case_open(
-        actor=teller,
-        window=window,
-        business_type=BusinessType.objects.get(code="REG05"),
-        employer=employer,
-        person=person,
+    case = casework.open_case(
+        "REG05", teller=teller, window=window, employer=employer, person=person
     )
 
     unbound = SubjectForm(case=case, initial={"name": "王五"})

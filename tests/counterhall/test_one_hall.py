@@ -11,7 +11,7 @@ from counterhall.exceptions import StaleCase, TransitionNotPossible
 from counterhall.models import AuditEntry, CaseState
 from counterhall.permissions import cases_visible_to
 from review import services as review_services
-from tests import factories
+from tests import casework, factories
 
 
 @pytest.fixture
@@ -28,8 +28,8 @@ def take_over(case, actor, **kwargs):
 def test_general_teller_reads_every_general_case_of_the_hall_but_no_special_one(
     teller, other_teller, special_clerk, window, special_window, test_types
 ):
-    general = factories.open_case(teller=teller, window=window, business_type=test_types.general)
-    special = factories.open_case(
+    general = casework.open_case(teller=teller, window=window, business_type=test_types.general)
+    special = casework.open_case(
         teller=special_clerk, window=special_window, business_type=test_types.special
     )
 
@@ -43,7 +43,7 @@ def test_general_teller_reads_every_general_case_of_the_hall_but_no_special_one(
 def test_special_case_is_404_for_a_general_teller(
     client, other_teller, special_clerk, special_window, test_types
 ):
-    special = factories.open_case(
+    special = casework.open_case(
         teller=special_clerk, window=special_window, business_type=test_types.special
     )
     client.force_login(other_teller)
@@ -73,7 +73,7 @@ def test_take_over_moves_the_case_to_the_teller_and_window_in_one_audited_step(
 def test_awaiting_documents_and_returned_cases_can_be_taken_over(
     teller, other_teller, reviewer, window, test_types
 ):
-    noticed = factories.open_case(teller=teller, window=window, business_type=test_types.general)
+    noticed = casework.open_case(teller=teller, window=window, business_type=test_types.general)
     noticed = services.case_notify_missing(actor=teller, case_id=noticed.pk, seen_state=None)
     returned = factories.in_review_case(
         reviewer=reviewer, teller=teller, window=window, business_type=test_types.general
@@ -115,7 +115,7 @@ def test_a_case_that_moved_meanwhile_is_stale_and_nothing_changes(
     third = factories.UserFactory(
         username="t3", roles=["teller"], hall=hall, windows=[third_window]
     )
-    case = factories.open_case(teller=teller, window=window, business_type=test_types.general)
+    case = casework.open_case(teller=teller, window=window, business_type=test_types.general)
     seen = {"seen_state": case.state, "seen_teller": case.teller_id}
     take_over(case, third)
 
@@ -129,7 +129,7 @@ def test_a_case_that_moved_meanwhile_is_stale_and_nothing_changes(
 def test_take_over_button_and_the_former_tellers_list(
     client, teller, other_teller, window, test_types
 ):
-    case = factories.open_case(teller=teller, window=window, business_type=test_types.general)
+    case = casework.open_case(teller=teller, window=window, business_type=test_types.general)
     client.force_login(other_teller)
 
     response = client.post(
@@ -173,7 +173,7 @@ def test_hall_admin_moves_every_open_case_of_a_teller(
     client, hall_admin, teller, other_teller, reviewer, window, other_window, test_types
 ):
     kwargs = {"teller": teller, "window": window, "business_type": test_types.general}
-    drafts = [factories.open_case(**kwargs) for _ in range(2)]
+    drafts = [casework.open_case(**kwargs) for _ in range(2)]
     queued = factories.submitted_case(**kwargs)
     done = factories.approved_case(reviewer=reviewer, **kwargs)
     done = services.case_complete(actor=teller, case_id=done.pk, seen_state=None)
@@ -198,7 +198,7 @@ def test_hall_admin_moves_every_open_case_of_a_teller(
 
 
 def test_only_the_hall_admin_moves_cases(client, teller, other_teller, window, test_types):
-    factories.open_case(teller=teller, window=window, business_type=test_types.general)
+    casework.open_case(teller=teller, window=window, business_type=test_types.general)
     client.force_login(other_teller)
     assert client.get(reverse("hall-tellers")).status_code == 403
     with pytest.raises(PermissionDenied):
@@ -210,7 +210,7 @@ def test_cases_are_not_moved_to_a_teller_without_a_window_of_their_kind(
 ):
     from django.core.exceptions import ValidationError
 
-    case = factories.open_case(
+    case = casework.open_case(
         teller=special_clerk, window=special_window, business_type=test_types.special
     )
     with pytest.raises(ValidationError, match="没有可办理"):
@@ -220,7 +220,7 @@ def test_cases_are_not_moved_to_a_teller_without_a_window_of_their_kind(
 
 
 def test_notice_prints_the_number_as_a_qr_code(client, teller, window, test_types):
-    case = factories.open_case(teller=teller, window=window, business_type=test_types.general)
+    case = casework.open_case(teller=teller, window=window, business_type=test_types.general)
     services.case_notify_missing(actor=teller, case_id=case.pk, seen_state=None)
     client.force_login(teller)
 
@@ -233,7 +233,7 @@ def test_notice_prints_the_number_as_a_qr_code(client, teller, window, test_type
 def test_scanned_number_opens_the_case_at_any_window(
     client, teller, other_teller, window, test_types
 ):
-    case = factories.open_case(teller=teller, window=window, business_type=test_types.general)
+    case = casework.open_case(teller=teller, window=window, business_type=test_types.general)
     client.force_login(other_teller)
 
     response = client.get(reverse("case-find"), {"number": case.number.lower()})
@@ -245,7 +245,7 @@ def test_scanned_number_opens_the_case_at_any_window(
 def test_unknown_and_invisible_numbers_are_both_not_found(
     client, other_teller, special_clerk, special_window, test_types
 ):
-    special = factories.open_case(
+    special = casework.open_case(
         teller=special_clerk, window=special_window, business_type=test_types.special
     )
     client.force_login(other_teller)

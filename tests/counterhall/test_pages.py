@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from counterhall import demo, services
 from counterhall.models import CaseState
-from tests import factories
+from tests import casework, factories
 
 
 @pytest.fixture
@@ -92,7 +92,7 @@ def test_teller_works_a_case_through_the_pages(client, teller, window, reviewer,
 
 
 def test_application_errors_show_at_the_field(client, teller, window, test_types):
-    case = factories.open_case(teller=teller, window=window, business_type=test_types.general)
+    case = casework.open_case(teller=teller, window=window, business_type=test_types.general)
     client.force_login(teller)
 
     response = client.post(
@@ -120,7 +120,7 @@ def test_other_teller_reads_the_case_but_is_offered_only_take_over(
 
 
 def test_notice_and_receipt_print(client, teller, window, test_types):
-    case = factories.open_case(teller=teller, window=window, business_type=test_types.general)
+    case = casework.open_case(teller=teller, window=window, business_type=test_types.general)
     services.case_set_documents(actor=teller, case_id=case.pk, seen_state=None, received=["form"])
     services.case_notify_missing(actor=teller, case_id=case.pk, seen_state=None)
     client.force_login(teller)
@@ -135,17 +135,17 @@ def test_home_query_count_does_not_grow_with_cases(
 ):
     client.force_login(teller)
     for _ in range(3):
-        factories.open_case(teller=teller, window=window, business_type=test_types.general)
+        casework.open_case(teller=teller, window=window, business_type=test_types.general)
     with django_assert_max_num_queries(20) as small:
         client.get(reverse("home"))
     for _ in range(27):
-        factories.open_case(teller=teller, window=window, business_type=test_types.general)
+        casework.open_case(teller=teller, window=window, business_type=test_types.general)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse("home"))
 
 
 def test_withdraw_through_the_page_needs_a_reason(client, teller, window, test_types):
-    case = factories.open_case(teller=teller, window=window, business_type=test_types.general)
+    case = casework.open_case(teller=teller, window=window, business_type=test_types.general)
     client.force_login(teller)
     url = reverse("case-action", args=[case.pk, "withdraw"])
 
@@ -160,7 +160,7 @@ def test_withdraw_through_the_page_needs_a_reason(client, teller, window, test_t
 
 
 def test_reject_at_intake_through_the_page_keeps_every_reason(client, teller, window, test_types):
-    case = factories.open_case(teller=teller, window=window, business_type=test_types.general)
+    case = casework.open_case(teller=teller, window=window, business_type=test_types.general)
     client.force_login(teller)
 
     client.post(
@@ -174,7 +174,7 @@ def test_reject_at_intake_through_the_page_keeps_every_reason(client, teller, wi
 
 
 def test_reason_taking_acts_fold_behind_a_disclosure(client, teller, window, test_types):
-    case = factories.open_case(teller=teller, window=window, business_type=test_types.general)
+    case = casework.open_case(teller=teller, window=window, business_type=test_types.general)
     client.force_login(teller)
     body = client.get(reverse("case-detail", args=[case.pk])).content.decode()
     assert 'id="act-withdraw"' in body and 'id="act-reject"' in body
@@ -208,13 +208,13 @@ def test_saved_application_masks_id_and_account_numbers(
 def test_auditor_home_lists_only_their_halls_audit_entries(
     client, teller, auditor, window, test_types
 ):
-    case = factories.open_case(teller=teller, window=window, business_type=test_types.general)
+    case = casework.open_case(teller=teller, window=window, business_type=test_types.general)
     other_hall = factories.HallFactory(code="OT")
     other_window = factories.WindowFactory(hall=other_hall, number=1)
     other_teller = factories.UserFactory(
         username="ot1", roles=["teller"], hall=other_hall, windows=[other_window]
     )
-    other_case = factories.open_case(
+    other_case = casework.open_case(
         teller=other_teller, window=other_window, business_type=test_types.general
     )
     client.force_login(auditor)

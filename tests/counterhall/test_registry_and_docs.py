@@ -8,7 +8,7 @@ from django.utils import translation
 from counterhall import lifecycle, registry
 from counterhall.exceptions import HandlerMissing
 from counterhall.models import BusinessType
-from tests import factories, handlers
+from tests import casework, factories, handlers
 
 
 def test_second_handler_for_a_code_is_refused(test_types):
@@ -19,7 +19,7 @@ def test_second_handler_for_a_code_is_refused(test_types):
 def test_type_without_handler_cannot_be_opened(teller, window, db):
     bt = factories.business_type("TST99")
     with pytest.raises(HandlerMissing):
-        factories.open_case(teller=teller, window=window, business_type=bt)
+        casework.open_case(teller=teller, window=window, business_type=bt)
 
 
 @pytest.mark.django_db

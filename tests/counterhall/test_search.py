@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from counterhall.models import AuditEntry, Case
-from tests import factories, masterdata
+from tests import casework, masterdata
 
 
 def results(client, q):
@@ -21,7 +21,7 @@ def subjects(db):
 
 
 def test_scanned_case_number_opens_the_case(client, teller, other_teller, window, test_types):
-    case = factories.open_case(teller=teller, window=window, business_type=test_types.general)
+    case = casework.open_case(teller=teller, window=window, business_type=test_types.general)
     client.force_login(other_teller)
     response = client.post(reverse("search"), {"q": case.number})
     assert response["Location"] == reverse("case-detail", args=[case.pk])
@@ -31,7 +31,7 @@ def test_id_number_finds_the_person_masked_and_their_cases_and_is_audited(
     client, teller, window, test_types, subjects
 ):
     _, person = subjects
-    case = factories.open_case(teller=teller, window=window, business_type=test_types.general)
+    case = casework.open_case(teller=teller, window=window, business_type=test_types.general)
     Case.objects.filter(pk=case.pk).update(person=person)
     client.force_login(teller)
 
@@ -78,7 +78,7 @@ def test_general_teller_finds_nothing_of_a_special_case(
     client, other_teller, special_clerk, special_window, test_types, subjects
 ):
     _, person = subjects
-    special = factories.open_case(
+    special = casework.open_case(
         teller=special_clerk, window=special_window, business_type=test_types.special
     )
     Case.objects.filter(pk=special.pk).update(person=person)
@@ -113,7 +113,7 @@ def test_person_and_employer_pages_show_masked_data_cases_and_history(
     client, teller, window, test_types, subjects
 ):
     employer, person = subjects
-    case = factories.open_case(teller=teller, window=window, business_type=test_types.general)
+    case = casework.open_case(teller=teller, window=window, business_type=test_types.general)
     Case.objects.filter(pk=case.pk).update(person=person, employer=employer)
     client.force_login(teller)
 

@@ -1,17 +1,15 @@
 """A transition that lost a race gives a clear message, never a 500; on PostgreSQL real
 threads prove one winner, one audit entry, and gap-free numbers."""
 
-import threading
-
 import pytest
-from django.db import close_old_connections, connection
 from django.urls import reverse
 
 from counterhall import services
 from counterhall.exceptions import STALE_CASE_MESSAGE, StaleCase
 from counterhall.models import AuditEntry, Case, CaseState
 from review import services as review_services
-from tests import factories
+from tests import casework, factories
+from tests.threads import in_threads
 
 
 def test_stale_seen_state_raises_and_writes_nothing(teller, window, reviewer, test_types):
@@ -50,28 +48,6 @@ def test_stale_button_shows_message_not_500(client, teller, window, reviewer, te
     assert str(STALE_CASE_MESSAGE) in response.content.decode()
 
 
-def _in_threads(n, target):
-    barrier = threading.Barrier(n)
-    results, errors = [], []
-
-    def run(i):
-        try:
-            barrier.wait()
-            results.append(target(i))
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results, errors
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_threads_one_transition_exactly_one_wins(
     postgres_only, reference_data, teller, window, reviewer, other_reviewer, test_types
@@ -79,7 +55,7 @@ def test_two_threads_one_transition_exactly_one_wins(
     case = factories.submitted_case(teller=teller, window=window, business_type=test_types.general)
     reviewers = [reviewer, other_reviewer]
 
-    results, errors = _in_threads(
+    results, errors = in_threads(
         2,
         lambda i: review_services.case_claim(
             actor=reviewers[i], case_id=case.pk, seen_state=CaseState.SUBMITTED
@@ -104,7 +80,7 @@ def test_two_threads_without_seen_state_still_one_wins(
             return review_services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
         return review_services.case_release(actor=reviewer, case_id=case.pk, seen_state=None)
 
-    results, errors = _in_threads(2, act)
+    results, errors = in_threads(2, act)
 
     assert len(results) == 1 and len(errors) == 1
     decided = AuditEntry.objects.filter(
@@ -117,10 +93,10 @@ def test_two_threads_without_seen_state_still_one_wins(
 def test_eight_threads_open_cases_numbers_unique_and_gap_free(
     postgres_only, reference_data, teller, window, test_types
 ):
-    results, errors = _in_threads(
+    results, errors = in_threads(
         8,
         lambda i: (
-            factories.open_case(
+            casework.open_case(
                 teller=teller, window=window, business_type=test_types.general
             ).number
         ),

@@ -15,17 +15,22 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def test_type():
+def applied():
+    """The cases whose effect the test handler ran."""
+    return []
+
+
+@pytest.fixture
+def test_type(applied):
     """A throw-away business type served by the test handler (the live server runs in this
     process, so the registry applies to it)."""
     bt = factories.business_type("TST01")
-    registry.register(handlers.handler("TST01"))
-    handlers.APPLIED.clear()
+    registry.register(handlers.handler("TST01", applied=applied))
     yield bt
     registry.unregister("TST01")
 
 
-def test_teller_and_reviewer_take_a_case_round_the_hall(live_server, new_page, test_type):
+def test_teller_and_reviewer_take_a_case_round_the_hall(live_server, new_page, test_type, applied):
     hall = demo.seed(business_data=False)  # an empty queue: the test case is its head
     load_return_reasons()
     url = live_server.url
@@ -97,4 +102,4 @@ def test_teller_and_reviewer_take_a_case_round_the_hall(live_server, new_page, t
     case = Case.objects.get(number=number)
     assert case.state == CaseState.COMPLETED
     assert case.round_trips == 1
-    assert [case.pk] == handlers.APPLIED
+    assert [case.pk] == applied

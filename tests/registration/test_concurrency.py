@@ -7,8 +7,8 @@ from counterhall import services
 from counterhall.models import CaseState
 from registration.models import Employer
 from tests import casework
-from tests.counterhall.test_stale_and_concurrency import _in_threads
 from tests.registration.test_handlers import REG01_DATA
+from tests.threads import in_threads
 
 
 @pytest.mark.django_db(transaction=True)
@@ -23,7 +23,7 @@ def test_two_completions_of_one_employer_one_wins(
         casework.approve(case, teller=t, reviewer=reviewer)
     tellers = [teller, other_teller]
 
-    results, errors = _in_threads(
+    results, errors = in_threads(
         2,
         lambda i: services.case_complete(
             actor=tellers[i], case_id=cases[i].pk, seen_state=CaseState.APPROVED

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from counterhall.models import BusinessType, Case
-from tests import casework
+from tests import casework, factories
 from tests import masterdata as md
 
 pytestmark = pytest.mark.django_db
@@ -199,9 +199,7 @@ def test_preview_shows_a_validation_error_of_the_computation(client, teller, win
 def test_preview_serves_every_handled_type_and_no_invisible_case(
     client, teller, other_teller, window, test_types
 ):
-    from tests import factories
-
-    case = factories.open_case(teller=teller, window=window, business_type=test_types.general)
+    case = casework.open_case(teller=teller, window=window, business_type=test_types.general)
     client.force_login(teller)
     response = client.post(reverse("case-preview", args=[case.pk]), {"amount": "1.25"})
     assert response.status_code == 200

@@ -1,11 +1,9 @@
 """Correctness under load, on PostgreSQL (row locks and SKIP LOCKED): many reviewers taking
 next never share or lose a case; decisions that race produce one outcome and one event."""
 
-import threading
 from collections import Counter
 
 import pytest
-from django.db import close_old_connections, connection
 
 from counterhall.exceptions import StaleCase
 from counterhall.models import AuditEntry, Case, CaseState
@@ -14,31 +12,9 @@ from review import services as review_services
 from review.services import case_take_next
 from tests import factories
 from tests.review.conftest import bulk_submitted
+from tests.threads import in_threads
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _in_threads(n, target):
-    barrier = threading.Barrier(n)
-    results, errors = [None] * n, []
-
-    def run(i):
-        try:
-            barrier.wait()
-            results[i] = target(i)
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    assert not any(t.is_alive() for t in threads), "a thread hung"
-    return results, errors
 
 
 def test_sixteen_reviewers_take_two_hundred_cases_each_exactly_once(
@@ -56,7 +32,7 @@ def test_sixteen_reviewers_take_two_hundred_cases_each_exactly_once(
             taken.append(case.pk)
         return taken
 
-    results, errors = _in_threads(16, take_all)
+    results, errors = in_threads(16, take_all)
 
     assert errors == []
     claimed = [pk for taken in results for pk in taken]
@@ -82,7 +58,7 @@ def test_approve_racing_release_gives_one_outcome_and_one_event(
         service = review_services.case_approve if i == 0 else review_services.case_release
         return service(actor=reviewer, case_id=case.pk, seen_state=CaseState.IN_REVIEW).state
 
-    results, errors = _in_threads(2, act)
+    results, errors = in_threads(2, act)
 
     outcomes = [r for r in results if r is not None]
     assert len(outcomes) == 1 and len(errors) == 1
@@ -101,7 +77,7 @@ def test_double_clicked_approve_writes_one_event(
     case = factories.submitted_case(teller=teller, window=window, business_type=test_types.general)
     case_take_next(actor=reviewer)
 
-    results, errors = _in_threads(
+    results, errors = in_threads(
         2,
         lambda i: review_services.case_approve(
             actor=reviewer, case_id=case.pk, seen_state=CaseState.IN_REVIEW
@@ -128,7 +104,7 @@ def test_double_clicked_approve_through_the_page_writes_one_event(
         c.force_login(reviewer)
     url = reverse("review:decision", args=[case.pk, "approve"])
 
-    results, errors = _in_threads(
+    results, errors = in_threads(
         2, lambda i: clients[i].post(url, {"seen_state": CaseState.IN_REVIEW}).status_code
     )
 
@@ -144,7 +120,7 @@ def test_double_clicked_take_next_in_parallel_claims_once(
     bulk_submitted(n=5, teller=teller, window=window, business_type=test_types.general)
     page_rendered = timezone.now()
 
-    results, errors = _in_threads(
+    results, errors = in_threads(
         2, lambda i: case_take_next(actor=reviewer, seen_at=page_rendered).pk
     )
 

@@ -6,7 +6,6 @@ from django.urls import reverse
 from counterhall.models import CaseState
 from review import services as review_services
 from review.services import case_take_next
-from tests import handlers
 
 
 def test_worklist_shows_live_status(client, submitted, teller, reviewer):
@@ -49,7 +48,9 @@ def test_returned_case_shows_reasons_and_one_resubmit_counts_a_round_trip(
     assert "退回重交 1 次" in client.get(reverse("case-worklist")).content.decode()
 
 
-def test_teller_completes_an_approved_case_which_applies_it(client, submitted, teller, reviewer):
+def test_teller_completes_an_approved_case_which_applies_it(
+    client, submitted, teller, reviewer, test_types
+):
     case = submitted()
     case_take_next(actor=reviewer)
     review_services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
@@ -62,5 +63,5 @@ def test_teller_completes_an_approved_case_which_applies_it(client, submitted, t
 
     case.refresh_from_db()
     assert case.state == CaseState.COMPLETED
-    assert [case.pk] == handlers.APPLIED
+    assert [case.pk] == test_types.applied
     assert case.number not in client.get(reverse("case-worklist")).content.decode()

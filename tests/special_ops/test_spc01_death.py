@@ -36,13 +36,6 @@ def intake(clerk, window, data):
     return casework.intake("SPC01", data, teller=clerk, window=window)
 
 
-def errors_for(clerk, window, data):
-    case = casework.open_case("SPC01", teller=clerk, window=window)
-    with pytest.raises(ValidationError) as exc:
-        services.case_save_application(actor=clerk, case_id=case.pk, seen_state=None, data=data)
-    return exc.value.message_dict
-
-
 def test_figures_match_worked_example_1(special_clerk, special_window, person):
     """docs/special-business.md example 1 (rules.md §1.6: Y = 22 y 4 m, B = 3,200)."""
     f = intake(special_clerk, special_window, sb.death_data(person)).figures
@@ -134,13 +127,17 @@ def test_second_case_for_the_paid_person_refused_with_earlier_number(
     from special_ops import selectors
 
     assert selectors.earlier_payout(person, "death").case.number == first.number
-    errors = errors_for(special_clerk, special_window, sb.death_data(person))
+    errors = casework.application_errors(
+        "SPC01", sb.death_data(person), teller=special_clerk, window=special_window
+    )
     assert "已死亡" in errors["id_number"][0]
 
 
 def test_pending_case_refused_with_its_number(special_clerk, special_window, person):
     first = intake(special_clerk, special_window, sb.death_data(person))
-    errors = errors_for(special_clerk, special_window, sb.death_data(person))
+    errors = casework.application_errors(
+        "SPC01", sb.death_data(person), teller=special_clerk, window=special_window
+    )
     assert first.number in errors["id_number"][0]
 
 
@@ -157,37 +154,52 @@ def test_paid_payout_refused_with_its_number(
         signers=[leader, finance],
     )
     b.registration.person_set_status(actor=None, person_id=person.pk, status="active")
-    errors = errors_for(special_clerk, special_window, sb.death_data(person))
+    errors = casework.application_errors(
+        "SPC01", sb.death_data(person), teller=special_clerk, window=special_window
+    )
     assert first.number in errors["id_number"][0]
     assert Payout.objects.filter(person=person).count() == 2
 
 
 def test_refusals_at_the_fields(special_clerk, special_window, person, employer):
     tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
-    e = errors_for(special_clerk, special_window, sb.death_data(person, death_date=tomorrow))
+    e = casework.application_errors(
+        "SPC01",
+        sb.death_data(person, death_date=tomorrow),
+        teller=special_clerk,
+        window=special_window,
+    )
     assert e["death_date"] == ["死亡日期不能晚于今天。"]
-    e = errors_for(special_clerk, special_window, sb.death_data(person, death_cause="work_injury"))
+    e = casework.application_errors(
+        "SPC01",
+        sb.death_data(person, death_cause="work_injury"),
+        teller=special_clerk,
+        window=special_window,
+    )
     assert "工伤保险" in e["death_cause"][0]
-    e = errors_for(
-        special_clerk,
-        special_window,
+    e = casework.application_errors(
+        "SPC01",
         sb.death_data(person, heirs=f"王芳 {sb.HEIR_B} 配偶 50 6222000011110001"),
+        teller=special_clerk,
+        window=special_window,
     )
     assert e["heirs"] == ["各继承人份额合计应为 100%，现为 50%。"]
-    e = errors_for(
-        special_clerk,
-        special_window,
+    e = casework.application_errors(
+        "SPC01",
         sb.death_data(person, dispute="on", inheritance_document="kinship"),
+        teller=special_clerk,
+        window=special_window,
     )
     assert "公证书" in e["inheritance_document"][0]
-    e = errors_for(
-        special_clerk,
-        special_window,
+    e = casework.application_errors(
+        "SPC01",
         sb.death_data(
             person,
             heirs=f"王芳 {sb.HEIR_B} 配偶 1/3 6222000011110001\n"
             f"李小明 {sb.HEIR_A} 子女 1/3 6222000011110002",
         ),
+        teller=special_clerk,
+        window=special_window,
     )
     assert e["heirs"] == ["各继承人份额合计应为 100%，现为 66.6667%。"]
 
@@ -213,7 +225,12 @@ def test_death_before_a_later_paid_month_refused_with_the_month(
         actor=None, employer_id=employer.pk, person_id=person.pk, start=D(2024, 1, 1)
     )
     b.paid_months(employer_obj=employer, person_obj=person, first=D(2024, 1, 1), months=3)
-    e = errors_for(special_clerk, special_window, sb.death_data(person, death_date="2024-02-10"))
+    e = casework.application_errors(
+        "SPC01",
+        sb.death_data(person, death_date="2024-02-10"),
+        teller=special_clerk,
+        window=special_window,
+    )
     assert "2024-03" in e["death_date"][0]
 
 

@@ -30,13 +30,6 @@ def intake(clerk, window, payload):
     return casework.intake("SPC03", payload, teller=clerk, window=window)
 
 
-def errors_for(clerk, window, payload):
-    case = casework.open_case("SPC03", teller=clerk, window=window)
-    with pytest.raises(ValidationError) as exc:
-        services.case_save_application(actor=clerk, case_id=case.pk, seen_state=None, data=payload)
-    return exc.value.message_dict
-
-
 def rows(figures):
     return {r["field"]: (r["before"], r["after"], r["changed"]) for r in figures["rows"]}
 
@@ -88,17 +81,29 @@ def test_open_cases_and_payments_listed(special_clerk, special_window, teller, w
 
 def test_new_id_held_by_another_person_refused(special_clerk, special_window, person):
     other = b.person(birth=D(1978, 1, 1), male=False, name="李四", id_number="222401197801010042")
-    e = errors_for(special_clerk, special_window, data(person, new_id_number=other.id_number))
+    e = casework.application_errors(
+        "SPC03",
+        data(person, new_id_number=other.id_number),
+        teller=special_clerk,
+        window=special_window,
+    )
     assert e["new_id_number"] == ["此身份证号码已由其他参保人员（李四）使用。"]
 
 
 def test_bad_check_digit_refused_at_the_field(special_clerk, special_window, person):
-    e = errors_for(special_clerk, special_window, data(person, new_id_number="222424196503151235"))
+    e = casework.application_errors(
+        "SPC03",
+        data(person, new_id_number="222424196503151235"),
+        teller=special_clerk,
+        window=special_window,
+    )
     assert list(e) == ["new_id_number"]
 
 
 def test_nothing_to_correct_refused(special_clerk, special_window, person):
-    e = errors_for(special_clerk, special_window, data(person, new_name="张三"))
+    e = casework.application_errors(
+        "SPC03", data(person, new_name="张三"), teller=special_clerk, window=special_window
+    )
     assert e["__all__"] == ["请至少填写一项与现有信息不同的更正内容。"]
 
 

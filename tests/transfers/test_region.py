@@ -4,21 +4,22 @@ may bring a person registered elsewhere."""
 import pytest
 
 from counterhall import permissions
+from tests import casework
 from tests.benefits import builders as b
 from tests.benefits.test_region import person_elsewhere
-from tests.transfers.test_transfers import errors_for, in_data, out_data
+from tests.transfers.test_transfers import in_data, out_data
 
 
 def test_transfer_out_of_a_person_of_another_region_is_refused(teller, window):
     person = person_elsewhere()
-    errors = errors_for(teller, window, "TRF01", out_data(person))
+    errors = casework.application_errors("TRF01", out_data(person), teller=teller, window=window)
     assert errors["id_number"] == [str(permissions.DENIED_OTHER_REGION)]
 
 
 def test_unemployment_transfer_out_of_a_person_of_another_region_is_refused(teller, window):
     person = person_elsewhere()
     data = {"id_number": person.id_number, "direction": "out", "other_agency": "长春市就业服务局"}
-    errors = errors_for(teller, window, "TRF03", data)
+    errors = casework.application_errors("TRF03", data, teller=teller, window=window)
     assert errors["id_number"] == [str(permissions.DENIED_OTHER_REGION)]
 
 

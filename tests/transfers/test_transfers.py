@@ -12,10 +12,10 @@ from benefits.models import ClaimStatus, UnemploymentClaim
 from contributions import selectors as contributions
 from contributions.models import CreditedMonth
 from counterhall import services
-from counterhall.models import BusinessType
 from registration import services as registration
 from registration.models import PersonStatus
 from review import services as review_services
+from tests import casework
 from tests.benefits import builders as b
 from transfers.models import PensionTransferIn, PensionTransferOut
 
@@ -46,17 +46,6 @@ def left_job(employer, *, months=12, name="转移", end=LEFT_ON):
         reason="contract_end",
     )
     return person
-
-
-def errors_for(teller, window, code, payload, person=None):
-    case = services.case_open(
-        actor=teller, window=window, business_type=BusinessType.objects.get(code=code)
-    )
-    with pytest.raises(ValidationError) as exc:
-        services.case_save_application(actor=teller, case_id=case.pk, seen_state=None, data=payload)
-    case.refresh_from_db()
-    assert case.payload == {}
-    return exc.value.message_dict
 
 
 def out_data(person, region="210200"):
@@ -120,13 +109,8 @@ def test_transfer_within_the_province_moves_the_record_only(teller, window, revi
 
 def test_transfer_out_with_an_open_case_of_another_kind_is_refused(teller, window, employer):
     person = left_job(employer)
-    other = services.case_open(
-        actor=teller,
-        window=window,
-        business_type=BusinessType.objects.get(code="BEN04"),
-        person=person,
-    )
-    errors = errors_for(teller, window, "TRF01", out_data(person))
+    other = casework.open_case("BEN04", teller=teller, window=window, person=person)
+    errors = casework.application_errors("TRF01", out_data(person), teller=teller, window=window)
     assert other.number in errors["id_number"][0]
     assert "请先办结或撤回" in errors["id_number"][0]
 
@@ -136,7 +120,7 @@ def test_transfer_out_while_still_employed_is_refused(teller, window, employer):
     registration.employee_enroll(
         actor=None, employer_id=employer.pk, person_id=person.pk, start=D(2024, 1, 1)
     )
-    errors = errors_for(teller, window, "TRF01", out_data(person))
+    errors = casework.application_errors("TRF01", out_data(person), teller=teller, window=window)
     assert "仍在本地参保缴费" in errors["id_number"][0]
 
 
@@ -173,7 +157,9 @@ def test_transfer_in_merges_months_and_balance(teller, window, reviewer, employe
 
 def test_transfer_in_overlapping_months_is_refused_with_the_months(teller, window, employer):
     person = left_job(employer)
-    errors = errors_for(teller, window, "TRF02", in_data(person, "2023-07 2024-03 4000"))
+    errors = casework.application_errors(
+        "TRF02", in_data(person, "2023-07 2024-03 4000"), teller=teller, window=window
+    )
     message = errors["periods"][0]
     assert "2024-01～2024-03" in message
     assert "共 3 个月" in message
@@ -192,7 +178,9 @@ def test_transfer_in_overlapping_months_is_refused_with_the_months(teller, windo
 )
 def test_bad_transfer_in_input_is_refused(teller, window, employer, change, field, text):
     person = left_job(employer)
-    errors = errors_for(teller, window, "TRF02", {**in_data(person), **change})
+    errors = casework.application_errors(
+        "TRF02", {**in_data(person), **change}, teller=teller, window=window
+    )
     assert text in " ".join(errors[field])
 
 
@@ -260,18 +248,18 @@ def test_unemployment_transfer_in_keeps_months_for_a_later_claim(
 
 def test_unemployment_transfer_bad_input_is_refused(teller, window, employer):
     person = left_job(employer)
-    errors = errors_for(
-        teller,
-        window,
+    errors = casework.application_errors(
         "TRF03",
         {"id_number": person.id_number, "direction": "out", "other_agency": "x"},
+        teller=teller,
+        window=window,
     )
     assert "没有可转移" in errors["id_number"][0]
-    errors = errors_for(
-        teller,
-        window,
+    errors = casework.application_errors(
         "TRF03",
         {"id_number": person.id_number, "direction": "in", "other_agency": "x", "months": "30"},
+        teller=teller,
+        window=window,
     )
     assert "1 至 24" in errors["months"][0]
 
@@ -292,19 +280,13 @@ def test_transfer_out_refusal_names_only_the_cases_the_teller_may_see(
     teller, window, unseen_teller, employer
 ):
     person = left_job(employer)
-    own = services.case_open(
-        actor=teller,
-        window=window,
-        business_type=BusinessType.objects.get(code="BEN04"),
-        person=person,
+    own = casework.open_case("BEN04", teller=teller, window=window, person=person)
+    special = casework.open_case(
+        "BEN02", teller=unseen_teller[0], window=unseen_teller[1], person=person
     )
-    special = services.case_open(
-        actor=unseen_teller[0],
-        window=unseen_teller[1],
-        business_type=BusinessType.objects.get(code="BEN02"),
-        person=person,
-    )
-    message = errors_for(teller, window, "TRF01", out_data(person))["id_number"][0]
+    message = casework.application_errors("TRF01", out_data(person), teller=teller, window=window)[
+        "id_number"
+    ][0]
     assert own.number in message
     assert special.number not in message
     assert "BEN02" not in message
@@ -317,13 +299,12 @@ def test_transfer_out_blocked_only_by_unseen_cases_names_none(
     teller, window, unseen_teller, employer
 ):
     person = left_job(employer)
-    special = services.case_open(
-        actor=unseen_teller[0],
-        window=unseen_teller[1],
-        business_type=BusinessType.objects.get(code="BEN02"),
-        person=person,
+    special = casework.open_case(
+        "BEN02", teller=unseen_teller[0], window=unseen_teller[1], person=person
     )
-    message = errors_for(teller, window, "TRF01", out_data(person))["id_number"][0]
+    message = casework.application_errors("TRF01", out_data(person), teller=teller, window=window)[
+        "id_number"
+    ][0]
     assert special.number not in message
     assert "BEN02" not in message
     assert "无权查看" in message
@@ -427,11 +408,11 @@ def test_a_claim_is_refused_when_its_merged_months_moved_away(teller, window, re
 
 def test_unemployment_transfer_out_waits_for_an_open_claim(teller, window, reviewer, employer):
     person, _received, claim = claim_merging_received_months(teller, window, reviewer, employer)
-    errors = errors_for(
-        teller,
-        window,
+    errors = casework.application_errors(
         "TRF03",
         {"id_number": person.id_number, "direction": "out", "other_agency": "延边州就业局"},
+        teller=teller,
+        window=window,
     )
     assert claim.number in errors["id_number"][0]
     assert "请先办结或撤回" in errors["id_number"][0]
@@ -441,10 +422,10 @@ def test_a_claim_waits_for_an_open_unemployment_transfer_out(teller, window, rev
     person = left_job(employer, name="待转出")
     transfer_in(teller, window, reviewer, person, 8)
     transfer_out_approved(teller, window, reviewer, person)
-    errors = errors_for(
-        teller,
-        window,
+    errors = casework.application_errors(
         "BEN03",
         {"id_number": person.id_number, "registration_date": "2025-02-05"},
+        teller=teller,
+        window=window,
     )
     assert "失业保险关系转出" in errors["id_number"][0]
