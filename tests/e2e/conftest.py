@@ -15,6 +15,9 @@ def browser():
             f"no browser at {CHROMIUM}: install Debian's chromium package to run browser journeys"
         )
     sync_api = pytest.importorskip("playwright.sync_api")
+    # Live fragments poll every 5 s, which is also expect()'s default wait: give assertions
+    # on live content three polls, so a loaded machine does not race the poll.
+    sync_api.expect.set_options(timeout=15_000)
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(
