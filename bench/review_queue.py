@@ -31,35 +31,12 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchdb import create_database, drop_database
+
 CONCURRENCY = (1, 4, 16)
-
-
-def _dsn(url: str, dbname: str) -> str:
-    parts = urlparse(url)
-    return urlunparse(parts._replace(path="/" + dbname))
-
-
-def create_database(url: str) -> str:
-    import psycopg
-
-    base = urlparse(url).path.lstrip("/") or "postgres"
-    name = f"{base}_bench_review"
-    with psycopg.connect(_dsn(url, "postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return _dsn(url, name)
-
-
-def drop_database(url: str) -> None:
-    import psycopg
-
-    name = urlparse(url).path.lstrip("/")
-    with psycopg.connect(_dsn(url, "postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 # --------------------------------------------------------------------------- set-up
@@ -319,7 +296,7 @@ def main() -> None:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("set DATABASE_URL=postgres://… (SKIP LOCKED needs PostgreSQL)")
-    dsn = create_database(url)
+    dsn = create_database(url, "bench_review")
     os.environ["DATABASE_URL"] = dsn
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "counterhall.settings")
     # Production-like settings (DEBUG off: no query log); a throw-away key for the scratch db.

@@ -23,32 +23,10 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-
-def _dsn(url: str, dbname: str) -> str:
-    return urlunparse(urlparse(url)._replace(path="/" + dbname))
-
-
-def create_database(url: str) -> str:
-    import psycopg
-
-    base = urlparse(url).path.lstrip("/") or "postgres"
-    name = f"{base}_bench_signoff"
-    with psycopg.connect(_dsn(url, "postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return _dsn(url, name)
-
-
-def drop_database(url: str) -> None:
-    import psycopg
-
-    name = urlparse(url).path.lstrip("/")
-    with psycopg.connect(_dsn(url, "postgres"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+from benchdb import create_database, drop_database
 
 
 def build():
@@ -147,7 +125,7 @@ def main() -> None:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("bench/signoff.py measures PostgreSQL: set DATABASE_URL=postgres://…")
-    dsn = create_database(url)
+    dsn = create_database(url, "bench_signoff")
     os.environ["DATABASE_URL"] = dsn
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "counterhall.settings")
     os.environ["DJANGO_DEBUG"] = "0"
