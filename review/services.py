@@ -26,7 +26,6 @@ from counterhall.models import (
     Delegation,
     Hall,
     Signature,
-    person_name,
 )
 from counterhall.permissions import REVIEW_SPECIAL
 from counterhall.roles import Role, delegations, has_role, own_roles
@@ -433,8 +432,8 @@ def delegation_create(
             hall=delegation.hall,
             after={
                 "role": role,
-                "principal": person_name(principal),
-                "delegate": person_name(delegate),
+                "principal": permissions.staff_name(principal),
+                "delegate": permissions.staff_name(delegate),
                 "starts_on": starts_on,
                 "ends_on": ends_on,
             },

@@ -22,7 +22,6 @@ from counterhall.models.case import (
     documents_complete,
     has_missing_documents,
     is_claimed,
-    person_name,
     window_fits_type,
 )
 from counterhall.models.catalogue import (
@@ -76,7 +75,6 @@ __all__ = [
     "documents_complete",
     "has_missing_documents",
     "is_claimed",
-    "person_name",
     "region_validator",
     "window_fits_type",
 ]

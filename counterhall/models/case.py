@@ -356,11 +356,6 @@ class Case(ConcurrentTransitionMixin, TimeStampedModel):
         self.closed_at = at
 
 
-def person_name(user) -> str:
-    """How a staff member is named on pages and paper: full name, else the username."""
-    return user.get_full_name() or user.get_username()
-
-
 class Signature(models.Model):
     """One signature of the daily sign-off (集中签批): which role of a case who signed, when,
     and for whom when acting through a delegation (``acting_for``: the absent holder of the
@@ -403,10 +398,10 @@ class Signature(models.Model):
     def signed_by(self) -> str:
         """The signer, and whom they acted for: "张三 代 王局长"."""
         if self.acting_for_id is None:
-            return person_name(self.signer)
+            return permissions.staff_name(self.signer)
         return _("%(signer)s 代 %(principal)s") % {
-            "signer": person_name(self.signer),
-            "principal": person_name(self.acting_for),
+            "signer": permissions.staff_name(self.signer),
+            "principal": permissions.staff_name(self.acting_for),
         }
 
     def as_record(self) -> dict:
