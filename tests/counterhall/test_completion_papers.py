@@ -54,7 +54,10 @@ def test_receipt_has_a_signature_line_and_stops_asking_to_wait_once_complete(
     )
     client.force_login(teller)
     before = client.get(reverse("case-print", args=[case.pk, "receipt"])).content.decode()
-    assert "请在窗口稍候" in before and 'id="applicant-signature"' in before
+    assert "请在窗口稍候" in before
+    # one signature line, at the foot of the paper (not in the title or heading)
+    assert before.count('id="applicant-signature"') == 1
+    assert before.index('id="applicant-signature"') > before.index("已收要件")
 
     services.case_complete(actor=teller, case_id=case.pk, seen_state=None)
 
