@@ -11,6 +11,7 @@ from django.utils import timezone
 from counterhall import audit
 from counterhall.models import Case, CaseState, Signature
 from review import services
+from review.selectors import session_cutoff
 from tests.review.test_signoff_batch import awaiting_signoff
 
 
@@ -21,6 +22,8 @@ def _batch(n, teller, window, reviewer, test_types):
     Case.objects.filter(pk__in=ids).update(
         figures={"summary": [["refund_amount", "80.00"], ["month_count", 3]]},
         decision_note="金额核对无误",
+        # before today's sign-off time whatever the clock says (this session's cases)
+        decided_at=session_cutoff(window.hall) - dt.timedelta(minutes=1),
     )
     return ids
 
