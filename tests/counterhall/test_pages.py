@@ -265,3 +265,22 @@ def test_a_single_type_match_is_chosen_and_the_search_box_has_focus(client, tell
     page = client.get(reverse("case-open"), {"q": "TST01"}).content.decode()
     assert 'id="type-q"' in page and "autofocus" in page.split('id="type-q"')[1].split(">")[0]
     assert f'value="{test_types.general.pk}" form="case-open-form" required checked' in page
+
+
+@pytest.mark.parametrize(
+    ("role", "shown", "hidden"),
+    [
+        ("leader", ["/review/signoff/", "/special/payments/", "/review/delegations/"], []),
+        ("finance", ["/review/signoff/", "/special/payments/"], ["/cases/new/"]),
+        ("teller", ["/cases/new/"], ["/review/signoff/", "/special/payments/"]),
+    ],
+)
+def test_the_menu_leads_each_role_to_its_pages(client, hall, role, shown, hidden):
+    user = factories.UserFactory(username=f"nav-{role}", roles=[role], hall=hall)
+    client.force_login(user)
+    html = client.get(reverse("home")).content.decode()
+    nav = html[html.index('class="mainnav"') : html.index("</nav>")]
+    for href in shown:
+        assert f'href="{href}"' in nav
+    for href in hidden:
+        assert f'href="{href}"' not in nav
