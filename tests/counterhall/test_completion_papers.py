@@ -64,3 +64,16 @@ def test_receipt_has_a_signature_line_and_stops_asking_to_wait_once_complete(
     after = client.get(reverse("case-print", args=[case.pk, "receipt"])).content.decode()
     assert "请在窗口稍候" not in after
     assert "办结" in after and 'id="applicant-signature"' in after
+
+
+def test_papers_give_dates_in_the_language_chosen(client, teller, window, test_types):
+    case = factories.ready_case(teller=teller, window=window, business_type=test_types.limited)
+    services.case_submit(actor=teller, case_id=case.pk, seen_state=None)
+    client.force_login(teller)
+    url = reverse("case-print", args=[case.pk, "receipt"])
+    case.refresh_from_db()
+    d = case.promised_deadline
+    assert f"{d.year}年{d.month}月{d.day}日" in client.get(url).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = client.get(url).content.decode()
+    assert "年" not in english.split("<main", 1)[-1] and str(d.year) in english
