@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from benefits import assessments, forms, services
 from benefits.models import ChangeKind
@@ -49,7 +50,11 @@ def ben01_figures(case, payload: dict, subject) -> dict:
 
 
 def _batch_max(case) -> tuple[int, dict]:
-    value = ParamReader(region=case.hall.region, on=timezone.localdate()).get(
+    return _hall_batch_max(case.hall)
+
+
+def _hall_batch_max(hall) -> tuple[int, dict]:
+    value = ParamReader(region=hall.region, on=timezone.localdate()).get(
         "hall.retiree_batch_on_spot_max"
     )
     return int(value.value), value.reference()
@@ -63,6 +68,16 @@ def ben01_completion(case) -> tuple[bool, int | None]:
     if count <= maximum:
         return True, None
     return False, case.business_type.limit_days
+
+
+def ben01_completion_note(hall, business_type) -> str:
+    """The type list's words for BEN01 before a batch exists: immediate up to the hall's
+    batch maximum, time-limited above it."""
+    maximum, _ref = _hall_batch_max(hall)
+    return _("%(n)s 人及以下即时办结；超过 %(n)s 人限时办结 %(d)s 个工作日") % {
+        "n": maximum,
+        "d": business_type.limit_days,
+    }
 
 
 def ben01_apply(case, actor) -> None:
@@ -161,6 +176,7 @@ HANDLERS = (
         figures=ben01_figures,
         apply=ben01_apply,
         completion=ben01_completion,
+        completion_note=ben01_completion_note,
         template="benefits/case_form.html",
         figures_template="benefits/figures_ben01.html",
     ),

@@ -27,6 +27,9 @@ handlers in a module-level ``HANDLERS`` tuple in ``<app>/handlers.py`` and regis
   ``case.complete`` audit entry;
 - optional ``completion(case) -> (immediate, limit_days)``: overrides the catalogue's mode
   (BEN01: at most five retirees are immediate);
+- optional ``completion_note(hall, business_type) -> str``: how the type list names that
+  mode before an application exists (BEN01: "5 人及以下即时办结…"), instead of the
+  catalogue's mode;
 - optional ``signoff_roles(case) -> list[str]``: overrides the catalogue's sign-off roles
   (BEN04: finance only when a death payment results);
 - ``template`` renders the form in the case workspace; ``figures_template`` renders
@@ -101,6 +104,7 @@ class BusinessTypeHandler:
     figures: Callable[[Any, dict, Subject | None], dict]
     apply: Callable[[Any, Any], Subject | None]
     completion: Callable[[Any], tuple[bool, int | None]] | None = None
+    completion_note: Callable[[Any, Any], str] | None = None
     signoff_roles: Callable[[Any], list[str]] | None = None
     template: str = "counterhall/case_form_fields.html"
     figures_template: str = "counterhall/_figures.html"
@@ -191,3 +195,17 @@ def lookup_subject(query: str, *, hall=None) -> SubjectInfo | None:
         if info is not None:
             return info
     return None
+
+
+def completion_note(business_type, *, hall) -> str:
+    """How the type list names a type's completion: the handler's note where it decides the
+    mode per application (BEN01), else the catalogue's mode and limit."""
+    from django.utils.translation import gettext as _
+
+    handler = _handlers.get(business_type.code)
+    if handler is not None and handler.completion_note is not None and hall is not None:
+        return handler.completion_note(hall, business_type)
+    mode = business_type.get_completion_mode_display()
+    if business_type.limit_days:
+        return _("%(mode)s %(days)s 个工作日") % {"mode": mode, "days": business_type.limit_days}
+    return str(mode)

@@ -116,6 +116,9 @@ class CaseOpenView(LoginRequiredMixin, TemplateView):
         type_list = search_business_types(types, query)
         if not chosen and query and len(type_list) == 1:
             chosen = type_list[0].pk  # a single match is chosen (Enter in the search box)
+        hall = permissions.user_hall(self.request.user)
+        for bt in type_list:
+            bt.completion_note = registry.completion_note(bt, hall=hall)
         ctx.update(query=query, type_list=type_list, chosen_type=str(chosen) if chosen else "")
         return ctx
 
