@@ -14,7 +14,14 @@ from benefits import calculations as calc
 from benefits import selectors
 from benefits.models import ChangeKind, FlexibleKind
 from contributions import selectors as contributions
-from counterhall.months import add_months, first_of_month, month_key
+from counterhall.months import (
+    add_months,
+    age_record,
+    age_text,
+    first_of_month,
+    month_key,
+    span_text,
+)
 from counterhall.params import ParameterMissing, ParamReader
 from registration import selectors as registration
 
@@ -31,21 +38,6 @@ class References:
 
     def as_list(self) -> list[dict]:
         return list(self.items.values())
-
-
-def age_text(years: int, months: int) -> str:
-    if months:
-        return _("%(y)s 岁 %(m)s 个月") % {"y": years, "m": months}
-    return _("%(y)s 岁") % {"y": years}
-
-
-def months_text(months: int) -> str:
-    years, rest = divmod(months, 12)
-    if years and rest:
-        return _("%(y)s 年 %(m)s 个月") % {"y": years, "m": rest}
-    if years:
-        return _("%(y)s 年") % {"y": years}
-    return _("%(m)s 个月") % {"m": rest}
 
 
 def _status_problem(person) -> str | None:
@@ -104,7 +96,7 @@ def assess_retiree(*, person, employer, region: str, on: dt.date, refs: Referenc
                 "have": record.total_months,
                 "min": minimum,
                 "short": short,
-                "short_text": months_text(short),
+                "short_text": span_text(short),
             }
         )
     reader = ParamReader(region=region, on=retirement.date)
@@ -125,8 +117,8 @@ def assess_retiree(*, person, employer, region: str, on: dt.date, refs: Referenc
         "id_masked": person.id_masked,
         "retirement_date": retirement.date.isoformat(),
         "statutory_date": retirement.statutory.retirement_date.isoformat(),
-        "flexible": retirement.flexible.get_kind_display() if retirement.flexible else "",
-        "retirement_age": age_text(retirement.age_years, retirement.age_months),
+        "flexible": retirement.flexible.kind if retirement.flexible else "",
+        "retirement_age": age_record(retirement.age_years, retirement.age_months),
         "start_month": month_key(retirement.start_month),
         "minimum_months": minimum,
         "contribution_months": record.actual_months,
@@ -245,11 +237,10 @@ def assess_flexible(
         "person_id": person.pk,
         "name": person.name,
         "kind": kind,
-        "kind_label": str(FlexibleKind(kind).label),
         "statutory_date": statutory.retirement_date.isoformat(),
-        "statutory_age": age_text(statutory.years, statutory.months),
+        "statutory_age": age_record(statutory.years, statutory.months),
         "approved_date": requested.isoformat(),
-        "approved_age": age_text(age_years, age_months),
+        "approved_age": age_record(age_years, age_months),
         "earliest": bounds.earliest.isoformat(),
         "latest": bounds.latest.isoformat(),
         "total_months": record.total_months,
@@ -406,7 +397,6 @@ def assess_unemployment_change(
         "name": person.name,
         "claim_id": claim.pk,
         "kind": kind,
-        "kind_label": str(ChangeKind(kind).label),
         "reason": reason if kind == ChangeKind.STOP else "",
         "event_date": event_date.isoformat(),
         "entitlement_months": claim.entitlement_months,

@@ -66,3 +66,35 @@ def month_ranges(keys: Iterable[str]) -> list[str]:
         else:
             runs.append([key, key])
     return [a if a == b else f"{a}～{b}" for a, b in runs]
+
+
+def age_text(years: int, months: int) -> str:
+    """An age in the language chosen: "60 岁 5 个月" / "60 years 5 months"."""
+    from django.utils.translation import ngettext
+
+    text = ngettext("%(y)s 岁", "%(y)s 岁", years) % {"y": years}
+    return f"{text} {month_count(months)}" if months else text
+
+
+def span_text(months: int) -> str:
+    """A number of months as years and months: "3 年 2 个月" / "3 years 2 months"."""
+    from django.utils.translation import ngettext
+
+    years, rest = divmod(months, 12)
+    parts = [ngettext("%(y)s 年", "%(y)s 年", years) % {"y": years}] if years else []
+    if rest or not years:
+        parts.append(month_count(rest))
+    return " ".join(parts)
+
+
+def month_count(months: int) -> str:
+    """ "5 个月" / "5 months", "1 month"."""
+    from django.utils.translation import ngettext
+
+    return ngettext("%(m)s 个月", "%(m)s 个月", months) % {"m": months}
+
+
+def age_record(years: int, months: int) -> dict[str, int]:
+    """An age as frozen figures keep it ({"years", "months"}): shown by the ``age``
+    template filter in the reader's language, never frozen in the assessor's."""
+    return {"years": years, "months": months}

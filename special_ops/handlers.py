@@ -14,7 +14,7 @@ from contributions import selectors as contributions
 from contributions import services as account
 from counterhall import registry
 from counterhall.money import cents
-from counterhall.months import add_months, first_of_month
+from counterhall.months import add_months, age_record, first_of_month
 from counterhall.params import ParamReader
 from registration import selectors as registration
 from registration import services as people
@@ -220,7 +220,7 @@ def _retirement(birth_date: dt.date, category: str, reader: ParamReader) -> dict
     return {
         "date": age.retirement_date.isoformat(),
         "month": age.retirement_month.isoformat()[:7],
-        "age": _("%(y)d 岁 %(m)d 个月") % {"y": age.years, "m": age.months},
+        "age": age_record(age.years, age.months),
     }
 
 

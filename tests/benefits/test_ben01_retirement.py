@@ -83,7 +83,7 @@ def test_pension_matches_the_formula_for_one_retiree(teller, window, employer):
     case = b.ready(teller=teller, window=window, code="BEN01", data=data(employer, [person]))
     row = case.figures["retirees"][0]
     assert row["retirement_date"] == "2025-02-10"
-    assert row["retirement_age"] == "60 岁 1 个月"
+    assert row["retirement_age"] == {"years": 60, "months": 1}
     assert row["start_month"] == "2025-03"
     assert row["months_divisor"] == "139.00"
     assert row["account_pension"] == "863.31"
@@ -212,7 +212,7 @@ def test_a_woman_worker_retires_at_fifty_with_the_fifty_divisor(teller, window, 
     case = b.ready(teller=teller, window=window, code="BEN01", data=data(employer, [person]))
     row = case.figures["retirees"][0]
     assert row["retirement_date"] == "2024-06-03"
-    assert row["retirement_age"] == "50 岁"
+    assert row["retirement_age"] == {"years": 50, "months": 0}
     assert row["months_divisor"] == "195.00"
     assert row["account_pension"] == "100.00"
 

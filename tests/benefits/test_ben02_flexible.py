@@ -51,8 +51,8 @@ def test_early_retirement_today_is_recorded_and_used_by_ben01(teller, window, re
     )
     row = award_case.figures["retirees"][0]
     assert row["retirement_date"] == today.isoformat()
-    assert row["retirement_age"] == "60 岁 2 个月"
-    assert row["flexible"] == "弹性提前退休"
+    assert row["retirement_age"] == {"years": 60, "months": 2}
+    assert row["flexible"] == "early"
     assert PensionAward.objects.get(person=person).retirement_date == today
 
 

@@ -44,7 +44,7 @@ def test_file_birth_date_governs_and_retirement_month_rederived(
     assert rows(f)["sex"][2] is False
     assert f["retirement_before"]["month"] == "2025-04"
     assert f["retirement_after"]["month"] == "2025-07"
-    assert f["retirement_after"]["age"] == "60 岁 2 个月"
+    assert f["retirement_after"]["age"] == {"years": 60, "months": 2}
 
 
 def test_completion_applies_and_keeps_the_old_values_in_history(
