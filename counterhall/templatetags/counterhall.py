@@ -1,8 +1,12 @@
 from django import template
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django_stubs_ext import StrOrPromise
 
-from counterhall import audit
+from counterhall import audit, months, permissions
 from counterhall.models import CaseState
 
 register = template.Library()
@@ -65,3 +69,67 @@ def from_iso(value):
     if "T" in value or " " in value:
         return parse_datetime(value)
     return parse_date(value)
+
+
+# Punctuation follows the language: full-width in Chinese, ASCII in English ("60 years
+# 5 months (flexible)", "Teller: 王芳"). Text inside {% translate %} is punctuated by its
+# translation; these are for the marks a template puts between values.
+ASCII_PUNCTUATION = {
+    "：": ": ",
+    "（": " (",
+    "）": ")",
+    "；": "; ",
+    "、": ", ",
+    "，": ", ",
+    "。": ". ",
+}
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+def punctuation(mark: str) -> str:
+    """One punctuation mark in the language chosen."""
+    return ASCII_PUNCTUATION.get(mark, mark) if _english() else mark
+
+
+@register.simple_tag(name="p")
+def punctuation_tag(mark: str) -> str:
+    return punctuation(mark)
+
+
+@register.filter
+def paren(value) -> str:
+    """A value in brackets after what precedes it: "（60 岁）" / " (60 years)"."""
+    return format_html("{}{}{}", punctuation("（"), value, punctuation("）"))
+
+
+@register.filter
+def joinp(values, mark: str = "、"):
+    """Join a list with a Chinese mark, or its ASCII counterpart in English."""
+    sep = punctuation(mark)
+    return mark_safe(sep.join(conditional_escape(v) for v in values or ()))  # noqa: S308
+
+
+@register.filter
+def staff_name(user) -> str:
+    """A staff member as pages and papers name them (permissions.staff_name)."""
+    return permissions.staff_name(user)
+
+
+@register.filter
+def signature_line(signature) -> str:
+    """A signature as signature lines show it: the signer's name and the hall's local time,
+    "王局长 2026-12-02 09:15" (never a username or an ISO string)."""
+    at = timezone.localtime(signature.signed_at).strftime("%Y-%m-%d %H:%M")
+    return f"{signature.signed_by} {at}"
+
+
+@register.filter
+def age(value) -> str:
+    """A frozen age ({"years", "months"}, months.age_record) in the reader's language;
+    figures frozen before ages were kept as numbers hold the text itself."""
+    if isinstance(value, dict) and "years" in value:
+        return months.age_text(value["years"], value.get("months", 0))
+    return value or ""

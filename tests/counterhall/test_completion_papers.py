@@ -2,11 +2,14 @@
 number as a code, the local date and the teller's name; the receipt gets a signature line
 and no longer asks the applicant to wait once the case is complete."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from counterhall import services
+from counterhall import permissions, services
+from review import services as review_services
 from tests import casework, factories
 from tests.registration.test_handlers import REG01_DATA
 
@@ -77,3 +80,29 @@ def test_papers_give_dates_in_the_language_chosen(client, teller, window, test_t
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     english = client.get(url).content.decode()
     assert "年" not in english.split("<main", 1)[-1] and str(d.year) in english
+
+
+def test_signature_lines_name_the_signer_and_the_local_time(
+    client, teller, window, reviewer, leader, finance, test_types
+):
+    """ "王局长 2026-12-02 09:15": the signer's name and the hall's local time, on the case
+    page and on the paper the applicant takes home; never a username or an ISO string."""
+    case = factories.submitted_case(teller=teller, window=window, business_type=test_types.limited)
+    review_services.case_claim(actor=reviewer, case_id=case.pk, seen_state=None)
+    review_services.case_approve(actor=reviewer, case_id=case.pk, seen_state=None)
+    review_services.case_sign(actor=leader, case_id=case.pk, seen_state=None)
+    review_services.case_sign(actor=finance, case_id=case.pk, seen_state=None)
+    case = services.case_complete(actor=teller, case_id=case.pk, seen_state=None)
+    lines = [
+        f"{permissions.staff_name(s.signer)} {timezone.localtime(s.signed_at):%Y-%m-%d %H:%M}"
+        for s in case.signatures.all()
+    ]
+    assert len(lines) == 2
+
+    client.force_login(teller)
+    page = client.get(reverse("case-detail", args=[case.pk])).content.decode()
+    paper = client.get(reverse("case-print", args=[case.pk, "completion"])).content.decode()
+    for text in (page, paper):
+        shown = re.findall(r'<span class="signature">([^<]*)</span>', text)
+        assert shown == lines
+    assert permissions.staff_name(reviewer) in paper

@@ -14,7 +14,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from counterhall import services
+from counterhall import permissions, services
 from counterhall.calendar import add_working_days
 from counterhall.models import AuditEntry, PolicyParameter
 from review import services as review_services
@@ -76,8 +76,9 @@ def test_a_case_takes_its_dates_from_the_hall_date(
     case = review_services.case_sign(actor=leader, case_id=case.pk, seen_state=None)
     page = client.get(reverse("case-detail", args=[case.pk])).content.decode()
     signed = case.signatures.get(role="leader").signed_at
-    assert f"（{timezone.localtime(signed):%Y-%m-%d %H:%M}）" in page
-    assert f"（{today:%Y-%m-%d} {hall_time:%H}:" in page
+    name = permissions.staff_name(leader)
+    assert f"{name} {timezone.localtime(signed):%Y-%m-%d %H:%M}</span>" in page
+    assert f"{name} {today:%Y-%m-%d} {hall_time:%H}:" in page
 
 
 def test_the_one_time_notice_prints_the_hall_date(client, hall_time, teller, window, test_types):
