@@ -133,3 +133,10 @@ def age(value) -> str:
     if isinstance(value, dict) and "years" in value:
         return months.age_text(value["years"], value.get("months", 0))
     return value or ""
+
+
+@register.filter
+def entry_actor(entry) -> str:
+    """Who made an audit entry, named as the hall names staff (select_related("actor")); the
+    entry's recorded name where there is no user (the system)."""
+    return permissions.staff_name(entry.actor) if entry.actor_id else entry.actor_name

@@ -106,3 +106,7 @@ def test_signature_lines_name_the_signer_and_the_local_time(
         shown = re.findall(r'<span class="signature">([^<]*)</span>', text)
         assert shown == lines
     assert permissions.staff_name(reviewer) in paper
+    history = page.split('id="history"', 1)[1]
+    for who in (teller, reviewer, leader, finance):
+        assert f"<td>{permissions.staff_name(who)}</td>" in history
+        assert f"<td>{who.username}</td>" not in history
