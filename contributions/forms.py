@@ -259,10 +259,7 @@ class FlexibleEnrollForm(PersonSubjectMixin, BusinessForm):
         return number
 
     def clean_bank_account(self):
-        value = self.cleaned_data["bank_account"].replace(" ", "")
-        if not value.isdigit():
-            raise ValidationError(_("银行账号只能由数字组成。"))
-        return value
+        return people.clean_bank_account(self.cleaned_data["bank_account"])
 
     def clean(self):
         cleaned = super().clean()
@@ -401,10 +398,7 @@ class RefundForm(EmployerSubjectMixin, PersonSubjectMixin, BusinessForm):
         return number
 
     def clean_bank_account(self):
-        value = self.cleaned_data["bank_account"].replace(" ", "")
-        if not value.isdigit():
-            raise ValidationError(_("银行账号只能由数字组成。"))
-        return value
+        return people.clean_bank_account(self.cleaned_data["bank_account"])
 
     def clean(self):
         cleaned = super().clean()

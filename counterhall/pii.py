@@ -3,7 +3,7 @@ number keeps its first 6 and last 4 characters, a bank account its last 4."""
 
 import re
 
-RESIDENT_ID = re.compile(r"^(\d{15}|\d{17}[\dXx])$")
+RESIDENT_ID = re.compile(r"^([0-9]{15}|[0-9]{17}[0-9Xx])$")
 
 
 def mask_resident_id(value: str) -> str:
@@ -23,7 +23,7 @@ def mask_value(key: str, value):
     """Mask an application value that is an ID number or a bank account number."""
     if not isinstance(value, str):
         return value
-    if "account" in key and any(ch.isdigit() for ch in value):
+    if "account" in key and any(ch in "0123456789" for ch in value):
         return mask_account(value)
     if RESIDENT_ID.match(value):
         return mask_resident_id(value)

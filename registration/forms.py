@@ -12,6 +12,7 @@ from counterhall.forms import BusinessForm, EmployerSubjectMixin, PersonSubjectM
 from registration import selectors
 from registration.models import RetirementCategory, SeparationReason
 from registration.validators import (
+    clean_bank_account,
     normalize_resident_id,
     normalize_uscc,
     validate_resident_id,
@@ -127,10 +128,7 @@ class EmployerEnrollForm(BusinessForm):
         return cleaned
 
     def clean_bank_account(self):
-        value = self.cleaned_data["bank_account"].replace(" ", "")
-        if value and not value.isdigit():
-            raise ValidationError(_("银行账号只能由数字组成。"))
-        return value
+        return clean_bank_account(self.cleaned_data["bank_account"], required=False)
 
 
 # --------------------------------------------------------------------------- REG02
@@ -165,10 +163,7 @@ class EmployerChangeForm(EmployerSubjectMixin, BusinessForm):
         return self.cleaned_data["uscc"]
 
     def clean_bank_account(self):
-        value = self.cleaned_data["bank_account"].replace(" ", "")
-        if value and not value.isdigit():
-            raise ValidationError(_("银行账号只能由数字组成。"))
-        return value
+        return clean_bank_account(self.cleaned_data["bank_account"], required=False)
 
     def changes(self) -> dict:
         out = {}

@@ -70,7 +70,7 @@ def lookup(query: str, *, hall=None, employer_summary) -> SubjectInfo | None:
             },
         )
     # Neither: say what is wrong with the one it most looks like.
-    looks_like_id = text[:17].isdigit()
+    looks_like_id = text[:17].isascii() and text[:17].isdigit()
     return SubjectInfo(
         query=text,
         error=_("不是有效的身份证号码或统一社会信用代码：%(e)s")

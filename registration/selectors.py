@@ -26,6 +26,8 @@ from registration.models import (
 )
 from registration.services import deregistration_blockers, find_employer, find_person
 from registration.validators import (
+    bank_account_digits,
+    clean_bank_account,
     mask_resident_id,
     normalize_resident_id,
     normalize_uscc,
@@ -48,6 +50,8 @@ __all__ = [
     "Sex",
     "active_employers",
     "active_enrollments",
+    "bank_account_digits",
+    "clean_bank_account",
     "deregistration_blockers",
     "employer_by_uscc",
     "employer_get",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -24,12 +25,20 @@ from counterhall.pii import mask_resident_id  # noqa: F401  (re-exported for the
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
 ID_MIN_YEAR = 1900
-_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
+# ASCII digits only: ``\d`` and ``int()`` also accept other scripts' digits (a full-width ２).
+_ID_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
+
+
+def normalize_typed(value: str) -> str:
+    """What a clerk typed, as they meant it: NFKC folds an IME's full-width digits and
+    letters to ASCII (２ → 2, ｘ → x), blanks go, letters are upper case. Every identity
+    number is normalised so before it is validated, looked up or stored."""
+    return unicodedata.normalize("NFKC", value or "").strip().replace(" ", "").upper()
 
 
 def normalize_resident_id(value: str) -> str:
-    """Strip blanks and store a lowercase x as X."""
-    return (value or "").strip().replace(" ", "").upper()
+    """Full-width characters folded, blanks stripped, a lowercase x stored as X."""
+    return normalize_typed(value)
 
 
 def resident_id_check_char(first17: str) -> str:
@@ -96,13 +105,14 @@ def validate_resident_id(value: str) -> None:
 # ---------------------------------------------------------------- unified social credit code
 
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_ASCII_DIGITS = re.compile(r"^[0-9]+$")
 USCC_VALUES = {c: i for i, c in enumerate(USCC_CHARS)}
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 
 def normalize_uscc(value: str) -> str:
-    return (value or "").strip().replace(" ", "").upper()
+    return normalize_typed(value)
 
 
 def uscc_check_char(first17: str) -> str:
@@ -137,7 +147,7 @@ def validate_uscc(value: str) -> None:
             code="uscc_characters",
             params={"chars": "、".join(bad)},
         )
-    if not code[2:8].isdigit():
+    if not _ASCII_DIGITS.match(code[2:8]):
         raise ValidationError(
             _("统一社会信用代码第 3 至 8 位应为行政区划代码（6 位数字）。"), code="uscc_region"
         )
@@ -148,3 +158,24 @@ def validate_uscc(value: str) -> None:
             code="uscc_check",
             params={"expected": expected, "given": code[17]},
         )
+
+
+# ---------------------------------------------------------------- bank account number
+
+
+def bank_account_digits(value: str) -> str | None:
+    """A bank account number as typed (blanks and full-width digits allowed) as ASCII
+    digits, or None when it holds anything else."""
+    number = normalize_typed(value)
+    return number if _ASCII_DIGITS.match(number) else None
+
+
+def clean_bank_account(value: str, *, required: bool = True) -> str:
+    """A form field's bank account number, stored as ASCII digits; anything else is refused
+    at the field."""
+    if not required and not normalize_typed(value):
+        return ""
+    number = bank_account_digits(value)
+    if number is None:
+        raise ValidationError(_("银行账号只能由数字组成。"), code="account_characters")
+    return number

@@ -141,7 +141,8 @@ class DeathInServiceForm(PersonSubjectMixin, BusinessForm):
             if id_number in seen:
                 errors.append(_("第 %(n)d 行：继承人重复填写。") % {"n": number})
                 continue
-            if not account.isdigit() or not 8 <= len(account) <= 30:
+            account = registration.bank_account_digits(account) or ""
+            if not 8 <= len(account) <= 30:
                 errors.append(_("第 %(n)d 行：银行账号应为 8 至 30 位数字。") % {"n": number})
                 continue
             seen.add(id_number)
@@ -313,8 +314,8 @@ class SettlingAbroadForm(PersonSubjectMixin, BusinessForm):
         return person.id_number
 
     def clean_bank_account(self):
-        value = self.cleaned_data["bank_account"].strip()
-        if not value.isdigit() or not 8 <= len(value) <= 30:
+        value = registration.bank_account_digits(self.cleaned_data["bank_account"]) or ""
+        if not 8 <= len(value) <= 30:
             raise ValidationError(_("银行账号应为 8 至 30 位数字。"))
         return value
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -129,14 +130,14 @@ def assess_transfer_out(*, person, case, receiving_agency: str, receiving_region
 
 # --------------------------------------------------------------------------- TRF02
 
-LINE = re.compile(r"^(\d{4}-\d{2})\s*[~～至\s]\s*(\d{4}-\d{2})\s+([0-9.]+)$")
+LINE = re.compile(r"^([0-9]{4}-[0-9]{2})\s*[~～至\s]\s*([0-9]{4}-[0-9]{2})\s+([0-9.]+)$")
 
 
 def parse_periods(text: str) -> list[dict]:
     """Lines ``起始月 截止月 月缴费基数`` (``2010-01 2019-12 4000.00``) → one dict per month."""
     months, errors, seen = [], [], set()
     for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
+        line = unicodedata.normalize("NFKC", raw).strip()  # an IME's full-width digits
         if not line:
             continue
         match = LINE.match(line)
