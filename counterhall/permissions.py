@@ -70,7 +70,14 @@ def user_hall_id(user) -> int | None:
 
 
 def works_at(user, window) -> bool:
-    return _active(user) and user.has_perm(WORK_AT_WINDOW, window)
+    """Whether the user holds a window grant. Counter work needs the grant itself: a Django
+    superuser (to whom guardian grants everything) is refused like anyone without one —
+    administration and counter work are separate duties."""
+    if not _active(user):
+        return False
+    if user.is_superuser:
+        return windows_for(user).filter(pk=window.pk).exists()
+    return user.has_perm(WORK_AT_WINDOW, window)
 
 
 # --------------------------------------------------------------------------- object checks
@@ -215,9 +222,10 @@ DENIED_LOOKUP = _("只有窗口受理人员可以按证件号码查询办事对�
 def can_look_up_subjects(user) -> bool:
     """Who may look up an employer or person by number at intake: the staff who take in
     cases (tellers and special clerks); each lookup of a person is audited."""
-    return _active(user) and (
-        user.is_superuser
-        or (user_hall_id(user) is not None and has_role(user, Role.TELLER, Role.SPECIAL_CLERK))
+    return (
+        _active(user)
+        and user_hall_id(user) is not None
+        and has_role(user, Role.TELLER, Role.SPECIAL_CLERK)
     )
 
 
@@ -293,7 +301,11 @@ def windows_for(user) -> QuerySet:
     if not _active(user):
         return Window.objects.none()
     return get_objects_for_user(
-        user, WORK_AT_WINDOW, klass=Window.objects.select_related("hall"), accept_global_perms=False
+        user,
+        WORK_AT_WINDOW,
+        klass=Window.objects.select_related("hall"),
+        accept_global_perms=False,
+        with_superuser=False,  # a superuser works only at the windows granted to them
     )
 
 
