@@ -16,3 +16,12 @@ def audit_login(sender, request, user, **kwargs):
 def audit_logout(sender, request, user, **kwargs):
     if user is not None:
         audit.record(actor=user, action="auth.logout", hall=user_hall(user))
+
+
+@receiver(user_logged_in)
+def start_counter_session(sender, request, user, **kwargs):
+    """Signing in is a human action: the idle time counts from it (IdleLogoutMiddleware)."""
+    from counterhall.middleware import mark_human_action
+
+    if request is not None and hasattr(request, "session"):
+        mark_human_action(request)

@@ -140,3 +140,9 @@ def entry_actor(entry) -> str:
     """Who made an audit entry, named as the hall names staff (select_related("actor")); the
     entry's recorded name where there is no user (the system)."""
     return permissions.staff_name(entry.actor) if entry.actor_id else entry.actor_name
+
+
+@register.filter
+def minutes(value) -> int:
+    """A timedelta in whole minutes (the login lock-out's cool-off)."""
+    return int(value.total_seconds() // 60) if value else 0
