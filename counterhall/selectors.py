@@ -258,3 +258,25 @@ def completion_mode(case: Case) -> tuple[bool, int | None]:
         return handler.completion(case)
     bt = case.business_type
     return bt.completion_mode == CompletionMode.IMMEDIATE, bt.limit_days
+
+
+# --------------------------------------------------------------------------- the case file
+
+
+def case_pages(*, case: Case):
+    """A case's scanned pages, by document in checklist order, then page number (one
+    query; the caller has read the case through ``cases_visible_to``)."""
+    from counterhall.models import DocumentPage
+
+    order = {code: i for i, code in enumerate(case.documents)}
+    rows = list(DocumentPage.objects.filter(case=case).select_related("added_by"))
+    rows.sort(key=lambda p: (order.get(p.document_code, len(order)), p.number))
+    return rows
+
+
+def document_pages(*, case: Case) -> dict[str, list]:
+    """``{document code: [pages]}`` for every row of the checklist (empty lists included)."""
+    grouped: dict[str, list] = {code: [] for code in case.documents}
+    for page in case_pages(case=case):
+        grouped.setdefault(page.document_code, []).append(page)
+    return grouped
