@@ -255,7 +255,7 @@ def pages_context(case: Case, user, *, may_edit: bool | None = None) -> dict:
     return {
         "page_rows": [
             (documents[code], case.documents.get(code, {}), grouped.get(code, []))
-            for code in case.documents
+            for code in selectors.checklist_codes(case)
             if code in documents
         ],
         "may_add_pages": may_add,

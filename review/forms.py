@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from counterhall.models import CaseState
+from counterhall.selectors import checklist_codes
 from counterhall.templatetags.counterhall import local_name
 from review.models import ReturnReason
 
@@ -46,7 +47,7 @@ class ReturnForm(forms.Form):
         names = {d.code: local_name(d) for d in case.business_type.documents.all()}
         self.document_names = names
         self.fields["documents"].choices = [
-            (code, names[code]) for code in case.documents if code in names
+            (code, names[code]) for code in checklist_codes(case) if code in names
         ]
 
     def clean(self):

@@ -31,9 +31,7 @@ def add(case, teller, *uploads, code="id", reason=""):
 
 
 def page_entries(case, action="page.add"):
-    return list(
-        AuditEntry.objects.filter(target_id=str(case.pk), action=action).order_by("pk")
-    )
+    return list(AuditEntry.objects.filter(target_id=str(case.pk), action=action).order_by("pk"))
 
 
 def assert_nothing_stored(case):
@@ -45,9 +43,7 @@ def assert_nothing_stored(case):
 # --------------------------------------------------------------------------- adding
 
 
-def test_pages_are_stored_with_their_digest_number_and_audit_entry(
-    casefile_storage, draft, teller
-):
+def test_pages_are_stored_with_their_digest_number_and_audit_entry(casefile_storage, draft, teller):
     uploads = [files.jpeg("a.jpg"), files.png("b.png"), files.pdf("c.pdf")]
     contents = [u.read() for u in uploads]
     for u in uploads:
@@ -286,9 +282,7 @@ def test_a_refused_upload_says_why_on_the_page(client, draft, teller):
     assert not DocumentPage.objects.exists()
 
 
-def test_storage_down_on_the_page_is_a_clear_message(
-    client, storage_down, draft, teller
-):
+def test_storage_down_on_the_page_is_a_clear_message(client, storage_down, draft, teller):
     client.force_login(teller)
     response = client.post(
         reverse("case-pages-add", args=[draft.pk]),
@@ -324,7 +318,9 @@ def test_the_reviewer_sees_pages_beside_the_application_and_names_the_wrong_docu
 
 def test_s3_tests_say_why_they_skip():
     if not S3_ENDPOINT:
-        pytest.skip("no S3-compatible server: set COUNTERHALL_TEST_S3_ENDPOINT (.ci/run starts moto)")
+        pytest.skip(
+            "no S3-compatible server: set COUNTERHALL_TEST_S3_ENDPOINT (.ci/run starts moto)"
+        )
     import boto3
 
     assert boto3.client("s3", endpoint_url=S3_ENDPOINT, region_name="us-east-1").list_buckets()
