@@ -703,7 +703,8 @@ def case_page_remove(*, actor, page_id: int, seen_state: str | None = None) -> N
 def case_page_open(*, actor, page_id: int, via: str = "page"):
     """A staff member opens a page (``via``: page, thumb, the case file): the page, if the
     case is one they may read (else ``Http404``, like the case), and its ``page.view``
-    audit entry — pages carry personal data. Returns ``(page, content bytes)``; a storage
+    audit entry, whose target is the page (the case's history stays its acts) — pages
+    carry personal data. Returns ``(page, content bytes)``; a storage
     that does not answer raises ``StorageUnavailable`` and records nothing."""
     from django.http import Http404
 
@@ -713,7 +714,7 @@ def case_page_open(*, actor, page_id: int, via: str = "page"):
 
     page = (
         DocumentPage.objects.filter(case__in=permissions.cases_visible_to(actor), pk=page_id)
-        .select_related("case")
+        .select_related("case__hall")
         .first()
     )
     if page is None:
@@ -727,9 +728,10 @@ def case_page_open(*, actor, page_id: int, via: str = "page"):
         audit.record(
             actor=actor,
             action="page.view",
-            target=page.case,
+            target=page,
+            hall=page.case.hall,
             after={
-                "page": page.pk,
+                "case": page.case_id,
                 "document": page.document_code,
                 "number": page.number,
                 "sha256": page.sha256,

@@ -54,7 +54,7 @@ class DocumentPage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.document_code} p{self.number}"
+        return f"{self.case.number} {self.document_code} p{self.number}"
 
     @property
     def is_pdf(self) -> bool:

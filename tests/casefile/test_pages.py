@@ -31,7 +31,19 @@ def add(case, teller, *uploads, code="id", reason=""):
 
 
 def page_entries(case, action="page.add"):
-    return list(AuditEntry.objects.filter(target_id=str(case.pk), action=action).order_by("pk"))
+    return list(
+        AuditEntry.objects.filter(
+            target_type="counterhall.case", target_id=str(case.pk), action=action
+        ).order_by("pk")
+    )
+
+
+def view_entries(page):
+    return list(
+        AuditEntry.objects.filter(
+            target_type="counterhall.documentpage", target_id=str(page.pk), action="page.view"
+        ).order_by("pk")
+    )
 
 
 def assert_nothing_stored(case):
@@ -239,7 +251,7 @@ def test_every_view_of_a_page_is_audited_and_general_tellers_never_see_special_p
     client.force_login(teller)  # a general teller: 404, like the case itself
     assert client.get(url).status_code == 404
     assert client.get(reverse("case-file", args=[case.pk])).status_code == 404
-    assert not page_entries(case, "page.view")
+    assert not view_entries(page)
 
     for reader in (special_clerk, auditor, leader):
         client.force_login(reader)
@@ -248,11 +260,13 @@ def test_every_view_of_a_page_is_audited_and_general_tellers_never_see_special_p
         assert response["Content-Type"] == "image/jpeg"
         assert "no-store" in response["Cache-Control"]
         assert hashlib.sha256(response.content).hexdigest() == page.sha256
-    views = page_entries(case, "page.view")
+    views = view_entries(page)
     assert [v.actor for v in views] == [special_clerk, auditor, leader]
     assert {v.after["sha256"] for v in views} == {page.sha256}
+    assert {v.hall_id for v in views} == {case.hall_id}
     client.get(url + "?via=thumb")
-    assert page_entries(case, "page.view")[-1].after["via"] == "thumb"
+    assert view_entries(page)[-1].after["via"] == "thumb"
+    assert not page_entries(case, "page.view")  # the case's history stays its acts
 
 
 def test_the_workspace_shows_which_rows_have_pages_and_takes_uploads(client, draft, teller):
