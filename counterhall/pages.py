@@ -194,3 +194,38 @@ def _active(action) -> bool:
     if not hasattr(action, "get"):
         return False  # an explicit destination (a page and a view), harmless
     return action.get("/S") in ("/JavaScript", "/Launch", "/ImportData", "/SubmitForm")
+
+
+PAGES_REQUIRED_KEY = "casefile.pages_required"
+
+
+def pages_required(*, region: str, on) -> bool:
+    """Whether the hall requires a scanned page for every received document (the dated
+    parameter ``casefile.pages_required``, true from the day the hall scans; absent or false:
+    pages are welcome but not required)."""
+    from counterhall.params import ParameterMissing, param
+
+    try:
+        return bool(param(PAGES_REQUIRED_KEY, region=region, on=on).value)
+    except ParameterMissing:
+        return False
+
+
+def documents_without_pages(case) -> list:
+    """The received documents of a case that still need a scanned page: none unless the
+    parameter requires pages on the hall's date; never a document the catalogue marks
+    ``page_optional``."""
+    from django.utils import timezone
+
+    from counterhall.models import DocumentPage, DocumentStatus
+
+    if not pages_required(region=case.hall.region, on=timezone.localdate()):
+        return []
+    scanned = set(DocumentPage.objects.filter(case=case).values_list("document_code", flat=True))
+    return [
+        doc
+        for doc in case.business_type.documents.all()
+        if case.documents.get(doc.code, {}).get("status") == DocumentStatus.RECEIVED
+        and not doc.page_optional
+        and doc.code not in scanned
+    ]

@@ -277,6 +277,7 @@ def case_submit(*, actor, case_id: int, seen_state: str | None) -> Case:
         case = lock_case(case_id, seen_state=seen_state)
         handler = registry.get_handler(case.business_type.code)
         if case.state == CaseState.DRAFT:
+            _require_pages(case)
             _reassess(case, handler, _("申请内容不完整或有误，请先填写并保存申请表。"))
         now = timezone.now()
         immediate, limit_days = _completion(case, handler)
@@ -296,6 +297,21 @@ def case_submit(*, actor, case_id: int, seen_state: str | None) -> Case:
             audit_after={"promised_deadline": deadline, "immediate": immediate},
         )
     return case
+
+
+PAGES_MISSING = _("以下已收要件尚未扫描页面：%(documents)s。")
+
+
+def _require_pages(case: Case) -> None:
+    """Where the hall requires scanned pages (``pages.documents_without_pages``), a received
+    document without one blocks submission."""
+    from counterhall.pages import documents_without_pages
+    from counterhall.templatetags.counterhall import local_name
+
+    missing = documents_without_pages(case)
+    if missing:
+        names = "、".join(local_name(d) for d in missing)
+        raise ValidationError(PAGES_MISSING % {"documents": names})
 
 
 def case_notify_missing(*, actor, case_id: int, seen_state: str | None) -> Case:
@@ -369,6 +385,7 @@ def case_resubmit(*, actor, case_id: int, seen_state: str | None) -> Case:
         case = lock_case(case_id, seen_state=seen_state)
         handler = registry.get_handler(case.business_type.code)
         if case.state == CaseState.RETURNED:
+            _require_pages(case)
             _reassess(case, handler, _("申请内容不完整或有误，请先修改并保存申请表。"))
         fire(
             case.resubmit,

@@ -17,7 +17,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_fsm import can_proceed, has_transition_perm
 
-from counterhall import permissions, registry, selectors, services
+from counterhall import pages, permissions, registry, selectors, services
 from counterhall.actions import CaseAction, all_actions, get_action
 from counterhall.exceptions import DomainError, StorageUnavailable
 from counterhall.forms import (
@@ -262,6 +262,7 @@ def pages_context(case: Case, user, *, may_edit: bool | None = None) -> dict:
         "pages_need_reason": may_add and case.submitted_at is not None,
         "may_remove_pages": may_add and case.submitted_at is None,
         "page_accept": "image/jpeg,image/png,application/pdf,.jpg,.jpeg,.png,.pdf",
+        "pages_required": pages.pages_required(region=case.hall.region, on=timezone.localdate()),
     }
 
 
@@ -281,8 +282,9 @@ class CasePagesAddView(LoginRequiredMixin, View):
                 reason=request.POST.get("reason", ""),
                 seen_state=request.POST.get("seen_state") or None,
             )
-        if outcome.ok:
-            messages.success(request, _("已添加 %(count)s 页。") % {"count": len(added)})
+        if not outcome.ok:  # the top of the page, where the reason is
+            return redirect("case-detail", pk=pk)
+        messages.success(request, _("已添加 %(count)s 页。") % {"count": len(added)})
         return HttpResponseRedirect(reverse("case-detail", args=[pk]) + f"#doc-{code}")
 
 

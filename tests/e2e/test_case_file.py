@@ -42,7 +42,8 @@ DROP = """([selector, name, type, data]) => {
   const transfer = new DataTransfer();
   transfer.items.add(new File([bytes], name, {type}));
   const form = document.querySelector(selector);
-  form.dispatchEvent(new DragEvent("drop", {dataTransfer: transfer, bubbles: true, cancelable: true}));
+  const init = {dataTransfer: transfer, bubbles: true, cancelable: true};
+  form.dispatchEvent(new DragEvent("drop", init));
 }"""
 
 
