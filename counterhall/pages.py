@@ -229,3 +229,21 @@ def documents_without_pages(case) -> list:
         and not doc.page_optional
         and doc.code not in scanned
     ]
+
+
+THUMBNAIL_SIZE = (240, 320)
+
+
+def thumbnail(content: bytes) -> bytes:
+    """A small JPEG of a checked image page, for the thumbnails beside the application (a
+    scan of several megabytes is not sent twelve times to draw a row of tiles)."""
+    from PIL import Image, ImageOps
+
+    with Image.open(io.BytesIO(content)) as image:
+        small = ImageOps.exif_transpose(image)
+        small.thumbnail(THUMBNAIL_SIZE)
+        if small.mode not in ("RGB", "L"):
+            small = small.convert("RGB")
+        out = io.BytesIO()
+        small.save(out, "JPEG", quality=80)
+    return out.getvalue()

@@ -315,7 +315,10 @@ def case_page(request: HttpRequest, page_id: int) -> HttpResponse:
         page, content = services.case_page_open(actor=request.user, page_id=page_id, via=via)
     except StorageUnavailable as exc:
         return _storage_down(exc)
-    response = HttpResponse(content, content_type=page.content_type)
+    if via == "thumb" and not page.is_pdf:
+        response = HttpResponse(pages.thumbnail(content), content_type="image/jpeg")
+    else:
+        response = HttpResponse(content, content_type=page.content_type)
     response["Content-Disposition"] = (
         f'inline; filename="{page.document_code}-{page.number}.{page.file_name.rsplit(".", 1)[-1]}"'
     )

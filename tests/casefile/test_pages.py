@@ -2,6 +2,7 @@
 the pages, and the audit entries that carry each page's SHA-256."""
 
 import hashlib
+import io
 import socket
 
 import pytest
@@ -264,7 +265,8 @@ def test_every_view_of_a_page_is_audited_and_general_tellers_never_see_special_p
     assert [v.actor for v in views] == [special_clerk, auditor, leader]
     assert {v.after["sha256"] for v in views} == {page.sha256}
     assert {v.hall_id for v in views} == {case.hall_id}
-    client.get(url + "?via=thumb")
+    thumb = client.get(url + "?via=thumb")
+    assert thumb["Content-Type"] == "image/jpeg"
     assert view_entries(page)[-1].after["via"] == "thumb"
     assert not page_entries(case, "page.view")  # the case's history stays its acts
 
@@ -338,3 +340,36 @@ def test_s3_tests_say_why_they_skip():
     import boto3
 
     assert boto3.client("s3", endpoint_url=S3_ENDPOINT, region_name="us-east-1").list_buckets()
+
+
+def test_a_big_scan_is_sent_small_as_a_thumbnail(client, draft, teller):
+    from PIL import Image
+
+    (page,) = add(draft, teller, files.noise_png(size=(1200, 1600)))
+    client.force_login(teller)
+    thumb = client.get(reverse("case-page", args=[page.pk]) + "?via=thumb")
+    assert thumb["Content-Type"] == "image/jpeg"
+    assert len(thumb.content) < page.size / 4
+    with Image.open(io.BytesIO(thumb.content)) as image:
+        assert max(image.size) <= 320
+
+
+def test_reading_from_a_storage_that_is_down_is_a_clear_503(
+    client, draft, teller, auditor, settings, tmp_path
+):
+    (page,) = add(draft, teller, files.jpeg())
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "casefile": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "elsewhere")},
+        },
+    }
+    client.force_login(auditor)
+    response = client.get(reverse("case-page", args=[page.pk]))
+    assert response.status_code == 503
+    assert "存储暂时不可用" in response.content.decode()
+    assert not view_entries(page)
+    response = client.get(reverse("case-file", args=[draft.pk]))
+    assert response.status_code == 503
+    assert not page_entries(draft, "case.casefile")
