@@ -36,12 +36,23 @@ def pdf(name="page.pdf", pages=1):
 
 def pdf_with_javascript(name="scan.pdf"):
     """A one-page PDF that runs JavaScript when opened (/OpenAction)."""
+    return hand_made_pdf(name, open_action=b"4 0 R")
+
+
+def pdf_opening_at_its_first_page(name="scanner.pdf"):
+    """What scanners write: /OpenAction is a destination (the first page, fitted)."""
+    return hand_made_pdf(name, open_action=b"[3 0 R /Fit]")
+
+
+def hand_made_pdf(name, *, open_action: bytes):
     objects = [
-        b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>",
+        b"<< /Type /Catalog /Pages 2 0 R /OpenAction " + open_action + b" >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
         b"<< /S /JavaScript /JS (app.alert('hello');) >>",
     ]
+    if b"4 0 R" not in open_action:
+        objects[3] = b"<< /S /GoTo /D [3 0 R /Fit] >>"
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for i, body in enumerate(objects, start=1):

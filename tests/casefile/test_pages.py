@@ -373,3 +373,21 @@ def test_reading_from_a_storage_that_is_down_is_a_clear_503(
     response = client.get(reverse("case-file", args=[draft.pk]))
     assert response.status_code == 503
     assert not page_entries(draft, "case.casefile")
+
+
+def test_a_scanners_open_action_is_accepted(draft, teller):
+    (page,) = add(draft, teller, files.pdf_opening_at_its_first_page())
+    assert page.content_type == "application/pdf"
+
+
+def test_actions_that_run_something_are_told_from_destinations():
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
+
+    def action(kind):
+        return DictionaryObject({NameObject("/S"): NameObject(kind)})
+
+    for kind in ("/JavaScript", "/Launch", "/SubmitForm", "/ImportData"):
+        assert pages._active(action(kind))
+    assert not pages._active(action("/GoTo"))
+    assert not pages._active(ArrayObject([NumberObject(0), NameObject("/Fit")]))
+    assert not pages._active(None)
