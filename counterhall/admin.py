@@ -11,6 +11,7 @@ from counterhall.models import (
     BusinessType,
     CalendarDay,
     Case,
+    DocumentPage,
     Hall,
     PolicyParameter,
     RequiredDocument,
@@ -131,6 +132,13 @@ class CaseAdmin(ReadOnlyAdmin):
     list_filter = ["state", "business_type", "hall"]
     search_fields = ["number", "applicant_name"]
     list_select_related = ["business_type", "teller", "reviewer"]
+
+
+@admin.register(DocumentPage)
+class DocumentPageAdmin(ReadOnlyAdmin):
+    list_display = ["case", "document_code", "number", "content_type", "size", "added_by"]
+    search_fields = ["case__number", "sha256"]
+    list_select_related = ["case", "added_by"]
 
 
 @admin.register(AuditEntry)

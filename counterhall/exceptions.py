@@ -40,3 +40,9 @@ class DocumentsMissing(DomainError):
 
 class HandlerMissing(DomainError):
     default_message = _("此业务类型尚未开通，不能受理。")
+
+
+class StorageUnavailable(DomainError):
+    """The case file's storage (filesystem or object store) did not take or give a file."""
+
+    default_message = _("电子档案存储暂时不可用，页面未保存，要件清单未改变。请稍后重试。")

@@ -258,3 +258,34 @@ def completion_mode(case: Case) -> tuple[bool, int | None]:
         return handler.completion(case)
     bt = case.business_type
     return bt.completion_mode == CompletionMode.IMMEDIATE, bt.limit_days
+
+
+# --------------------------------------------------------------------------- the case file
+
+
+def case_pages(*, case: Case):
+    """A case's scanned pages, by document in the catalogue's order, then page number (the
+    caller has read the case through ``cases_visible_to``)."""
+    from counterhall.models import DocumentPage
+
+    order = {code: i for i, code in enumerate(checklist_codes(case))}
+    rows = list(DocumentPage.objects.filter(case=case).select_related("added_by"))
+    rows.sort(key=lambda p: (order.get(p.document_code, len(order)), p.number))
+    return rows
+
+
+def document_pages(*, case: Case) -> dict[str, list]:
+    """``{document code: [pages]}`` for every row of the checklist (empty lists included)."""
+    grouped: dict[str, list] = {code: [] for code in checklist_codes(case)}
+    for page in case_pages(case=case):
+        grouped.setdefault(page.document_code, []).append(page)
+    return grouped
+
+
+def checklist_codes(case: Case) -> list[str]:
+    """The case's checklist codes in the catalogue's order (``case.documents`` is JSON,
+    whose key order PostgreSQL does not keep)."""
+    catalogue = [d.code for d in case.business_type.documents.all()]
+    return [c for c in catalogue if c in case.documents] + [
+        c for c in case.documents if c not in catalogue
+    ]

@@ -9,6 +9,7 @@ these functions.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
@@ -276,6 +277,7 @@ def case_submit(*, actor, case_id: int, seen_state: str | None) -> Case:
         case = lock_case(case_id, seen_state=seen_state)
         handler = registry.get_handler(case.business_type.code)
         if case.state == CaseState.DRAFT:
+            _require_pages(case)
             _reassess(case, handler, _("申请内容不完整或有误，请先填写并保存申请表。"))
         now = timezone.now()
         immediate, limit_days = _completion(case, handler)
@@ -295,6 +297,21 @@ def case_submit(*, actor, case_id: int, seen_state: str | None) -> Case:
             audit_after={"promised_deadline": deadline, "immediate": immediate},
         )
     return case
+
+
+PAGES_MISSING = _("以下已收要件尚未扫描页面：%(documents)s。")
+
+
+def _require_pages(case: Case) -> None:
+    """Where the hall requires scanned pages (``pages.documents_without_pages``), a received
+    document without one blocks submission."""
+    from counterhall.pages import documents_without_pages
+    from counterhall.templatetags.counterhall import local_name
+
+    missing = documents_without_pages(case)
+    if missing:
+        names = "、".join(local_name(d) for d in missing)
+        raise ValidationError(PAGES_MISSING % {"documents": names})
 
 
 def case_notify_missing(*, actor, case_id: int, seen_state: str | None) -> Case:
@@ -368,6 +385,7 @@ def case_resubmit(*, actor, case_id: int, seen_state: str | None) -> Case:
         case = lock_case(case_id, seen_state=seen_state)
         handler = registry.get_handler(case.business_type.code)
         if case.state == CaseState.RETURNED:
+            _require_pages(case)
             _reassess(case, handler, _("申请内容不完整或有误，请先修改并保存申请表。"))
         fire(
             case.resubmit,
@@ -550,3 +568,223 @@ def subject_lookup_record(*, actor, subject, via: str) -> None:
         person_lookup_record(
             actor=actor, person=subject.person, id_masked=context.get("masked", ""), via=via
         )
+
+
+# --------------------------------------------------------------------------- the case file
+
+# The teller adds pages while the case is at the window; after submission only a returned
+# case takes pages, each with the reason (a correction, never a removal).
+PAGE_ADD_STATES = (CaseState.DRAFT, CaseState.AWAITING_DOCUMENTS, CaseState.RETURNED)
+PAGE_NO_FILES = _("请选择要上传的扫描页面。")
+PAGE_UNKNOWN_DOCUMENT = _("此业务没有这项要件。")
+PAGE_STATE = _("只有受理中、待补正材料或已退回的业务可以添加页面。")
+PAGE_REASON_REQUIRED = _("此业务已提交过复核：补充页面须说明原因。")
+PAGE_CASE_LIMIT = _("此业务的扫描页面合计不能超过 %(limit)s，未保存。")
+PAGE_REMOVE_SUBMITTED = _("业务提交复核后不能删除页面；如需更正，请补充新页面并说明原因。")
+PAGE_GONE = _("此页面已不存在。")
+
+
+def case_pages_add(
+    *,
+    actor,
+    case_id: int,
+    document_code: str,
+    files: Iterable,
+    reason: str = "",
+    seen_state: str | None = None,
+) -> list:
+    """Scan pages into one required document of a case (电子档案): each file is checked
+    (``counterhall.pages.check_upload``: type by content, size, image bombs, active PDF
+    content) before anything is written; then, under the case's row lock, each page takes
+    the document's next number, is written to the ``casefile`` storage and gets its row and
+    its ``page.add`` audit entry (with the SHA-256) in one transaction. A refused file
+    stores nothing; a storage failure raises ``StorageUnavailable`` and removes what this
+    call already wrote, so nothing is half-written. Returns the new ``DocumentPage`` rows."""
+    from django.conf import settings
+    from django.core.files.base import ContentFile
+    from django.db.models import Max, Sum
+
+    from counterhall import pages
+    from counterhall.exceptions import StorageUnavailable
+    from counterhall.models import DocumentPage
+
+    files = list(files)
+    if not files:
+        raise ValidationError({"files": [PAGE_NO_FILES]})
+    checked = [pages.check_upload(f) for f in files]
+    reason = (reason or "").strip()[:500]
+    store = pages.storage()
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            case = lock_case(case_id, seen_state=seen_state)
+            if not permissions.can_change_case(case, actor):
+                raise PermissionDenied(permissions.explain_change_case(case, actor))
+            if case.state not in PAGE_ADD_STATES:
+                raise ValidationError(PAGE_STATE)
+            if document_code not in case.documents:
+                raise ValidationError({"document_code": [PAGE_UNKNOWN_DOCUMENT]})
+            if case.submitted_at is not None and not reason:
+                raise ValidationError({"reason": [PAGE_REASON_REQUIRED]})
+            existing = DocumentPage.objects.filter(case=case)
+            limit = settings.COUNTERHALL_CASE_PAGES_MAX_BYTES
+            held = existing.aggregate(total=Sum("size"))["total"] or 0
+            if held + sum(c.size for c in checked) > limit:
+                raise ValidationError(PAGE_CASE_LIMIT % {"limit": pages.human_size(limit)})
+            last = existing.filter(document_code=document_code).aggregate(n=Max("number"))["n"] or 0
+            added = []
+            for offset, page in enumerate(checked, start=1):
+                number = last + offset
+                wanted = (
+                    f"cases/{case.hall.code}/{case.number}/{document_code}/"
+                    f"{number:03d}-{page.sha256[:16]}.{page.suffix}"
+                )
+                try:
+                    name = store.save(wanted, ContentFile(page.content))
+                except Exception as exc:
+                    raise StorageUnavailable() from exc
+                written.append(name)
+                row = DocumentPage.objects.create(
+                    case=case,
+                    document_code=document_code,
+                    number=number,
+                    file_name=name,
+                    original_name=page.original_name,
+                    content_type=page.content_type,
+                    size=page.size,
+                    sha256=page.sha256,
+                    added_by=actor,
+                    reason=reason,
+                )
+                audit.record(
+                    actor=actor,
+                    action="page.add",
+                    target=case,
+                    after=_page_facts(row),
+                    note=reason,
+                )
+                added.append(row)
+    except BaseException:
+        for name in written:
+            _delete_quietly(store, name)
+        raise
+    return added
+
+
+def _page_facts(page) -> dict:
+    """What an audit entry keeps of a page: enough to prove the file later."""
+    return {
+        "page": page.pk,
+        "document": page.document_code,
+        "number": page.number,
+        "sha256": page.sha256,
+        "size": page.size,
+        "content_type": page.content_type,
+        "file": page.file_name,
+    }
+
+
+def _delete_quietly(store, name: str) -> None:
+    """Delete a file, ignoring a store that is down (an orphan file holds nothing of
+    record: no row and no audit entry names it)."""
+    with contextlib.suppress(Exception):
+        store.delete(name)
+
+
+def case_page_remove(*, actor, page_id: int, seen_state: str | None = None) -> None:
+    """Remove a page scanned by mistake, before the case was ever submitted; its
+    ``page.remove`` audit entry keeps the digest. The file is deleted once the transaction
+    has committed (a rollback keeps it)."""
+    from counterhall import pages
+    from counterhall.models import DocumentPage
+
+    case_id = DocumentPage.objects.filter(pk=page_id).values_list("case_id", flat=True).first()
+    if case_id is None:
+        raise ValidationError(PAGE_GONE)
+    with transaction.atomic():
+        case = lock_case(case_id, seen_state=seen_state)
+        if not permissions.can_change_case(case, actor):
+            raise PermissionDenied(permissions.explain_change_case(case, actor))
+        if case.submitted_at is not None or case.state not in PAGE_ADD_STATES:
+            raise ValidationError(PAGE_REMOVE_SUBMITTED)
+        page = DocumentPage.objects.filter(pk=page_id, case=case).first()
+        if page is None:
+            raise ValidationError(PAGE_GONE)
+        facts = _page_facts(page)
+        page.delete()
+        audit.record(actor=actor, action="page.remove", target=case, before=facts)
+        store = pages.storage()
+        transaction.on_commit(lambda: _delete_quietly(store, facts["file"]))
+
+
+def case_page_open(*, actor, page_id: int, via: str = "page"):
+    """A staff member opens a page (``via``: page, thumb, the case file): the page, if the
+    case is one they may read (else ``Http404``, like the case), and its ``page.view``
+    audit entry, whose target is the page (the case's history stays its acts) — pages
+    carry personal data. Returns ``(page, content bytes)``; a storage
+    that does not answer raises ``StorageUnavailable`` and records nothing."""
+    from django.http import Http404
+
+    from counterhall import pages
+    from counterhall.exceptions import StorageUnavailable
+    from counterhall.models import DocumentPage
+
+    page = (
+        DocumentPage.objects.filter(case__in=permissions.cases_visible_to(actor), pk=page_id)
+        .select_related("case__hall")
+        .first()
+    )
+    if page is None:
+        raise Http404
+    try:
+        with pages.storage().open(page.file_name, "rb") as handle:
+            content = handle.read()
+    except Exception as exc:
+        raise StorageUnavailable(_("电子档案存储暂时不可用，无法打开页面。")) from exc
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="page.view",
+            target=page,
+            hall=page.case.hall,
+            after={
+                "case": page.case_id,
+                "document": page.document_code,
+                "number": page.number,
+                "sha256": page.sha256,
+                "via": via,
+            },
+        )
+    return page, content
+
+
+def case_file_export(*, actor, case_id: int) -> bytes:
+    """The case file as one PDF (application, figures, timeline, every page with its
+    digest), for the archive and the auditor; the ``case.casefile`` audit entry lists the
+    digests of the pages it holds. ``Http404`` for a case the actor may not read."""
+    from django.http import Http404
+
+    from counterhall import casefile_pdf, pages, selectors
+    from counterhall.exceptions import StorageUnavailable
+
+    case = permissions.cases_visible_to(actor).filter(pk=case_id).first()
+    if case is None:
+        raise Http404
+    rows = list(selectors.case_pages(case=case))
+    store = pages.storage()
+    try:
+        contents = []
+        for page in rows:
+            with store.open(page.file_name, "rb") as handle:
+                contents.append(handle.read())
+    except Exception as exc:
+        raise StorageUnavailable(_("电子档案存储暂时不可用，无法生成档案。")) from exc
+    pdf = casefile_pdf.build(case=case, pages=list(zip(rows, contents, strict=True)))
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="case.casefile",
+            target=case,
+            after={"pages": [{"page": p.pk, "sha256": p.sha256} for p in rows]},
+        )
+    return pdf

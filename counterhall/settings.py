@@ -165,7 +165,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
-STORAGES = {
+STORAGES: dict[str, dict] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -175,6 +175,39 @@ STORAGES = {
         )
     },
 }
+
+# The electronic case file's scanned pages (counterhall.models.DocumentPage): the storage
+# alias "casefile". The local filesystem by default (COUNTERHALL_CASEFILE_ROOT); an
+# S3-compatible object store (MinIO, the province's store) when COUNTERHALL_CASEFILE_BUCKET
+# is set, through django-storages with the AWS_* variables (endpoint, keys, region).
+CASEFILE_BUCKET = os.environ.get("COUNTERHALL_CASEFILE_BUCKET", "")
+if CASEFILE_BUCKET:
+    STORAGES["casefile"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": CASEFILE_BUCKET,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    STORAGES["casefile"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": os.environ.get("COUNTERHALL_CASEFILE_ROOT", str(BASE_DIR / "casefile")),
+        },
+    }
+# Limits of the scanned pages: one file, the whole case, an image's pixels (image bombs).
+COUNTERHALL_PAGE_MAX_BYTES = int(os.environ.get("COUNTERHALL_PAGE_MAX_BYTES", 10 * 1024 * 1024))
+COUNTERHALL_CASE_PAGES_MAX_BYTES = int(
+    os.environ.get("COUNTERHALL_CASE_PAGES_MAX_BYTES", 100 * 1024 * 1024)
+)
+COUNTERHALL_PAGE_MAX_PIXELS = int(os.environ.get("COUNTERHALL_PAGE_MAX_PIXELS", 60_000_000))
 
 # Content Security Policy (Django 6): everything is served by the hall itself.
 SECURE_CSP = {

@@ -17,9 +17,9 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_fsm import can_proceed, has_transition_perm
 
-from counterhall import permissions, registry, selectors, services
+from counterhall import pages, permissions, registry, selectors, services
 from counterhall.actions import CaseAction, all_actions, get_action
-from counterhall.exceptions import DomainError
+from counterhall.exceptions import DomainError, StorageUnavailable
 from counterhall.forms import (
     CaseActionForm,
     CaseFindForm,
@@ -242,8 +242,105 @@ class CaseDetailView(LoginRequiredMixin, TemplateView):
             action_form=CaseActionForm(initial={"seen_state": case.state}),
             history=selectors.case_history(case),
             DocumentStatus=DocumentStatus,
+            **pages_context(case, user, may_edit=may_edit),
         )
         return ctx
+
+
+def pages_context(case: Case, user, *, may_edit: bool | None = None) -> dict:
+    """The case file's part of a case page (workspace, review screen): each checklist row
+    with its pages, and what the user may do with them (``counterhall/_pages.html``)."""
+    if may_edit is None:
+        may_edit = permissions.can_change_case(case, user)
+    documents = {d.code: d for d in case.business_type.documents.all()}
+    grouped = selectors.document_pages(case=case)
+    may_add = may_edit and case.state in services.PAGE_ADD_STATES
+    return {
+        "page_rows": [
+            (documents[code], case.documents.get(code, {}), grouped.get(code, []))
+            for code in selectors.checklist_codes(case)
+            if code in documents
+        ],
+        "may_add_pages": may_add,
+        "pages_need_reason": may_add and case.submitted_at is not None,
+        "may_remove_pages": may_add and case.submitted_at is None,
+        "page_accept": "image/jpeg,image/png,application/pdf,.jpg,.jpeg,.png,.pdf",
+        "pages_required": pages.pages_required(region=case.hall.region, on=timezone.localdate()),
+    }
+
+
+class CasePagesAddView(LoginRequiredMixin, View):
+    """POST the scanned pages of one checklist row (several files, from the scanner, the
+    camera or dropped on the row) → ``services.case_pages_add``."""
+
+    def post(self, request, pk):
+        case = selectors.case_detail(user=request.user, case_id=pk)
+        code = request.POST.get("document_code", "")
+        with user_errors(request) as outcome:
+            added = services.case_pages_add(
+                actor=request.user,
+                case_id=case.pk,
+                document_code=code,
+                files=request.FILES.getlist("files"),
+                reason=request.POST.get("reason", ""),
+                seen_state=request.POST.get("seen_state") or None,
+            )
+        if not outcome.ok:  # the top of the page, where the reason is
+            return redirect("case-detail", pk=pk)
+        messages.success(request, _("已添加 %(count)s 页。") % {"count": len(added)})
+        return HttpResponseRedirect(reverse("case-detail", args=[pk]) + f"#doc-{code}")
+
+
+class CasePageRemoveView(LoginRequiredMixin, View):
+    def post(self, request, pk, page_id):
+        case = selectors.case_detail(user=request.user, case_id=pk)
+        with user_errors(request) as outcome:
+            services.case_page_remove(
+                actor=request.user,
+                page_id=page_id,
+                seen_state=request.POST.get("seen_state") or None,
+            )
+        if outcome.ok:
+            messages.success(request, _("页面已删除。"))
+        return HttpResponseRedirect(reverse("case-detail", args=[case.pk]) + "#pages")
+
+
+def _storage_down(exc: DomainError) -> HttpResponse:
+    return HttpResponse(str(exc.message), status=503, content_type="text/plain; charset=utf-8")
+
+
+@login_required
+def case_page(request: HttpRequest, page_id: int) -> HttpResponse:
+    """One scanned page, to a user who may read its case (404 otherwise); every request
+    is a ``page.view`` audit entry (``?via=thumb`` for a thumbnail)."""
+    via = "thumb" if request.GET.get("via") == "thumb" else "page"
+    try:
+        page, content = services.case_page_open(actor=request.user, page_id=page_id, via=via)
+    except StorageUnavailable as exc:
+        return _storage_down(exc)
+    if via == "thumb" and not page.is_pdf:
+        response = HttpResponse(pages.thumbnail(content), content_type="image/jpeg")
+    else:
+        response = HttpResponse(content, content_type=page.content_type)
+    response["Content-Disposition"] = (
+        f'inline; filename="{page.document_code}-{page.number}.{page.file_name.rsplit(".", 1)[-1]}"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def case_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case file as one PDF (电子档案), downloaded; the download is audited."""
+    try:
+        pdf = services.case_file_export(actor=request.user, case_id=pk)
+    except StorageUnavailable as exc:
+        return _storage_down(exc)
+    number = Case.objects.filter(pk=pk).values_list("number", flat=True).first() or pk
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="casefile-{number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 class CaseDocumentsView(LoginRequiredMixin, View):

@@ -2,8 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from counterhall.models import CaseState
+from counterhall.selectors import checklist_codes
+from counterhall.templatetags.counterhall import local_name
 from review.models import ReturnReason
 
+WRONG_DOCUMENT = _("要件有误，请重新扫描：%(document)s")
 NO_REASON = _("请至少勾选一项退回原因，或在“其他原因”中填写。")
 
 
@@ -30,11 +33,22 @@ class ReturnForm(forms.Form):
         max_length=1000,
         required=False,
     )
+    documents = forms.MultipleChoiceField(
+        label=_("有误的要件（须重新扫描）"),
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
     note = forms.CharField(label=_("补充说明"), max_length=500, required=False)
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reasons"].queryset = ReturnReason.objects.for_type(case.business_type)
+        names = {d.code: local_name(d) for d in case.business_type.documents.all()}
+        self.document_names = names
+        self.fields["documents"].choices = [
+            (code, names[code]) for code in checklist_codes(case) if code in names
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -47,7 +61,11 @@ class ReturnForm(forms.Form):
         other = [
             line.strip() for line in self.cleaned_data.get("other", "").splitlines() if line.strip()
         ]
-        return chosen + other
+        wrong = [
+            WRONG_DOCUMENT % {"document": self.document_names[code]}
+            for code in self.cleaned_data.get("documents") or []
+        ]
+        return wrong + chosen + other
 
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -20,7 +20,7 @@ from counterhall import permissions
 from counterhall import selectors as core_selectors
 from counterhall.models import DELEGABLE_ROLES, CaseState
 from counterhall.roles import Role, has_role, own_roles
-from counterhall.views import HtmxLoginRequiredMixin
+from counterhall.views import HtmxLoginRequiredMixin, pages_context
 from counterhall.web import user_errors
 from review import selectors, services
 from review.forms import DecisionForm, DelegationForm, ReturnForm
@@ -117,6 +117,7 @@ class ReviewCaseView(ReviewerRequiredMixin, TemplateView):
             history=core_selectors.case_history(case),
             application_rows=core_selectors.application_rows(case),
             figures_template=core_selectors.figures_template(case),
+            **pages_context(case, user, may_edit=False),
         )
         return ctx
 

@@ -192,3 +192,15 @@ def finance(hall):
 @pytest.fixture
 def auditor(hall):
     return factories.UserFactory(username="a1", roles=[Role.AUDITOR], hall=hall)
+
+
+@pytest.fixture(autouse=True)
+def _casefile_storage(settings, tmp_path):
+    """The case file's pages go to a directory of the test's own, never the checkout's."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "casefile": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "casefile")},
+        },
+    }

@@ -7,6 +7,7 @@
 - case: Case (and its state machine), Signature, CaseSequence
 - audit: AuditEntry, AuditSeal
 - delegation: Delegation (a role handed to a colleague while away)
+- pages: DocumentPage (the scanned pages of the electronic case file)
 """
 
 from counterhall.models.audit import AuditEntry, AuditSeal
@@ -38,6 +39,7 @@ from counterhall.models.halls import (
     Window,
     WindowKind,
 )
+from counterhall.models.pages import DocumentPage, PageType
 from counterhall.models.parameters import (
     CalendarDay,
     CalendarDayKind,
@@ -62,8 +64,10 @@ __all__ = [
     "CaseState",
     "CompletionMode",
     "Delegation",
+    "DocumentPage",
     "DocumentStatus",
     "Hall",
+    "PageType",
     "ParameterTag",
     "PolicyParameter",
     "RequiredDocument",

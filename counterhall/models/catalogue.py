@@ -106,6 +106,11 @@ class RequiredDocument(models.Model):
     name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
     deferrable = models.BooleanField(_("可容缺受理"), default=False)
     proves_payout = models.BooleanField(_("支付凭据"), default=False)
+    page_optional = models.BooleanField(
+        _("可无扫描页"),
+        default=False,
+        help_text=_("收到此要件时可以不扫描页面（仅在参数 casefile.pages_required 生效时适用）。"),
+    )
     position = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
