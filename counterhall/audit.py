@@ -97,8 +97,13 @@ CONTENT = (
 )
 
 
+# One encoder, built once: what json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False,
+# sort_keys=True) builds on every call (the same output, verify() calls it per entry).
+_ENCODER = DjangoJSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
 def _canonical(value) -> str:
-    return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True)
+    return _ENCODER.encode(value)
 
 
 def audit_key() -> bytes | None:
