@@ -128,10 +128,17 @@ def test_a_rehash_after_the_last_seal_is_named_with_a_key(teller, settings):
     assert first_problem() == (
         f"entry #{unsealed[1].pk}: not keyed although earlier entries are (rehashed)"
     )
-    with tampering():  # or keep the key id and guess a key
-        AuditEntry.objects.filter(pk=unsealed[1].pk).update(key_id=entry.key_id or "x")
-    settings.AUDIT_KEY = ""
-    assert "unknown key" in first_problem() or "digest" in first_problem()
+    with tampering():  # or keep the key id with a digest under a guessed key
+        settings.AUDIT_KEY = "a-guess"
+        AuditEntry.objects.filter(pk=unsealed[1].pk).update(key_id=unsealed[1].key_id)
+        guessed = audit._content_digest(
+            [getattr(entry, name) for name in audit.CONTENT], b"a-guess"
+        )
+        AuditEntry.objects.filter(pk=entry.pk).update(digest=guessed)
+    settings.AUDIT_KEY = "a-key-kept-outside-the-database"
+    assert first_problem() == (
+        f"entry #{unsealed[1].pk}: content does not match its digest (altered)"
+    )
 
 
 def test_keyed_entries_verify_only_with_their_key(teller, settings):
@@ -184,6 +191,18 @@ def test_entries_moved_in_the_chain_are_named(teller):
     )
     assert f"entry #{a}: out of order (chain position 3 after entry #{b})" in (
         audit.verify().problems
+    )
+
+
+def test_an_entry_moved_out_of_the_chain_is_named(teller):
+    entries = write(teller, 3)
+    with tampering():
+        AuditEntry.objects.filter(pk=entries[1].pk).update(seq=-7)
+    problems = audit.verify().problems
+    assert problems[0] == f"entry #{entries[1].pk}: out of order (chain position -7, expected 1)"
+    assert problems[1] == (
+        f"entry at chain position 2 is missing (deleted): between entry #{entries[0].pk} "
+        f"and entry #{entries[2].pk}"
     )
 
 
@@ -266,6 +285,23 @@ def test_truncating_the_tail_is_caught_against_the_export_file(
     ]
     with pytest.raises(CommandError, match=r"FAILED.*cut back"):
         call_command("audit_verify", "--against", str(path))
+
+
+def test_audit_seal_exports_and_audit_verify_compares_by_default(
+    teller, settings, tmp_path, capsys, django_capture_on_commit_callbacks
+):
+    path = tmp_path / "heads.jsonl"
+    settings.AUDIT_EXPORT_PATH = str(path)
+    write(teller, 2, seal=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("audit_seal", "--settle-seconds", "-60")
+    assert "positions 1–2" in capsys.readouterr().out
+    assert json.loads(path.read_text())["last_seq"] == 2
+    call_command("audit_verify")
+    assert f"checked against {path}" in capsys.readouterr().out
+    path.write_text(path.read_text().replace('"last_seq": 2', '"last_seq": 3'))
+    with pytest.raises(CommandError, match="differs from its exported head"):
+        call_command("audit_verify", "--full")
 
 
 def test_verify_is_incremental_and_full_on_demand(teller, capsys):
