@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
@@ -268,11 +268,11 @@ def seal(*, settle_seconds: int | None = None):
         first_seq = last.last_seq + 1 if last else 1
         links = []
         link = previous
-        for offset, (pk, digest, key_id) in enumerate(rows):
+        for pk, digest, key_id in rows:
             # each link is keyed like its entry: a keyed entry's link needs the key too
             link = _link(link, pk, digest, _key_for(key_id))
-            links.append(AuditEntry(pk=pk, seq=first_seq + offset, chain=link))
-        AuditEntry.objects.bulk_update(links, ["seq", "chain"], batch_size=2000)
+            links.append(link)
+        _set_chain([pk for pk, _d, _k in rows], first_seq, links)
         sealed = AuditSeal.objects.create(
             first_seq=first_seq,
             first_entry_id=rows[0][0],
@@ -284,6 +284,38 @@ def seal(*, settle_seconds: int | None = None):
         )
         transaction.on_commit(lambda: export_seal(sealed))
     return sealed
+
+
+def _set_chain(ids: list[int], first_seq: int, links: list[str]) -> None:
+    """Give entries ``ids`` positions from ``first_seq`` on and their links: on PostgreSQL
+    one UPDATE … FROM unnest() per 10,000 entries (Django's bulk_update builds a CASE per
+    row, quadratic in the batch), elsewhere bulk_update."""
+    from counterhall.models import AuditEntry
+
+    if connection.vendor != "postgresql":
+        AuditEntry.objects.bulk_update(
+            [
+                AuditEntry(pk=pk, seq=first_seq + i, chain=link)
+                for i, (pk, link) in enumerate(zip(ids, links, strict=True))
+            ],
+            ["seq", "chain"],
+            batch_size=500,
+        )
+        return
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    step = 10000
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), step):
+            cursor.execute(
+                f"UPDATE {table} AS e SET seq = v.seq, chain = v.chain "  # noqa: S608
+                "FROM unnest(%s::bigint[], %s::bigint[], %s::varchar[]) AS v(id, seq, chain) "
+                "WHERE e.id = v.id",
+                [
+                    ids[start : start + step],
+                    list(range(first_seq + start, first_seq + min(start + step, len(ids)))),
+                    links[start : start + step],
+                ],
+            )
 
 
 def _seal_line(s) -> dict:
