@@ -1,25 +1,43 @@
 """The one audit log: ``record()`` writes, ``seal()`` and ``verify()`` keep it honest.
 
 Every service calls ``record()`` inside its own transaction, so a change without its audit
-entry cannot exist. The log is append-only: the model refuses updates and deletes, and on
-PostgreSQL a trigger rejects UPDATE and DELETE (migration 0003). It is tamper-evident without
-a global lock on the hot path: each entry carries the SHA-256 digest of its own content, and
-``manage.py audit_seal`` periodically chains the digests of settled entries into AuditSeal
-rows; ``manage.py audit_verify`` recomputes both. See docs/architecture.md.
+entry cannot exist. The log is append-only: the models refuse updates and deletes, and on
+PostgreSQL triggers reject UPDATE and DELETE of entries and seals (migrations 0004, 0009).
+
+It is tamper-evident without a global lock on the hot path:
+
+- each entry carries the digest of its own content, an HMAC-SHA256 with the key in
+  ``settings.AUDIT_KEY`` (from the environment, never in the database) or a plain SHA-256
+  when no key is set (``key_id`` says which);
+- ``seal()`` (``manage.py audit_seal``, every few minutes) gives each settled entry, in id
+  order, its chain position ``seq`` and link ``chain`` = H(previous link, id, digest), and
+  appends an ``AuditSeal`` whose digest is the last link; the seal is also appended to the
+  export file (``settings.AUDIT_EXPORT_PATH``), which the database cannot rewrite;
+- ``verify()`` (``manage.py audit_verify``) recomputes digests, links and seals and names
+  the first entry that is altered, missing or out of order; ``--against FILE`` compares the
+  seals with the exported heads. See docs/architecture.md.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
+import itertools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
+
+if TYPE_CHECKING:
+    from counterhall.models import AuditSeal
 
 # Dotted action names with their display labels (Wagtail's LogActionRegistry).
 ACTIONS: dict[str, StrOrPromise] = {
@@ -45,6 +63,12 @@ ACTIONS: dict[str, StrOrPromise] = {
     "auth.logout": _("退出"),
     "pii.view": _("查看完整个人信息"),
     "person.lookup": _("按身份证号码查询人员"),
+    "auth.login_failed": _("登录失败"),
+    "admin.add": _("后台新增"),
+    "admin.change": _("后台修改"),
+    "admin.delete": _("后台删除"),
+    "admin.grant": _("后台授权"),
+    "audit.verify": _("审计日志校验"),
 }
 
 
@@ -58,31 +82,90 @@ def action_label(name: str) -> str:
 
 
 GENESIS = "0" * 64
+# The columns an entry's digest covers, in the order verify() reads them.
+CONTENT = (
+    "at",
+    "actor_id",
+    "actor_name",
+    "hall_id",
+    "action",
+    "target_type",
+    "target_id",
+    "target_label",
+    "before",
+    "after",
+    "note",
+)
+
+
+# One encoder, built once: what json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False,
+# sort_keys=True) builds on every call (the same output, verify() calls it per entry).
+_ENCODER = DjangoJSONEncoder(ensure_ascii=False, sort_keys=True)
 
 
 def _canonical(value) -> str:
-    return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True)
+    return _ENCODER.encode(value)
 
 
-def entry_digest(entry) -> str:
-    """SHA-256 over everything an auditor relies on in an entry."""
-    at = entry.at
+def audit_key() -> bytes | None:
+    """The HMAC key (``COUNTERHALL_AUDIT_KEY``), kept outside the database; None: plain."""
+    key = getattr(settings, "AUDIT_KEY", "")
+    return key.encode() if key else None
+
+
+def key_fingerprint(key: bytes | None) -> str:
+    """What an entry or seal stores to say which key it was digested with ("" = none)."""
+    return hashlib.sha256(b"counterhall-audit-key:" + key).hexdigest()[:16] if key else ""
+
+
+def _hash(key: bytes | None, data: bytes) -> str:
+    if key is None:
+        return hashlib.sha256(data).hexdigest()
+    return hmac.new(key, data, hashlib.sha256).hexdigest()
+
+
+def _content_digest(values, key: bytes | None) -> str:
+    at, actor, actor_name, hall, action, ttype, tid, tlabel, before, after, note = values
     if isinstance(at, dt.datetime):
         at = at.astimezone(dt.UTC).isoformat(timespec="microseconds")
     content = {
         "at": at,
-        "actor": entry.actor_id,
-        "actor_name": entry.actor_name,
-        "hall": entry.hall_id,
-        "action": entry.action,
-        "target_type": entry.target_type,
-        "target_id": entry.target_id,
-        "target_label": entry.target_label,
-        "before": entry.before,
-        "after": entry.after,
-        "note": entry.note,
+        "actor": actor,
+        "actor_name": actor_name,
+        "hall": hall,
+        "action": action,
+        "target_type": ttype,
+        "target_id": tid,
+        "target_label": tlabel,
+        "before": before,
+        "after": after,
+        "note": note,
     }
-    return hashlib.sha256(_canonical(content).encode()).hexdigest()
+    return _hash(key, _canonical(content).encode())
+
+
+class UnknownKey(Exception):
+    pass
+
+
+def _key_for(key_id: str) -> bytes | None:
+    if not key_id:
+        return None
+    key = audit_key()
+    if key is None or key_fingerprint(key) != key_id:
+        raise UnknownKey(key_id)
+    return key
+
+
+def entry_digest(entry) -> str:
+    """The digest of everything an auditor relies on in an entry (keyed as its key_id says)."""
+    values = [getattr(entry, name) for name in CONTENT]
+    return _content_digest(values, _key_for(getattr(entry, "key_id", "")))
+
+
+def _link(previous: str, pk: int, digest: str, key: bytes | None) -> str:
+    """One chain link: the previous link, the entry's id and its digest."""
+    return _hash(key, f"{previous}:{pk}:{digest}".encode())
 
 
 def _normalise(value):
@@ -101,6 +184,7 @@ def _entry(*, actor, action: str, target=None, before=None, after=None, note: st
         hall = getattr(target, "hall", None)
         hall_id = hall.pk if hall is not None else None
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    key = audit_key()
     values = {
         "at": timezone.now(),
         "actor": actor_obj,
@@ -114,7 +198,9 @@ def _entry(*, actor, action: str, target=None, before=None, after=None, note: st
         "after": _normalise(after),
         "note": note or "",
     }
-    return AuditEntry(**values, digest=entry_digest(AuditEntry(**values)))
+    entry = AuditEntry(**values, key_id=key_fingerprint(key))
+    entry.digest = entry_digest(entry)
+    return entry
 
 
 def record(*, actor, action: str, target=None, before=None, after=None, note: str = "", hall=None):
@@ -145,41 +231,164 @@ def history_for(target):
     )
 
 
-def _chain(previous: str, digests) -> str:
-    h = hashlib.sha256(previous.encode())
-    for d in digests:
-        h.update(d.encode())
-    return h.hexdigest()
+# ------------------------------------------------------------------------------ sealing
 
 
-def seal(*, settle_seconds: int = 300):
-    """Seal every entry older than ``settle_seconds`` that no seal covers yet.
+def seal(*, settle_seconds: int | None = None):
+    """Chain and seal every settled entry that no seal covers yet, in id order.
 
-    Entries are sealed only once they have settled, so that a transaction still open when the
-    seal runs (with a lower id than a committed one) is not skipped.
+    Entries are sealed only once they have settled (older than ``settle_seconds``, default
+    ``settings.AUDIT_SETTLE_SECONDS``), and the run stops at the first unsettled one, so
+    that a transaction still open when the seal runs (with a lower id than a committed one)
+    is not skipped. Only this function locks (the latest seal); ``record()`` never waits.
     """
     from counterhall.lock_objects import lock_last_seal
     from counterhall.models import AuditEntry, AuditSeal
 
+    if settle_seconds is None:
+        settle_seconds = settings.AUDIT_SETTLE_SECONDS
+    key = audit_key()
     with transaction.atomic():
         last = lock_last_seal()
         after_id = last.last_entry_id if last else 0
         cutoff = timezone.now() - dt.timedelta(seconds=settle_seconds)
-        rows = list(
-            AuditEntry.objects.filter(pk__gt=after_id, at__lte=cutoff)
+        rows = []
+        for pk, at, digest, key_id in (
+            AuditEntry.objects.filter(pk__gt=after_id)
             .order_by("pk")
-            .values_list("pk", "digest")
-        )
+            .values_list("pk", "at", "digest", "key_id")
+            .iterator(chunk_size=5000)
+        ):
+            if at > cutoff:
+                break
+            rows.append((pk, digest, key_id))
         if not rows:
             return None
         previous = last.digest if last else GENESIS
-        return AuditSeal.objects.create(
+        first_seq = last.last_seq + 1 if last else 1
+        links = []
+        link = previous
+        for pk, digest, key_id in rows:
+            # each link is keyed like its entry: a keyed entry's link needs the key too
+            link = _link(link, pk, digest, _key_for(key_id))
+            links.append(link)
+        _set_chain([pk for pk, _d, _k in rows], first_seq, links)
+        sealed = AuditSeal.objects.create(
+            first_seq=first_seq,
             first_entry_id=rows[0][0],
             last_entry_id=rows[-1][0],
             entry_count=len(rows),
             previous_digest=previous,
-            digest=_chain(previous, (d for _pk, d in rows)),
+            digest=link,
+            key_id=key_fingerprint(key),
         )
+        transaction.on_commit(lambda: export_seal(sealed))
+    return sealed
+
+
+def _set_chain(ids: list[int], first_seq: int, links: list[str]) -> None:
+    """Give entries ``ids`` positions from ``first_seq`` on and their links: on PostgreSQL
+    one UPDATE … FROM unnest() per 10,000 entries (Django's bulk_update builds a CASE per
+    row, quadratic in the batch), elsewhere bulk_update."""
+    from counterhall.models import AuditEntry
+
+    if connection.vendor != "postgresql":
+        AuditEntry.objects.bulk_update(
+            [
+                AuditEntry(pk=pk, seq=first_seq + i, chain=link)
+                for i, (pk, link) in enumerate(zip(ids, links, strict=True))
+            ],
+            ["seq", "chain"],
+            batch_size=500,
+        )
+        return
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    step = 10000
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), step):
+            cursor.execute(
+                f"UPDATE {table} AS e SET seq = v.seq, chain = v.chain "  # noqa: S608
+                "FROM unnest(%s::bigint[], %s::bigint[], %s::varchar[]) AS v(id, seq, chain) "
+                "WHERE e.id = v.id",
+                [
+                    ids[start : start + step],
+                    list(range(first_seq + start, first_seq + min(start + step, len(ids)))),
+                    links[start : start + step],
+                ],
+            )
+
+
+def _seal_line(s) -> dict:
+    return {
+        "seal": s.pk,
+        "first_seq": s.first_seq,
+        "last_seq": s.last_seq,
+        "first_entry": s.first_entry_id,
+        "last_entry": s.last_entry_id,
+        "previous": s.previous_digest,
+        "digest": s.digest,
+        "key_id": s.key_id,
+        "sealed_at": s.sealed_at.astimezone(dt.UTC).isoformat(timespec="seconds"),
+    }
+
+
+def export_path() -> Path | None:
+    path = getattr(settings, "AUDIT_EXPORT_PATH", "")
+    return Path(path) if path else None
+
+
+def export_seal(s, path: Path | None = None) -> None:
+    """Append the seal's head to the export file (one JSON line; opened for appending only:
+    make the file append-only for the application's user, see docs/deployment.md)."""
+    path = path or export_path()
+    if path is None:
+        return
+    with path.open("a", encoding="utf-8") as f:
+        f.write(json.dumps(_seal_line(s), sort_keys=True) + "\n")
+        f.flush()
+
+
+def read_export(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+@dataclass
+class Head:
+    """The seal head as printed on the sign-off sheet: from the export file when there is
+    one (what the database cannot rewrite), else the latest seal in the database."""
+
+    seal_id: int | None
+    last_seq: int
+    last_entry_id: int
+    digest: str
+    sealed_at: dt.datetime
+    exported: bool
+
+
+def exported_head() -> Head | None:
+    from counterhall.models import AuditSeal
+
+    path = export_path()
+    if path is not None and path.exists():
+        lines = read_export(path)
+        if lines:
+            h = lines[-1]
+            return Head(
+                seal_id=h["seal"],
+                last_seq=h["last_seq"],
+                last_entry_id=h["last_entry"],
+                digest=h["digest"],
+                sealed_at=dt.datetime.fromisoformat(h["sealed_at"]),
+                exported=True,
+            )
+    s = AuditSeal.objects.order_by("-first_seq").first()
+    if s is None:
+        return None
+    return Head(s.pk, s.last_seq, s.last_entry_id, s.digest, s.sealed_at, exported=False)
+
+
+# ---------------------------------------------------------------------------- verifying
 
 
 @dataclass
@@ -187,38 +396,192 @@ class Verification:
     entries: int
     seals: int
     problems: list[str]
+    head: AuditSeal | None = (
+        None  # the last seal checked (incremental runs start after it next time)
+    )
+    since_seq: int = 0  # positions up to this one were trusted (incremental run)
+    more: int = 0  # problems not listed (MAX_PROBLEMS)
+    unsealed: int = 0  # entries not sealed yet (all recent when ok)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def verify() -> Verification:
-    """Recompute every entry digest and every seal in the chain."""
+MAX_PROBLEMS = 50
+
+
+class _Problems(list):
+    def __init__(self):
+        super().__init__()
+        self.more = 0
+
+    def add(self, text: str) -> None:
+        if len(self) < MAX_PROBLEMS:
+            self.append(text)
+        else:
+            self.more += 1
+
+
+def last_verified_seal():
+    """The seal the latest successful ``audit_verify`` run reached, if it is still there
+    unchanged (an ``audit.verify`` entry records it)."""
     from counterhall.models import AuditEntry, AuditSeal
 
-    problems: list[str] = []
-    count = 0
-    for entry in AuditEntry.objects.order_by("pk").iterator(chunk_size=2000):
-        count += 1
-        if entry_digest(entry) != entry.digest:
-            problems.append(f"entry #{entry.pk}: content does not match its digest")
-    previous = GENESIS
-    seals = list(AuditSeal.objects.order_by("last_entry_id"))
-    after_id = 0
+    entry = AuditEntry.objects.filter(action="audit.verify").order_by("-pk").first()
+    if entry is None or not entry.after or not entry.after.get("seal"):
+        return None
+    s = AuditSeal.objects.filter(pk=entry.after["seal"]).first()
+    if s is None or s.digest != entry.after.get("digest"):
+        return None
+    return s
+
+
+def verify(*, since=None, against: Path | None = None, max_unsealed_seconds=None) -> Verification:
+    """Recompute entry digests, the chain and the seals; name the first entry that is wrong.
+
+    ``since``: a seal trusted as verified (an incremental run checks the positions after
+    it); None checks everything. ``against``: the export file whose seal heads the database
+    must still match. Entries older than ``max_unsealed_seconds`` (default
+    ``settings.AUDIT_MAX_UNSEALED_SECONDS``) must be sealed.
+    """
+    from counterhall.models import AuditEntry, AuditSeal
+
+    if max_unsealed_seconds is None:
+        max_unsealed_seconds = settings.AUDIT_MAX_UNSEALED_SECONDS
+    problems = _Problems()
+    start_seq = since.last_seq if since else 0
+    start_link = since.digest if since else GENESIS
+
+    # 1. the seals follow one another: no gap, no overlap, each on the previous digest
+    seals = list(AuditSeal.objects.filter(first_seq__gt=start_seq).order_by("first_seq", "pk"))
+    ends: dict[int, AuditSeal] = {}
+    sealed_to, previous = start_seq, start_link
     for s in seals:
-        if s.previous_digest != previous:
-            problems.append(f"seal #{s.pk}: does not follow the previous seal")
-        digests = list(
-            AuditEntry.objects.filter(pk__gt=after_id, pk__lte=s.last_entry_id)
-            .order_by("pk")
-            .values_list("digest", flat=True)
-        )
-        if len(digests) != s.entry_count or _chain(s.previous_digest, digests) != s.digest:
-            problems.append(
-                f"seal #{s.pk} (entries #{s.first_entry_id}–#{s.last_entry_id}): "
-                "entries were changed, added or removed after sealing"
+        if s.first_seq > sealed_to + 1:
+            problems.add(
+                f"seals leave a gap: chain positions {sealed_to + 1}–{s.first_seq - 1} are "
+                f"covered by no seal (a seal was deleted) before seal #{s.pk}"
             )
-        previous = s.digest
-        after_id = s.last_entry_id
-    return Verification(entries=count, seals=len(seals), problems=problems)
+        elif s.first_seq <= sealed_to:
+            problems.add(
+                f"seal #{s.pk} overlaps the previous seal "
+                f"(positions {s.first_seq}–{s.last_seq}, previous seal ends at {sealed_to})"
+            )
+        if s.previous_digest != previous and s.first_seq == sealed_to + 1:
+            problems.add(f"seal #{s.pk} does not follow the previous seal's digest")
+        ends[s.last_seq] = s
+        sealed_to, previous = max(sealed_to, s.last_seq), s.digest
+    last_sealed_entry = seals[-1].last_entry_id if seals else (since.last_entry_id if since else 0)
+
+    # 2. the entries, in chain order, then the unsealed ones in id order
+    keys: dict[str, bytes | None] = {"": None}
+    key = audit_key()
+    if key is not None:
+        keys[key_fingerprint(key)] = key
+    cutoff = timezone.now() - dt.timedelta(seconds=max_unsealed_seconds)
+    # sealed entries by chain position (the unique index on seq), then the unsealed by id
+    columns = ("pk", *CONTENT, "digest", "key_id", "seq", "chain")
+    sealed = AuditEntry.objects.filter(seq__isnull=False).order_by("seq")
+    if since is not None:
+        sealed = sealed.filter(seq__gt=start_seq)
+    pending = AuditEntry.objects.filter(seq__isnull=True).order_by("pk")
+    rows = itertools.chain(
+        sealed.values_list(*columns).iterator(chunk_size=10000),
+        pending.values_list(*columns).iterator(chunk_size=10000),
+    )
+    count, unsealed, late = 0, 0, None
+    expected, link, previous_pk = start_seq + 1, start_link, since.last_entry_id if since else 0
+    keyed_seen = False
+    for row in rows:
+        count += 1
+        pk, digest, key_id, seq, chain = row[0], row[12], row[13], row[14], row[15]
+        if key_id not in keys:
+            problems.add(f"entry #{pk}: digested with an unknown key ({key_id})")
+        elif _content_digest(row[1:12], keys[key_id]) != digest:
+            problems.add(f"entry #{pk}: content does not match its digest (altered)")
+        if key_id:
+            keyed_seen = True
+        elif keyed_seen:
+            problems.add(f"entry #{pk}: not keyed although earlier entries are (rehashed)")
+        if seq is None:
+            unsealed += 1
+            if pk <= last_sealed_entry:
+                problems.add(
+                    f"entry #{pk}: inside the sealed range (up to #{last_sealed_entry}) but "
+                    "not chained (inserted after sealing)"
+                )
+            elif row[1] < cutoff and late is None:
+                late = pk
+            continue
+        if seq > expected:
+            missing = f"{expected}" if seq == expected + 1 else f"{expected}–{seq - 1}"
+            problems.add(
+                f"entry at chain position {missing} is missing (deleted): "
+                f"between entry #{previous_pk} and entry #{pk}"
+            )
+        elif seq < expected:  # a position already passed: not part of the chain here
+            problems.add(f"entry #{pk}: out of order (chain position {seq}, expected {expected})")
+            continue
+        elif pk <= previous_pk:
+            problems.add(
+                f"entry #{pk}: out of order (chain position {seq} after entry #{previous_pk})"
+            )
+        if key_id in keys and _link(link, pk, digest, keys[key_id]) != chain:
+            problems.add(
+                f"entry #{pk}: chain link at position {seq} does not match "
+                "(rehashed, replaced or moved)"
+            )
+        end = ends.get(seq)
+        if end is not None and (end.digest != chain or end.last_entry_id != pk):
+            problems.add(f"seal #{end.pk}: its digest is not the chain at entry #{pk}")
+        if seq > sealed_to:
+            problems.add(
+                f"entry #{pk}: chained at position {seq} but no seal covers it (a seal was deleted)"
+            )
+        expected, link, previous_pk = seq + 1, chain, pk
+    if sealed_to >= expected:
+        problems.add(
+            f"the chain ends at position {expected - 1} (entry #{previous_pk}) but the seals "
+            f"cover up to position {sealed_to}: entries at the tail were deleted"
+        )
+    if late is not None:
+        problems.add(
+            f"entry #{late}: settled but not sealed (run audit_seal; entries older than "
+            f"{max_unsealed_seconds} s must be sealed)"
+        )
+
+    # 3. the exported heads
+    notes: list[str] = []
+    if against is not None:
+        by_pk = {s.pk: s for s in AuditSeal.objects.all()}
+        exported = read_export(against)
+        for line in exported:
+            found = by_pk.get(line["seal"])
+            if found is None:
+                problems.add(
+                    f"seal #{line['seal']} (positions {line['first_seq']}–{line['last_seq']}, "
+                    f"entries #{line['first_entry']}–#{line['last_entry']}) was exported but "
+                    "is missing from the database (the log was cut back)"
+                )
+            elif found.digest != line["digest"] or found.last_seq != line["last_seq"]:
+                problems.add(
+                    f"seal #{found.pk}: differs from its exported head (entries "
+                    f"#{line['first_entry']}–#{line['last_entry']} were rewritten)"
+                )
+        newest = max((line["seal"] for line in exported), default=0)
+        not_exported = [s for s in by_pk.values() if s.pk > newest]
+        if not_exported:
+            notes.append(f"{len(not_exported)} seal(s) newer than the export file")
+
+    return Verification(
+        entries=count,
+        seals=len(seals),
+        problems=list(problems),
+        head=seals[-1] if seals else since,
+        since_seq=start_seq,
+        more=problems.more,
+        unsealed=unsealed,
+        notes=notes,
+    )

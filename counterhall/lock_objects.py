@@ -47,4 +47,4 @@ def lock_staff_profile(user) -> None:
 def lock_last_seal() -> AuditSeal | None:
     """The latest audit seal: serialises ``audit.seal()`` runs (entries are never locked:
     the hot path appends without a global lock)."""
-    return AuditSeal.objects.select_for_update().order_by("-last_entry_id").first()
+    return AuditSeal.objects.select_for_update().order_by("-first_seq").first()

@@ -41,7 +41,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "counterhall.admin_apps.CounterhallAdminConfig",  # django.contrib.admin, audited
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -258,3 +258,12 @@ LOGGING = {
 
 # The hall this deployment serves by default (demo: Wangqing County).
 COUNTERHALL_DEFAULT_HALL = os.environ.get("COUNTERHALL_DEFAULT_HALL", "WQ")
+
+# The audit log (counterhall.audit, docs/deployment.md): the HMAC key of entry digests and
+# chain links (outside the database; empty: plain SHA-256), the append-only file each seal's
+# head is written to, how old an entry is before audit_seal chains it, and how old an
+# unsealed entry may be before audit_verify fails.
+AUDIT_KEY = os.environ.get("COUNTERHALL_AUDIT_KEY", "")
+AUDIT_EXPORT_PATH = os.environ.get("COUNTERHALL_AUDIT_EXPORT", "")
+AUDIT_SETTLE_SECONDS = int(os.environ.get("COUNTERHALL_AUDIT_SETTLE_SECONDS", "300"))
+AUDIT_MAX_UNSEALED_SECONDS = int(os.environ.get("COUNTERHALL_AUDIT_MAX_UNSEALED_SECONDS", "1800"))

@@ -1,6 +1,8 @@
-"""Logins and logouts go to the audit log (Django's auth signals: no service owns them)."""
+"""Logins, failed logins and logouts go to the audit log (Django's auth signals: no service
+owns them). A failed login records the username tried, never the password."""
 
-from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
 from counterhall import audit
@@ -25,3 +27,17 @@ def start_counter_session(sender, request, user, **kwargs):
 
     if request is not None and hasattr(request, "session"):
         mark_human_action(request)
+
+
+@receiver(user_login_failed)
+def audit_login_failed(sender, credentials, request=None, **kwargs):
+    model = get_user_model()
+    username = str(credentials.get(model.USERNAME_FIELD) or "")[:150]
+    user = model._default_manager.filter(**{model.USERNAME_FIELD: username}).first()
+    audit.record(
+        actor=None,
+        action="auth.login_failed",
+        target=user,
+        hall=user_hall(user) if user is not None else None,
+        after={"username": username},
+    )

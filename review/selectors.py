@@ -12,7 +12,8 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Count, F, Min, QuerySet
 from django.utils import timezone
 
-from counterhall.models import AuditEntry, AuditSeal, Case, CaseState, Signature
+from counterhall import audit
+from counterhall.models import AuditEntry, Case, CaseState, Signature
 from counterhall.money import cents
 from counterhall.permissions import cases_visible_to, signing_role, user_hall_id
 
@@ -325,12 +326,12 @@ class BatchSheet:
     groups: list
     totals: Totals
     held: list
-    seal: object
+    seal: audit.Head | None
 
 
 def batch_sheet(*, user, at: dt.datetime) -> BatchSheet:
     """What ``user`` signed at ``at`` (one batch shares its time) with figures and totals,
-    the cases they excluded with the reasons, and the latest audit seal."""
+    the cases they excluded with the reasons, and the audit log's exported seal head."""
     signatures = (
         Signature.objects.filter(signer=user, signed_at=at, case__in=cases_visible_to(user))
         .select_related(
@@ -355,7 +356,7 @@ def batch_sheet(*, user, at: dt.datetime) -> BatchSheet:
             actor=user, action="case.hold", after__batch=at.isoformat()
         ).order_by("pk")
     )
-    seal = AuditSeal.objects.order_by("-last_entry_id").first()
+    seal = audit.exported_head()
     return BatchSheet(
         signer=user, at=at, groups=list(groups.values()), totals=totals, held=held, seal=seal
     )

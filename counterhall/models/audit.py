@@ -41,6 +41,12 @@ class AuditEntry(models.Model):
     after = models.JSONField(_("变更后"), null=True, blank=True, encoder=DjangoJSONEncoder)
     note = models.TextField(_("说明"), blank=True)
     digest = models.CharField(_("摘要"), max_length=64, editable=False)
+    # Which key the digest is an HMAC with ("" = plain SHA-256): see counterhall.audit.
+    key_id = models.CharField(_("密钥标识"), max_length=16, blank=True, default="", editable=False)
+    # Chain position and chain link, assigned once by audit.seal() (the PostgreSQL trigger
+    # lets an UPDATE set these two columns on an unsealed entry and nothing else).
+    seq = models.BigIntegerField(_("链位置"), null=True, blank=True, unique=True, editable=False)
+    chain = models.CharField(_("链摘要"), max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -62,14 +68,18 @@ class AuditEntry(models.Model):
 
 
 class AuditSeal(models.Model):
-    """A sealed digest over a run of audit entries, chained to the previous seal."""
+    """A sealed run of chained audit entries: chain positions ``first_seq`` to ``last_seq``
+    (entries ``first_entry_id`` to ``last_entry_id``); ``digest`` is the chain link of the
+    last entry, ``previous_digest`` the previous seal's digest. Append-only like entries."""
 
+    first_seq = models.BigIntegerField()
     first_entry_id = models.BigIntegerField()
     last_entry_id = models.BigIntegerField(unique=True)
     entry_count = models.PositiveIntegerField()
     previous_digest = models.CharField(max_length=64)
     digest = models.CharField(max_length=64)
     sealed_at = models.DateTimeField(default=timezone.now)
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         ordering = ["last_entry_id"]
@@ -78,3 +88,15 @@ class AuditSeal(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.first_entry_id}–#{self.last_entry_id} {self.digest[:12]}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValidationError(_("审计封存只能追加，不能修改。"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("审计封存只能追加，不能删除。"))
+
+    @property
+    def last_seq(self) -> int:
+        return self.first_seq + self.entry_count - 1

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 
 from counterhall import audit, services
 from counterhall.models import AuditEntry, Case
@@ -47,35 +47,6 @@ def test_unknown_action_is_refused(teller):
 def test_login_is_audited(client, teller):
     client.post("/login/", {"username": "t1", "password": "pw-for-tests"})
     assert AuditEntry.objects.filter(action="auth.login", actor=teller).exists()
-
-
-@pytest.mark.django_db
-def test_seal_and_verify_detect_tampering(teller):
-    for _ in range(3):
-        audit.record(actor=teller, action="auth.login")
-    assert audit.seal(settle_seconds=0).entry_count == 3
-    assert audit.verify().ok
-
-    # tamper behind the application's back (as a DBA could on SQLite)
-    if connection.vendor == "postgresql":
-        pytest.skip("the append-only trigger forbids the tampering this test simulates")
-    AuditEntry.objects.filter(pk=AuditEntry.objects.order_by("pk").first().pk).update(
-        note="rewritten"
-    )
-    result = audit.verify()
-    assert not result.ok and any("digest" in p for p in result.problems)
-
-
-@pytest.mark.django_db
-def test_verify_detects_a_deleted_sealed_entry(teller):
-    if connection.vendor == "postgresql":
-        pytest.skip("the append-only trigger forbids the deletion this test simulates")
-    for _ in range(3):
-        audit.record(actor=teller, action="auth.login")
-    audit.seal(settle_seconds=0)
-    AuditEntry.objects.filter(pk=AuditEntry.objects.order_by("pk").last().pk).delete()
-
-    assert any("after sealing" in p for p in audit.verify().problems)
 
 
 def test_audit_verify_command_passes_on_an_intact_log(teller, capsys):

@@ -3,6 +3,7 @@ figures and totals, next-session marking after the hall's sign-off time (local t
 batch signed in one confirmation with exclusions, and the printable batch sheet."""
 
 import datetime as dt
+import json
 from urllib.parse import parse_qs, urlparse
 
 from django.urls import reverse
@@ -129,3 +130,26 @@ def test_a_case_another_signer_just_signed_is_reported_and_the_rest_signed(
     html = response.content.decode()
     assert Case.objects.get(pk=ids[0]).number in html and "已被他人处理" in html
     assert Signature.objects.filter(signer=leader).count() == 1
+
+
+def test_the_sheet_prints_the_exported_seal_head(
+    client,
+    teller,
+    window,
+    reviewer,
+    leader,
+    test_types,
+    settings,
+    tmp_path,
+    django_capture_on_commit_callbacks,
+):
+    settings.AUDIT_EXPORT_PATH = str(tmp_path / "heads.jsonl")
+    ids = _batch(2, teller, window, reviewer, test_types)
+    client.force_login(leader)
+    response = client.post(reverse("review:signoff"), _form(ids))
+    with django_capture_on_commit_callbacks(execute=True):
+        seal = audit.seal(settle_seconds=-60)
+    sheet = client.get(response.url).content.decode()
+    head = json.loads((tmp_path / "heads.jsonl").read_text().splitlines()[-1])
+    assert head["digest"] == seal.digest and seal.digest in sheet
+    assert f"链位置 {seal.last_seq}" in sheet and "已导出" in sheet

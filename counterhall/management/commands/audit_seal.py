@@ -4,10 +4,15 @@ from counterhall import audit
 
 
 class Command(BaseCommand):
-    help = "Seal settled audit entries into the digest chain (run every few minutes)."
+    help = (
+        "Chain and seal settled audit entries and append the seal head to the export file "
+        "(run every few minutes)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--settle-seconds", type=int, default=300)
+        parser.add_argument(
+            "--settle-seconds", type=int, default=None, help="default AUDIT_SETTLE_SECONDS"
+        )
 
     def handle(self, *args, settle_seconds, **options):
         seal = audit.seal(settle_seconds=settle_seconds)
@@ -16,5 +21,5 @@ class Command(BaseCommand):
         else:
             self.stdout.write(
                 f"sealed entries #{seal.first_entry_id}–#{seal.last_entry_id} "
-                f"({seal.entry_count}): {seal.digest}"
+                f"(positions {seal.first_seq}–{seal.last_seq}): {seal.digest}"
             )

@@ -1,15 +1,66 @@
+import time
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from counterhall import audit
 
 
 class Command(BaseCommand):
-    help = "Recompute every audit entry digest and the seal chain; fail if anything was altered."
+    help = (
+        "Verify the audit log: entry digests, the chain and the seals (from the last verified "
+        "seal on, or everything with --full), and the seal heads in the export file."
+    )
 
-    def handle(self, *args, **options):
-        result = audit.verify()
+    def add_arguments(self, parser):
+        parser.add_argument("--full", action="store_true", help="verify from the first entry")
+        parser.add_argument(
+            "--against",
+            metavar="FILE",
+            help="the export file of seal heads (default: COUNTERHALL_AUDIT_EXPORT if set)",
+        )
+
+    def handle(self, *args, full, against, **options):
+        path = Path(against) if against else audit.export_path()
+        if against and not Path(against).exists():
+            raise CommandError(f"no export file at {against}")
+        if path is not None and not path.exists():
+            path = None  # configured but nothing sealed and exported yet
+        since = None if full else audit.last_verified_seal()
+        started = time.perf_counter()
+        result = audit.verify(since=since, against=path)
+        seconds = time.perf_counter() - started
         for problem in result.problems:
             self.stderr.write(problem)
+        if result.more:
+            self.stderr.write(f"… and {result.more} more problem(s)")
         if not result.ok:
-            raise CommandError(f"audit log verification FAILED: {len(result.problems)} problem(s)")
-        self.stdout.write(f"audit log intact: {result.entries} entries, {result.seals} seals")
+            raise CommandError(
+                f"audit log verification FAILED: {len(result.problems) + result.more} "
+                f"problem(s); the first: {result.problems[0]}"
+            )
+        head = result.head
+        if head is not None:
+            with transaction.atomic():
+                audit.record(
+                    actor=None,
+                    action="audit.verify",
+                    target=head,
+                    after={
+                        "seal": head.pk,
+                        "digest": head.digest,
+                        "last_seq": head.last_seq,
+                        "full": since is None,
+                        "entries": result.entries,
+                    },
+                )
+        scope = "full" if since is None else f"from chain position {result.since_seq + 1}"
+        for note in result.notes:
+            self.stdout.write(note)
+        self.stdout.write(
+            f"audit log intact ({scope}): {result.entries} entries, {result.seals} seals, "
+            f"{result.unsealed} not sealed yet"
+            + (f", checked against {path}" if path else "")
+            + f" in {seconds:.2f} s"
+        )

@@ -1,0 +1,209 @@
+"""Benchmark (not a test): what the audit log costs and how fast it is verified.
+
+1. Transitions per second through the real services (``review.services.case_claim`` then
+   ``case_release`` on submitted cases: lock, guard, permission, FSM, save, audit entry),
+   with auditing on and with a no-op recorder (``audit.record``/``record_many`` replaced),
+   single-threaded.
+2. ``audit.seal()`` and ``audit.verify()`` over N entries: the full verify (every entry's
+   digest, the chain and the seals) and an incremental one (after the last verified seal,
+   N/100 new entries), in entries per second; plain SHA-256 and HMAC keyed.
+
+Run:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/counterhall \\
+          .venv/bin/python bench/audit.py [--cases 500] [--entries 200000]
+
+It creates its own database (``<name>_bench_audit`` next to the one in DATABASE_URL),
+migrates it, and drops it at the end. It prints the figures; it never fails on speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from unittest import mock
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchdb import create_database, drop_database
+
+
+def build():
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+
+    from tests import factories
+
+    call_command("migrate", verbosity=0)
+    hall = factories.HallFactory(code="BA", name="基准大厅")
+    window = factories.WindowFactory(hall=hall, number=1)
+    teller = factories.UserFactory(username="bench-teller", hall=hall, windows=[window])
+    teller.groups.add(Group.objects.get(name="teller"))
+    reviewer = factories.UserFactory(username="bench-reviewer", hall=hall)
+    reviewer.groups.add(Group.objects.get(name="reviewer"))
+    return hall, window, teller, reviewer
+
+
+def submitted_cases(n: int, *, hall, window, teller, run: str) -> list[int]:
+    from django.utils import timezone
+
+    from counterhall.models import BusinessType, Case, CaseState, DocumentStatus
+
+    bt = BusinessType.objects.get(code="REG01")
+    docs = {d.code: {"status": DocumentStatus.RECEIVED} for d in bt.documents.all()}
+    now = timezone.now()
+    rows = [
+        Case(
+            number=f"BA-{run}-{i:06d}",
+            hall=hall,
+            window=window,
+            business_type=bt,
+            teller=teller,
+            state=CaseState.SUBMITTED,
+            applicant_name=f"办事人{i}",
+            payload={},
+            documents=docs,
+            submitted_at=now - dt.timedelta(minutes=30, seconds=i),
+        )
+        for i in range(n)
+    ]
+    return [c.pk for c in Case.objects.bulk_create(rows, batch_size=1000)]
+
+
+def noop(*args, **kwargs):
+    return None
+
+
+def transitions(ids, reviewer) -> float:
+    """Transitions per second: claim and release each case (two transitions)."""
+    from counterhall.models import CaseState
+    from review import services
+
+    t0 = time.perf_counter()
+    for pk in ids:
+        services.case_claim(actor=reviewer, case_id=pk, seen_state=CaseState.SUBMITTED)
+        services.case_release(actor=reviewer, case_id=pk, seen_state=CaseState.IN_REVIEW)
+    return 2 * len(ids) / (time.perf_counter() - t0)
+
+
+def fill_log(n: int, *, reviewer, hall) -> None:
+    """n entries like a claim's (bulk, through ``audit._entry`` so digests are real)."""
+    from counterhall import audit
+    from counterhall.models import AuditEntry
+
+    batch = 5000
+    for start in range(0, n, batch):
+        entries = [
+            audit._entry(
+                actor=reviewer,
+                action="case.claim",
+                hall=hall,
+                before={"state": "submitted"},
+                after={"state": "in_review", "waited_seconds": 1800 + i, "reviewer": "审核员"},
+                note="",
+            )
+            for i in range(start, min(start + batch, n))
+        ]
+        AuditEntry.objects.bulk_create(entries)
+
+
+def verify_rates(n: int, *, reviewer, hall) -> dict:
+    from counterhall import audit
+    from counterhall.models import AuditEntry
+
+    fill_log(n, reviewer=reviewer, hall=hall)
+    total = AuditEntry.objects.count()
+    t0 = time.perf_counter()
+    audit.seal(settle_seconds=-60)
+    seal_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    full = audit.verify()
+    full_s = time.perf_counter() - t0
+    if not full.ok:
+        raise SystemExit(f"verify failed: {full.problems[:3]}")
+    since = full.head
+    fill_log(max(n // 100, 1), reviewer=reviewer, hall=hall)
+    audit.seal(settle_seconds=-60)
+    t0 = time.perf_counter()
+    inc = audit.verify(since=since)
+    inc_s = time.perf_counter() - t0
+    if not inc.ok:
+        raise SystemExit(f"incremental verify failed: {inc.problems[:3]}")
+    return {
+        "total": total,
+        "seal": n / seal_s,
+        "full": full.entries / full_s,
+        "full_s": full_s,
+        "inc_entries": inc.entries,
+        "inc_s": inc_s,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=500, help="cases claimed and released")
+    parser.add_argument("--entries", type=int, default=200_000, help="entries to verify")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each; median shown")
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit("bench/audit.py measures PostgreSQL: set DATABASE_URL=postgres://…")
+    dsn = create_database(url, "bench_audit")
+    os.environ["DATABASE_URL"] = dsn
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "counterhall.settings")
+    os.environ["DJANGO_DEBUG"] = "0"
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + os.urandom(16).hex())
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+
+    from counterhall import audit
+
+    try:
+        hall, window, teller, reviewer = build()
+        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        print(f"PostgreSQL {connection.pg_version}, load {load}")
+        print(f"transitions per second ({args.cases} cases claimed and released, one thread)")
+        transitions(  # warm up
+            submitted_cases(20, hall=hall, window=window, teller=teller, run="w"), reviewer
+        )
+        rates: dict[bool, list[float]] = {False: [], True: []}
+        for run in range(2 * args.repeat):  # alternating, so load drifts hit both alike
+            patched = bool(run % 2)
+            ids = submitted_cases(args.cases, hall=hall, window=window, teller=teller, run=str(run))
+            with contextlib.ExitStack() as stack:
+                if patched:
+                    stack.enter_context(mock.patch.object(audit, "record", noop))
+                    stack.enter_context(mock.patch.object(audit, "record_many", noop))
+                rates[patched].append(transitions(ids, reviewer))
+        on, off = statistics.median(rates[False]), statistics.median(rates[True])
+        print(
+            f"  audit on        {on:8.0f} /s   (runs: {' '.join(f'{r:.0f}' for r in rates[False])})"
+        )
+        print(
+            f"  no-op recorder  {off:8.0f} /s   (runs: {' '.join(f'{r:.0f}' for r in rates[True])})"
+        )
+        print(f"  auditing costs {100 * (1 - on / off):.0f} % of the transition rate")
+        print("audit log: entries per second")
+        print("  digests  entries  seal (/s)  full verify (/s)  full (s)  incremental")
+        for keyed in (False, True):
+            settings.AUDIT_KEY = "bench-key-" + "k" * 22 if keyed else ""
+            r = verify_rates(args.entries, reviewer=reviewer, hall=hall)
+            print(
+                f"  {'HMAC' if keyed else 'SHA-256':7s}  {r['total']:7d}  {r['seal']:9.0f}  "
+                f"{r['full']:16.0f}  {r['full_s']:8.2f}  {r['inc_entries']} entries in "
+                f"{r['inc_s']:.3f} s"
+            )
+    finally:
+        connection.close()
+        drop_database(dsn)
+
+
+if __name__ == "__main__":
+    main()
