@@ -7,7 +7,7 @@ class CounterhallConfig(AppConfig):
     verbose_name = _("服务大厅")
 
     def ready(self) -> None:
-        from counterhall import signals  # noqa: F401  (login/logout audit)
+        from counterhall import signals, spotchecks  # noqa: F401  (audit actions)
         from counterhall.actions import register_core_actions
 
         register_core_actions()

@@ -7,6 +7,7 @@
 - case: Case (and its state machine), Signature, CaseSequence
 - audit: AuditEntry, AuditSeal
 - delegation: Delegation (a role handed to a colleague while away)
+- spotcheck: SpotCheckSample, SpotCheckFinding (抽查)
 """
 
 from counterhall.models.audit import AuditEntry, AuditSeal
@@ -44,6 +45,7 @@ from counterhall.models.parameters import (
     ParameterTag,
     PolicyParameter,
 )
+from counterhall.models.spotcheck import FindingVerdict, SpotCheckFinding, SpotCheckSample
 
 __all__ = [
     "DELEGABLE_ROLES",
@@ -63,11 +65,14 @@ __all__ = [
     "CompletionMode",
     "Delegation",
     "DocumentStatus",
+    "FindingVerdict",
     "Hall",
     "ParameterTag",
     "PolicyParameter",
     "RequiredDocument",
     "Signature",
+    "SpotCheckFinding",
+    "SpotCheckSample",
     "StaffProfile",
     "TimeStampedModel",
     "Window",
