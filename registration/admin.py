@@ -4,7 +4,6 @@ registration.services (with its audit entry), never through the admin."""
 from django.contrib import admin
 
 from counterhall.admin import MaskedReadOnlyAdmin
-
 from registration.models import Employer, Employment, Enrollment, FlexibleWorker, InsuredPerson
 
 
