@@ -299,13 +299,14 @@ def case_timeline(*, user, case_id: int, reveal: bool = False) -> Timeline:
             current, state_since = after["state"], entry.at
         if entry.action == "case.application":
             step.payload = shown(after)
-        elif after.get("figures"):
-            step.figures = shown(after["figures"])
-        step.details = {
-            k: shown(v)
-            for k, v in after.items()
-            if k not in ("state", "figures") and v not in ("", None, [])
-        }
+        else:
+            if after.get("figures"):
+                step.figures = shown(after["figures"])
+            step.details = {
+                k: _flat(shown(v))
+                for k, v in after.items()
+                if k not in ("state", "figures") and v not in ("", None, [], {})
+            }
         entry.note = shown(entry.note)
         steps.append(step)
     if current and state_since is not None and not case.closed_at and not case.completed_at:
@@ -319,6 +320,15 @@ def case_timeline(*, user, case_id: int, reveal: bool = False) -> Timeline:
         signatures=signatures,
         findings=findings,
     )
+
+
+def _flat(value) -> str:
+    """A detail of an entry as one line: lists joined, dicts as "key: value" pairs."""
+    if isinstance(value, dict):
+        return "；".join(f"{k}: {_flat(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return "；".join(_flat(v) for v in value)
+    return str(value)
 
 
 # --------------------------------------------------------------------------- full-number views

@@ -97,8 +97,3 @@ def duration(value) -> str:
     if minutes or not parts:
         parts.append(gettext("%(n)s 分钟") % {"n": minutes})
     return " ".join(parts)
-
-
-@register.filter
-def is_list(value) -> bool:
-    return isinstance(value, list | tuple)
