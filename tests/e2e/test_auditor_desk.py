@@ -4,6 +4,7 @@ finding, and the case's teller sees the finding on the case."""
 
 import datetime as dt
 import os
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -68,7 +69,7 @@ def test_auditor_filters_exports_samples_and_the_teller_sees_the_finding(live_se
     # export what is filtered
     with page.expect_download() as download:
         page.click("#audit-export")
-    body = open(download.value.path(), "rb").read()
+    body = Path(download.value.path()).read_bytes()
     assert body.startswith("\ufeff".encode())
     assert body.decode("utf-8-sig").count("case.submit") == rows.count()
 
