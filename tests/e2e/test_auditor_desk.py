@@ -107,3 +107,10 @@ def test_auditor_filters_exports_samples_and_the_teller_sees_the_finding(live_se
     assert "要件不全" in page.inner_text("#findings")
     assert "缺少营业执照复印件" in page.inner_text("#findings")
     shot(page, "teller-finding")
+
+    # the same in English
+    page.click("header button[value=en]")
+    page.wait_for_selector("#findings >> text=Spot-check findings")
+    assert "Problem found" in page.inner_text("#findings")
+    assert "Show full numbers" in page.inner_text("#reveal-form")
+    shot(page, "teller-finding-en")
