@@ -126,8 +126,48 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class MaskedReadOnlyAdmin(ReadOnlyAdmin):
+    """A read-only admin whose ``pii_fields`` (JSON or text that may hold ID and bank account
+    numbers) are shown through counterhall.pii, like every screen: each is replaced on the
+    page by a ``masked_<field>`` display of the same label."""
+
+    pii_fields: tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in cls.pii_fields:
+            setattr(cls, f"masked_{name}", _masked_display(cls, name))
+
+    def get_exclude(self, request, obj=None):
+        return [*(super().get_exclude(request, obj) or []), *self.pii_fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        masked = [f"masked_{name}" for name in self.pii_fields]
+        return [*super().get_readonly_fields(request, obj), *masked]
+
+
+def _masked_display(admin_class, name: str):
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from counterhall.pii import masked
+
+    def display(self, obj):
+        value = masked(getattr(obj, name))
+        if isinstance(value, dict | list):
+            return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
+        return value
+
+    model = getattr(admin_class, "masked_model", None)
+    label = model._meta.get_field(name).verbose_name if model else name
+    return admin.display(description=label)(display)
+
+
 @admin.register(Case)
-class CaseAdmin(ReadOnlyAdmin):
+class CaseAdmin(MaskedReadOnlyAdmin):
+    masked_model = Case
+    pii_fields = ("payload", "figures", "decision_note", "return_reasons")
     list_display = ["number", "business_type", "state", "teller", "reviewer", "created_at"]
     list_filter = ["state", "business_type", "hall"]
     search_fields = ["number", "applicant_name"]
@@ -142,8 +182,10 @@ class DocumentPageAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ["at", "actor_name", "action", "target_label"]
+class AuditEntryAdmin(MaskedReadOnlyAdmin):
+    masked_model = AuditEntry
+    pii_fields = ("target_label", "before", "after", "note")
+    list_display = ["at", "actor_name", "action", "masked_target_label"]
     list_filter = ["action"]
     search_fields = ["target_label", "actor_name", "target_id"]
     date_hierarchy = "at"

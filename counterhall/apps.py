@@ -7,7 +7,7 @@ class CounterhallConfig(AppConfig):
     verbose_name = _("服务大厅")
 
     def ready(self) -> None:
-        from counterhall import checks, signals  # noqa: F401  (deploy checks; auth audit)
+        from counterhall import checks, signals, spotchecks  # noqa: F401  (checks; audit actions)
         from counterhall.actions import register_core_actions
 
         register_core_actions()

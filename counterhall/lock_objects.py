@@ -48,3 +48,14 @@ def lock_last_seal() -> AuditSeal | None:
     """The latest audit seal: serialises ``audit.seal()`` runs (entries are never locked:
     the hot path appends without a global lock)."""
     return AuditSeal.objects.select_for_update().order_by("-first_seq").first()
+
+
+def lock_finding(finding_id: int):
+    """One spot-check finding, locked (taken alone: a finding is judged by one auditor)."""
+    from counterhall.models import SpotCheckFinding
+
+    return (
+        SpotCheckFinding.objects.select_for_update(of=("self",))
+        .select_related("sample", "case")
+        .get(pk=finding_id)
+    )

@@ -76,3 +76,20 @@ class IdleLogoutMiddleware:
             response["HX-Redirect"] = f"{resolve_url(settings.LOGIN_URL)}?next=/"
             return response
         return redirect_to_login(request.get_full_path())
+
+
+class NoStoreMiddleware:
+    """Pages for signed-in staff show personal data (names, masked and revealed numbers,
+    figures): ``Cache-Control: no-store`` keeps them out of browser and proxy caches (PIPL).
+    Static files and the login page are not concerned; a view that set its own
+    Cache-Control keeps it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            response["Cache-Control"] = "no-store"
+        return response

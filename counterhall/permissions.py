@@ -285,6 +285,68 @@ def can_read_audit(user) -> bool:
     return _active(user) and (user.is_superuser or has_role(user, Role.AUDITOR, Role.HALL_ADMIN))
 
 
+DENIED_NOT_AUDITOR = _("只有稽核审计人员可以抽查业务。")
+DENIED_TOOK_PART = _("您参与办理过此业务，不能抽查或评判。")
+DENIED_REVEAL = _("只有受理此业务的柜员或本大厅的财务人员可以查看完整号码。")
+
+
+def can_spot_check(user) -> bool:
+    """Draw spot-check samples and record findings: an auditor of a hall."""
+    return _active(user) and has_role(user, Role.AUDITOR) and user_hall_id(user) is not None
+
+
+def took_part_in(case, user) -> bool:
+    """Whether the user worked on the case: its teller, its reviewer, a signer, or the actor
+    of any entry of its history (an auditor never samples or judges such a case)."""
+    from counterhall.models import AuditEntry
+
+    if user.pk in (case.teller_id, case.reviewer_id):
+        return True
+    if case.signatures.filter(Q(signer=user) | Q(acting_for=user)).exists():
+        return True
+    return AuditEntry.objects.filter(
+        target_type="counterhall.case", target_id=str(case.pk), actor=user
+    ).exists()
+
+
+def cases_taken_part_in(user) -> QuerySet:
+    """The ids of the cases the user worked on (``took_part_in``), as one queryset."""
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
+    from counterhall.models import AuditEntry, Case
+
+    acted = AuditEntry.objects.filter(target_type="counterhall.case", actor=user).values(
+        "target_id"
+    )
+    return (
+        Case.objects.annotate(target=Cast("pk", CharField()))
+        .filter(
+            Q(teller=user)
+            | Q(reviewer=user)
+            | Q(signatures__signer=user)
+            | Q(signatures__acting_for=user)
+            | Q(target__in=acted)
+        )
+        .values("pk")
+    )
+
+
+def can_reveal_pii(case, user) -> bool:
+    """Who may see a case's full ID and account numbers (显示完整号码): the case's teller,
+    and a finance officer of its hall (the payee). Every view is recorded."""
+    if not _active(user):
+        return False
+    if case.teller_id == user.pk:
+        return True
+    return has_role(user, Role.FINANCE) and user_hall_id(user) == case.hall_id
+
+
+def sees_findings(case, user) -> bool:
+    """The spot-check findings on a case page: its teller and reviewer, and the audit."""
+    return user.pk in (case.teller_id, case.reviewer_id) or can_read_audit(user)
+
+
 def is_hall_staff(user) -> bool:
     return _active(user) and (user.is_superuser or user_hall_id(user) is not None)
 

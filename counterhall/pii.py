@@ -27,4 +27,33 @@ def mask_value(key: str, value):
         return mask_account(value)
     if RESIDENT_ID.match(value):
         return mask_resident_id(value)
+    return mask_text(value)
+
+
+# Inside free text and figures: an ID number (15 or 18 characters) or a bank account (12–19
+# digits) standing alone, not part of a longer code (a USCC, a case number).
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z*])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+_ACCOUNT_IN_TEXT = re.compile(r"(?<![0-9A-Za-z*])(\d{12,19})(?![0-9A-Za-z])")
+
+
+def mask_text(text: str) -> str:
+    """Every ID number and bank account number inside a text masked: "银行账号变更
+    6222000000001234 → 6222000000001111" becomes "银行账号变更 ************1234 →
+    ************1111"; a wage line "110101199001011234 8000" keeps its wage."""
+    if not text:
+        return text
+    text = _ID_IN_TEXT.sub(lambda m: mask_resident_id(m.group(1)), text)
+    return _ACCOUNT_IN_TEXT.sub(lambda m: mask_account(m.group(1)), text)
+
+
+def masked(value):
+    """A copy of figures, a payload or an audit entry's before/after (dicts, lists, strings)
+    with every ID number and bank account inside masked: the one place screens mask
+    structured data."""
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, dict):
+        return {k: masked(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [masked(v) for v in value]
     return value

@@ -74,9 +74,10 @@ def my_windows(*, user):
     return windows_for(user).order_by("hall__code", "number")
 
 
-def application_rows(case: Case, handler=None) -> list[tuple]:
+def application_rows(case: Case, handler=None, *, reveal: bool = False) -> list[tuple]:
     """The saved application as (label, value) rows, labelled by the type's form fields,
-    with ID and bank account numbers masked (rules.md §3)."""
+    with ID and bank account numbers masked (rules.md §3), also inside free text (CON01's
+    wage lines) — unless ``reveal`` (显示完整号码, a recorded view)."""
     if not case.payload:
         return []
     if handler is None and registry.has_handler(case.business_type.code):
@@ -88,11 +89,13 @@ def application_rows(case: Case, handler=None) -> list[tuple]:
         if field is None:
             if isinstance(value, list | dict):
                 continue  # derived data (e.g. parsed lines), shown in the figures
-            rows.append((key, mask_value(key, value)))
+            rows.append((key, value if reveal else mask_value(key, value)))
             continue
         choices = dict(getattr(field, "choices", None) or [])
         shown = choices.get(value, choices.get(str(value), value))
-        rows.append((field.label, "—" if shown in (None, "") else mask_value(key, shown)))
+        if shown in (None, ""):
+            shown = "—"
+        rows.append((field.label, shown if reveal else mask_value(key, shown)))
     return rows
 
 
@@ -132,11 +135,13 @@ def hall_tellers(*, user) -> QuerySet:
 CASE_LIST_PAGE = 50
 
 
-def _cursor(case: Case) -> str:
-    return f"{case.created_at.isoformat()}~{case.pk}"
+def keyset_cursor(at, pk: int) -> str:
+    """A keyset page's cursor: the last row's time and id (the case list, the audit log)."""
+    return f"{at.isoformat()}~{pk}"
 
 
-def _parse_cursor(cursor: str):
+def parse_cursor(cursor: str):
+    """(time, id) of a cursor, or None when it is not one."""
     import datetime as dt
 
     try:
@@ -171,14 +176,14 @@ def case_list(*, user, filters: dict, after: str = "", size: int = CASE_LIST_PAG
         qs = qs.filter(promised_deadline__lt=timezone.localdate(), state__in=OPEN_STATES)
     if filters.get("immediate"):
         qs = qs.filter(is_immediate=True)
-    position = _parse_cursor(after) if after else None
+    position = parse_cursor(after) if after else None
     if position is not None:
         at, pk = position
         qs = qs.filter(Q(created_at__lt=at) | Q(created_at=at, pk__lt=pk))
     rows = list(qs.select_related(*CASE_RELATED).order_by("-created_at", "-pk")[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
-    return rows, (_cursor(rows[-1]) if more and rows else "")
+    return rows, (keyset_cursor(rows[-1].created_at, rows[-1].pk) if more and rows else "")
 
 
 def case_list_choices(*, user) -> dict:

@@ -294,7 +294,12 @@ def case_submit(*, actor, case_id: int, seen_state: str | None) -> Case:
             immediate=immediate,
             deadline=deadline,
             signoff_roles=roles,
-            audit_after={"promised_deadline": deadline, "immediate": immediate},
+            # the frozen figures, so the case's timeline shows the figures of each step
+            audit_after={
+                "promised_deadline": deadline,
+                "immediate": immediate,
+                "figures": case.figures,
+            },
         )
     return case
 
@@ -391,7 +396,7 @@ def case_resubmit(*, actor, case_id: int, seen_state: str | None) -> Case:
             case.resubmit,
             actor=actor,
             at=timezone.now(),
-            audit_after={"round_trips": case.round_trips + 1},
+            audit_after={"round_trips": case.round_trips + 1, "figures": case.figures},
         )
     return case
 
@@ -788,3 +793,28 @@ def case_file_export(*, actor, case_id: int) -> bytes:
             after={"pages": [{"page": p.pk, "sha256": p.sha256} for p in rows]},
         )
     return pdf
+
+
+# --------------------------------------------------------------------------- personal data
+
+
+def pii_reveal_record(*, actor, case: Case, page: str = "case") -> None:
+    """显示完整号码: a teller on their case or a finance officer on a payee sees the full ID
+    and account numbers for one page; the view is recorded (who, whose numbers, which case,
+    when), and the auditor's report lists these views per staff member."""
+    from counterhall.pii import mask_text
+
+    if not permissions.can_reveal_pii(case, actor):
+        raise PermissionDenied(permissions.DENIED_REVEAL)
+    subjects = [str(s) for s in (case.person, case.employer) if s is not None]
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="pii.view",
+            target=case,
+            after={
+                "page": page,
+                "subjects": [mask_text(s) for s in subjects],
+                "applicant": case.applicant_name,
+            },
+        )

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
+    "counterhall.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "counterhall.urls"

@@ -47,6 +47,7 @@ urlpatterns = [
     path("cases/<int:pk>/<slug:action>/", views.CaseActionView.as_view(), name="case-action"),
     path("cases/number/<str:number>/", views.case_by_number, name="case-by-number"),
     path("api/v1/calculations/", include("counterhall.api_urls")),
+    path("audit/", include("counterhall.auditdesk_urls")),
     path("review/", include("review.urls")),
     path("transfers/", include("transfers.urls")),
     path("special/", include("special_ops.urls")),

@@ -17,7 +17,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_fsm import can_proceed, has_transition_perm
 
-from counterhall import pages, permissions, registry, selectors, services
+from counterhall import pages, permissions, registry, selectors, services, spotchecks
 from counterhall.actions import CaseAction, all_actions, get_action
 from counterhall.exceptions import DomainError, StorageUnavailable
 from counterhall.forms import (
@@ -33,7 +33,7 @@ from counterhall.home import panels_for
 from counterhall.models import Case, CaseState, DocumentStatus
 from counterhall.roles import Role, user_roles
 from counterhall.transitions import blocking_condition, permission_reason
-from counterhall.web import report_error, user_errors
+from counterhall.web import pager_queries, report_error, user_errors
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -223,15 +223,18 @@ class CaseDetailView(LoginRequiredMixin, TemplateView):
             )
             ctx["application_template"] = handler.template
         documents = {d.code: d for d in case.business_type.documents.all()}
+        revealed = ctx.setdefault("pii_revealed", False)
         ctx.update(
             case=case,
             handler=handler,
+            may_reveal=not revealed and permissions.can_reveal_pii(case, user),
+            findings=spotchecks.findings_for_case(user=user, case=case),
             document_rows=[
                 (documents[code], entry)
                 for code, entry in case.documents.items()
                 if code in documents
             ],
-            payload_rows=selectors.application_rows(case, handler),
+            payload_rows=selectors.application_rows(case, handler, reveal=revealed),
             figures_template=selectors.figures_template(case),
             may_receive_deferred=may_edit and bool(case.deferred_document_codes()),
             actions=available_actions(case, user),
@@ -611,16 +614,7 @@ class CaseListView(LoginRequiredMixin, TemplateView):
         cases, cursor = selectors.case_list(
             user=user, filters=filters, after=self.request.GET.get("after", "")
         )
-        query = self.request.GET.copy()
-        query.pop("after", None)
-        first_query = query.urlencode()
-        query["after"] = cursor
-        ctx.update(
-            form=form,
-            cases=cases,
-            next_query=query.urlencode() if cursor else "",
-            first_query=first_query if "after" in self.request.GET else None,
-        )
+        ctx.update(form=form, cases=cases, **pager_queries(self.request, cursor))
         return ctx
 
 

@@ -87,3 +87,18 @@ def user_errors(request, *, form=None, denied=None) -> Iterator[Outcome]:
     except (ValidationError, DomainError, PermissionDenied) as exc:
         outcome.error = exc
         report_error(request, exc, form=form, denied=denied)
+
+
+def pager_queries(request, cursor: str) -> dict:
+    """The links of a keyset-paginated list: ``filter_query`` (the filters, no cursor),
+    ``next_query`` (with the last row's cursor; "" on the last page) and ``first_query``
+    (None on the first page); the template includes counterhall/_pager.html."""
+    query = request.GET.copy()
+    query.pop("after", None)
+    filter_query = query.urlencode()
+    query["after"] = cursor
+    return {
+        "filter_query": filter_query,
+        "next_query": query.urlencode() if cursor else "",
+        "first_query": filter_query if "after" in request.GET else None,
+    }

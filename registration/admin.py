@@ -3,6 +3,7 @@ registration.services (with its audit entry), never through the admin."""
 
 from django.contrib import admin
 
+from counterhall.admin import MaskedReadOnlyAdmin
 from registration.models import Employer, Employment, Enrollment, FlexibleWorker, InsuredPerson
 
 
@@ -18,7 +19,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Employer)
-class EmployerAdmin(ReadOnlyAdmin):
+class EmployerAdmin(MaskedReadOnlyAdmin):
+    masked_model = Employer
+    pii_fields = ("bank_account",)
     list_display = ["uscc", "name", "injury_class", "status", "registered_on", "deregistered_on"]
     list_filter = ["status", "injury_class"]
     search_fields = ["uscc", "name"]

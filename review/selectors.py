@@ -7,14 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db.models import Count, F, Min, QuerySet
 from django.utils import timezone
 
 from counterhall import audit
 from counterhall.models import AuditEntry, Case, CaseState, Signature
-from counterhall.money import cents
+from counterhall.money import figures_amount, figures_lookup
 from counterhall.permissions import cases_visible_to, signing_role, user_hall_id
 
 # Applicant waiting at the window first, then the nearest promised date, then the oldest.
@@ -174,7 +174,6 @@ def queue_counts(*, user) -> dict[str, int]:
 # Where the key figures of a case are read from its frozen figures: the ``summary`` pairs
 # of the handlers' figures, then the top level. The first key present wins.
 ZERO = Decimal("0.00")
-AMOUNT_KEYS = ("refund_amount", "total", "amount", "monthly_pension", "pension", "benefit")
 PERSON_KEYS = ("person_count", "persons", "retirees", "people")
 MONTH_KEYS = ("month_count", "months")
 
@@ -197,19 +196,10 @@ def _count(value) -> int | None:
 
 def key_figures(case: Case) -> KeyFigures:
     """The amount, persons and months a signer weighs, from the case's frozen figures
-    (``AMOUNT_KEYS`` …); a case with a subject person and no count is one person."""
-    figures = case.figures or {}
-    summary = figures.get("summary") or []
-    pairs = dict(p for p in summary if isinstance(p, list | tuple) and len(p) == 2)
-    look = {**{k: v for k, v in figures.items() if k != "summary"}, **pairs}
-    out = KeyFigures()
-    for key in AMOUNT_KEYS:
-        if look.get(key) not in (None, ""):
-            try:
-                out.amount = cents(look[key])
-            except (InvalidOperation, TypeError, ValueError):
-                continue
-            break
+    (``counterhall.money.AMOUNT_KEYS`` …); a case with a subject person and no count is
+    one person."""
+    look = figures_lookup(case.figures)
+    out = KeyFigures(amount=figures_amount(case.figures, look))
     out.persons = next((_count(look[k]) for k in PERSON_KEYS if k in look), None)
     if out.persons is None and case.person_id:
         out.persons = 1

@@ -8,6 +8,7 @@
 - audit: AuditEntry, AuditSeal
 - delegation: Delegation (a role handed to a colleague while away)
 - pages: DocumentPage (the scanned pages of the electronic case file)
+- spotcheck: SpotCheckSample, SpotCheckFinding (抽查)
 """
 
 from counterhall.models.audit import AuditEntry, AuditSeal
@@ -46,6 +47,7 @@ from counterhall.models.parameters import (
     ParameterTag,
     PolicyParameter,
 )
+from counterhall.models.spotcheck import FindingVerdict, SpotCheckFinding, SpotCheckSample
 
 __all__ = [
     "DELEGABLE_ROLES",
@@ -66,12 +68,15 @@ __all__ = [
     "Delegation",
     "DocumentPage",
     "DocumentStatus",
+    "FindingVerdict",
     "Hall",
     "PageType",
     "ParameterTag",
     "PolicyParameter",
     "RequiredDocument",
     "Signature",
+    "SpotCheckFinding",
+    "SpotCheckSample",
     "StaffProfile",
     "TimeStampedModel",
     "Window",

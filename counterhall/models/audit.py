@@ -52,7 +52,14 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-pk"]
         verbose_name = _("审计日志")
         verbose_name_plural = _("审计日志")
-        indexes = [models.Index(fields=["target_type", "target_id", "at"], name="audit_target_idx")]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "at"], name="audit_target_idx"),
+            # the auditor's desk: newest first within a hall, a staff member or an action
+            # kind, paged by keyset on (at, id)
+            models.Index(fields=["hall", "-at", "-id"], name="audit_hall_at_idx"),
+            models.Index(fields=["actor", "-at", "-id"], name="audit_actor_at_idx"),
+            models.Index(fields=["action", "-at", "-id"], name="audit_action_at_idx"),
+        ]
 
     def __str__(self) -> str:
         at = timezone.localtime(self.at)

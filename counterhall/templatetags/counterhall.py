@@ -146,3 +146,35 @@ def entry_actor(entry) -> str:
 def minutes(value) -> int:
     """A timedelta in whole minutes (the login lock-out's cool-off)."""
     return int(value.total_seconds() // 60) if value else 0
+
+
+@register.filter
+def pii(value, revealed=False):
+    """Figures, a payload or a text with every ID number and bank account masked — unless
+    the page was drawn for 显示完整号码 (``revealed``, a recorded view). Every screen passes
+    personal data through here (``… with figures=case.figures|pii:pii_revealed``)."""
+    from counterhall.pii import masked
+
+    return value if revealed else masked(value)
+
+
+@register.filter
+def duration(value) -> str:
+    """A timedelta as days, hours and minutes (a case's wait in a state)."""
+    import datetime as dt
+
+    from django.utils.translation import gettext
+
+    if not isinstance(value, dt.timedelta):
+        return ""
+    minutes = int(value.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(gettext("%(n)s 天") % {"n": days})
+    if hours:
+        parts.append(gettext("%(n)s 小时") % {"n": hours})
+    if minutes or not parts:
+        parts.append(gettext("%(n)s 分钟") % {"n": minutes})
+    return " ".join(parts)
