@@ -45,6 +45,9 @@ ACTIONS: dict[str, StrOrPromise] = {
     "auth.logout": _("退出"),
     "pii.view": _("查看完整个人信息"),
     "person.lookup": _("按身份证号码查询人员"),
+    "api.token_issue": _("签发接口令牌"),
+    "api.token_refused": _("接口令牌申请被拒绝"),
+    "api.token_revoke": _("撤销接口令牌"),
 }
 
 
