@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from django_fsm import can_proceed
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, pagination, status
@@ -34,6 +35,7 @@ from counterhall.api.auth import (
 )
 from counterhall.api.form_schema import form_json_schema
 from counterhall.api.problems import ProblemSerializer
+from counterhall.transitions import permission_reason
 from counterhall.models import AuditEntry, BusinessType, Case, RequiredDocument, Signature, Window
 
 PROBLEM = OpenApiResponse(ProblemSerializer, description="problem details (RFC 9457)")
@@ -307,6 +309,18 @@ class CaseDetailView(APIView):
         return case_answer(request, case_for(request, pk))
 
 
+def refuse_before_conditions(case: Case, act, user) -> None:
+    """A visible case's act the caller may not take is a 403 even while a case condition
+    (documents missing …) would also block it: the transition's own permission sentence
+    (``transitions.permission_reason``), asked before the service re-checks it all under
+    the row lock."""
+    method = getattr(case, act.transition)
+    if can_proceed(method, check_conditions=False):
+        reason = permission_reason(method, user)
+        if reason:
+            raise PermissionDenied(reason)
+
+
 class CaseActView(APIView):
     """One act on a case: the registered act's service, with its checks; ``reason`` or
     ``reasons`` where the act takes them."""
@@ -321,6 +335,7 @@ class CaseActView(APIView):
         act = registered_act(self.act, case)
         if act is None:
             raise exceptions.NotFound()
+        refuse_before_conditions(case, act, request.user)
         case = act.call(
             actor=request.user,
             case=case,
