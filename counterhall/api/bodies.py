@@ -153,7 +153,7 @@ class CaseCreate(serializers.Serializer):
     documents_received = serializers.ListField(
         child=serializers.CharField(max_length=40), required=False, max_length=100
     )
-    deferred = DeferredIn(many=True, required=False, max_length=100)
+    deferred = DeferredIn(many=True, required=False, max_length=100)  # type: ignore[call-arg]
 
 
 class CaseListFilter(serializers.Serializer):
@@ -161,8 +161,8 @@ class CaseListFilter(serializers.Serializer):
     business_type = serializers.CharField(max_length=8, required=False)
     teller = serializers.CharField(max_length=150, required=False, help_text="username")
     window = serializers.IntegerField(required=False, min_value=1, max_value=9999)
-    # "from" is a Python keyword: the serializer field is named through ``source``-free
-    # renaming in ``CaseListFilter.get_fields``.
+    # "from" is a Python keyword: the query parameters "from" and "to" are these two
+    # fields, renamed in get_fields.
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
 
@@ -204,7 +204,7 @@ class ContinueInput(serializers.Serializer):
 
 
 class SearchHitOut(serializers.Serializer):
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     detail = serializers.CharField()
     url = serializers.CharField()
     exact = serializers.BooleanField()

@@ -13,7 +13,7 @@ from django.core import validators
 
 
 def _flat_choices(choices) -> list:
-    values = []
+    values: list = []
     for value, label in choices:
         if isinstance(label, list | tuple):  # an option group
             values.extend(v for v, _ in label)
@@ -38,9 +38,12 @@ def _bounds(field, schema: dict) -> None:
             schema["minLength"] = v.limit_value
         elif isinstance(v, validators.MaxLengthValidator) and not callable(v.limit_value):
             schema["maxLength"] = v.limit_value
-        elif isinstance(v, validators.RegexValidator) and not v.inverse_match:
-            if not isinstance(v, validators.EmailValidator | validators.URLValidator):
-                schema["pattern"] = v.regex.pattern
+        elif (
+            isinstance(v, validators.RegexValidator)
+            and not v.inverse_match
+            and not isinstance(v, validators.EmailValidator | validators.URLValidator)
+        ):
+            schema["pattern"] = getattr(v.regex, "pattern", v.regex)
 
 
 def field_schema(field: forms.Field) -> dict:

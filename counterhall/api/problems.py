@@ -66,7 +66,7 @@ class ProblemSerializer(serializers.Serializer):
     title = serializers.CharField()
     status = serializers.IntegerField()
     detail = serializers.CharField()
-    errors = serializers.DictField(
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.JSONField(), required=False, help_text="messages per field"
     )
 
@@ -128,7 +128,9 @@ def problem_exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         return _validation(exc.detail)
     if isinstance(exc, PermissionDenied):
-        detail = exc.args[0] if exc.args and exc.args[0] else exceptions.PermissionDenied.default_detail
+        detail = (
+            exc.args[0] if exc.args and exc.args[0] else exceptions.PermissionDenied.default_detail
+        )
         return _response(problem(403, detail), 403)
     if isinstance(exc, StaleCase | TransitionNotPossible):
         return _response(problem(409, exc.message), 409)
@@ -146,7 +148,9 @@ def problem_exception_handler(exc, context):
     if detail is None:
         detail = _first_message(data) or exc
     headers = {
-        k: v for k, v in response.headers.items() if k in ("WWW-Authenticate", "Retry-After", "Allow")
+        k: v
+        for k, v in response.headers.items()
+        if k in ("WWW-Authenticate", "Retry-After", "Allow")
     }
     return _response(problem(response.status_code, detail), response.status_code, headers)
 
@@ -188,4 +192,3 @@ def bad_request(request, exception):
     if request.path.startswith(API_PREFIX):
         return _json_problem(400, INVALID)
     return defaults.bad_request(request, exception)
-

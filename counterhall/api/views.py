@@ -35,8 +35,8 @@ from counterhall.api.auth import (
 )
 from counterhall.api.form_schema import form_json_schema
 from counterhall.api.problems import ProblemSerializer
-from counterhall.transitions import permission_reason
 from counterhall.models import AuditEntry, BusinessType, Case, RequiredDocument, Signature, Window
+from counterhall.transitions import permission_reason
 
 PROBLEM = OpenApiResponse(ProblemSerializer, description="problem details (RFC 9457)")
 ERRORS = {400: PROBLEM, 401: PROBLEM, 403: PROBLEM, 404: PROBLEM, 409: PROBLEM, 429: PROBLEM}
@@ -49,7 +49,7 @@ class CursorPage(pagination.CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
-    ordering = ("-pk",)
+    ordering: tuple[str, ...] = ("-pk",)
 
 
 # --------------------------------------------------------------------------- root and tokens
@@ -99,7 +99,9 @@ class TokenView(APIView):
         )
         if user is None or not permissions.is_hall_staff(user):
             known = get_user_model().objects.filter(username=username).first()
-            token_refused(username=username, user=known, address=request.META.get("REMOTE_ADDR", ""))
+            token_refused(
+                username=username, user=known, address=request.META.get("REMOTE_ADDR", "")
+            )
             raise exceptions.ValidationError({"non_field_errors": [TOKEN_REFUSED]})
         token = token_issue(user=user)
         return Response(s.TokenAnswer({"token": token.key, "expires": token_expires(token)}).data)
@@ -193,7 +195,9 @@ def case_for(request, pk: int) -> Case:
 def case_answer(request, case: Case, status_code: int = 200) -> Response:
     case = get_object_or_404(
         Case.objects.select_related(*LIST_RELATED).prefetch_related(
-            Prefetch("signatures", queryset=Signature.objects.select_related("signer", "acting_for"))
+            Prefetch(
+                "signatures", queryset=Signature.objects.select_related("signer", "acting_for")
+            )
         ),
         pk=case.pk,
     )
@@ -223,7 +227,9 @@ def case_filters(request) -> dict:
         if filters["teller"] is None:
             errors["teller"] = [_("没有此用户。")]
     if data.get("window"):
-        filters["window"] = Window.objects.filter(hall_id=hall_id, number=data["window"]).first()
+        filters["window"] = Window.objects.filter(
+            hall_id=hall_id or 0, number=data["window"]
+        ).first()
         if filters["window"] is None:
             errors["window"] = [_("本大厅没有此窗口。")]
     if errors:
@@ -339,7 +345,7 @@ class CaseActView(APIView):
         case = act.call(
             actor=request.user,
             case=case,
-            seen_state=body.validated_data.get("seen_state"),  # type: ignore[arg-type]
+            seen_state=body.validated_data.get("seen_state"),
             reasons=body.reason_list(),
             note=body.validated_data.get("note", ""),
         )
@@ -437,7 +443,7 @@ class AuditListView(generics.ListAPIView):
         data = body.validated_data
         entries = AuditEntry.objects.all()
         if not user.is_superuser:
-            entries = entries.filter(hall_id=permissions.user_hall_id(user))
+            entries = entries.filter(hall_id=permissions.user_hall_id(user) or 0)
         if data.get("case"):
             entries = entries.filter(target_type="counterhall.case", target_id=str(data["case"]))
         if data.get("actor"):
@@ -450,7 +456,9 @@ class AuditListView(generics.ListAPIView):
             entries = entries.filter(at__date__lte=data["to"])
         return entries
 
-    @extend_schema(parameters=[s.AuditFilter], responses={200: s.AuditEntryOut(many=True), **ERRORS})
+    @extend_schema(
+        parameters=[s.AuditFilter], responses={200: s.AuditEntryOut(many=True), **ERRORS}
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 

@@ -19,7 +19,7 @@ def hall_admin(hall):
     return factories.UserFactory(username="adm", roles=[Role.HALL_ADMIN], hall=hall)
 
 
-def token_client(username: str, password: str = "pw-for-tests") -> APIClient:
+def token_client(username: str, password: str = "pw-for-tests") -> APIClient:  # noqa: S107
     """A client that authenticates with a token only, obtained through the API."""
     client = APIClient()
     r = client.post(

@@ -106,6 +106,7 @@ MATRIX = {
 }
 # fmt: on
 
+
 def test_the_table_covers_every_endpoint_and_role():
     assert set(MATRIX) == set(ENDPOINTS)
     assert all(len(statuses) == len(ROLES) for statuses in MATRIX.values())

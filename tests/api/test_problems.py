@@ -23,7 +23,7 @@ def assert_problem(response, status: int) -> dict:
     assert response.status_code == status, response.content[:300]
     assert response["Content-Type"] == "application/problem+json"
     body = response.json()
-    assert PROBLEM_KEYS <= set(body)
+    assert set(body) >= PROBLEM_KEYS
     assert body["status"] == status
     assert body["type"].startswith("urn:counterhall:problem:")
     return body
