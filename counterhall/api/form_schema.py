@@ -59,14 +59,14 @@ def field_schema(field: forms.Field) -> dict:
         schema = {"enum": _flat_choices(field.choices)}
     elif isinstance(field, forms.BooleanField):
         schema = {"type": "boolean"}
-    elif isinstance(field, forms.IntegerField):
-        schema = {"type": "integer"}
-    elif isinstance(field, forms.DecimalField):
+    elif isinstance(field, forms.DecimalField):  # before IntegerField, its base class
         schema = {"type": ["string", "number"], "format": "decimal"}
         if field.decimal_places is not None:
             schema["multipleOf"] = float(decimal.Decimal(1).scaleb(-field.decimal_places))
     elif isinstance(field, forms.FloatField):
         schema = {"type": "number"}
+    elif isinstance(field, forms.IntegerField):
+        schema = {"type": "integer"}
     elif isinstance(field, forms.DateTimeField):
         schema = {"type": "string", "format": "date-time"}
     elif isinstance(field, forms.DateField):
