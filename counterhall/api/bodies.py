@@ -156,13 +156,10 @@ class CaseCreate(serializers.Serializer):
     deferred = DeferredIn(many=True, required=False, max_length=100)  # type: ignore[call-arg]
 
 
-class CaseListFilter(serializers.Serializer):
-    state = serializers.ChoiceField(choices=CaseState.choices, required=False)
-    business_type = serializers.CharField(max_length=8, required=False)
-    teller = serializers.CharField(max_length=150, required=False, help_text="username")
-    window = serializers.IntegerField(required=False, min_value=1, max_value=9999)
-    # "from" is a Python keyword: the query parameters "from" and "to" are these two
-    # fields, renamed in get_fields.
+class DateRange(serializers.Serializer):
+    """The query parameters ``from`` and ``to`` (hall dates; "from" is a Python keyword, so
+    the fields are renamed in get_fields)."""
+
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
 
@@ -171,6 +168,13 @@ class CaseListFilter(serializers.Serializer):
         fields["from"] = fields.pop("date_from")
         fields["to"] = fields.pop("date_to")
         return fields
+
+
+class CaseListFilter(DateRange):
+    state = serializers.ChoiceField(choices=CaseState.choices, required=False)
+    business_type = serializers.CharField(max_length=8, required=False)
+    teller = serializers.CharField(max_length=150, required=False, help_text="username")
+    window = serializers.IntegerField(required=False, min_value=1, max_value=9999)
 
 
 class ActInput(serializers.Serializer):
@@ -238,15 +242,7 @@ class AuditEntryOut(serializers.Serializer):
     digest = serializers.CharField()
 
 
-class AuditFilter(serializers.Serializer):
+class AuditFilter(DateRange):
     case = serializers.IntegerField(required=False, min_value=1)
     actor = serializers.CharField(max_length=150, required=False, help_text="username")
     action = serializers.CharField(max_length=60, required=False)
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
-
-    def get_fields(self):
-        fields = super().get_fields()
-        fields["from"] = fields.pop("date_from")
-        fields["to"] = fields.pop("date_to")
-        return fields
