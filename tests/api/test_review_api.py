@@ -14,7 +14,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def awaiting(teller, window, reviewer, test_types):
-    """Two cases of the type needing leader and finance, approved and awaiting sign-off."""
+    """Two cases of the type needing leader and finance, approved and awaiting sign-off,
+    in this session whatever the clock says (the sign-off time at the end of the day)."""
+    window.hall.signoff_time = dt.time(23, 59, 59)
+    window.hall.save(update_fields=["signoff_time"])
     return [
         factories.approved_case(
             reviewer=reviewer, teller=teller, window=window, business_type=test_types.limited
