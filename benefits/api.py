@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.response import Response
@@ -59,6 +60,7 @@ class RetirementPreviewApi(APIView):
 
     permission_classes = [IsHallStaff]
 
+    @extend_schema_serializer(component_name="RetirementRequest")
     class InputSerializer(RegionInput):
         birth_date = serializers.DateField(
             error_messages={"invalid": _("出生日期格式应为 YYYY-MM-DD。")}
@@ -77,6 +79,7 @@ class RetirementPreviewApi(APIView):
                 raise serializers.ValidationError(_("出生日期不能晚于今天。"))
             return value
 
+    @extend_schema_serializer(component_name="RetirementAnswer")
     class OutputSerializer(serializers.Serializer):
         class AgeSerializer(serializers.Serializer):
             years = serializers.IntegerField()
@@ -86,6 +89,7 @@ class RetirementPreviewApi(APIView):
         retirement_month = serializers.CharField()
         minimum_contribution_months = serializers.IntegerField()
 
+    @extend_schema(request=InputSerializer, responses=OutputSerializer)
     def post(self, request):
         serializer = self.InputSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
@@ -118,6 +122,7 @@ class PensionPreviewApi(APIView):
 
     permission_classes = [IsHallStaff]
 
+    @extend_schema_serializer(component_name="PensionRequest")
     class InputSerializer(RegionInput):
         class AgeSerializer(serializers.Serializer):
             years = serializers.IntegerField(
@@ -160,6 +165,7 @@ class PensionPreviewApi(APIView):
             error_messages={"min_value": _("计发基数不能为负数。")},
         )
 
+    @extend_schema_serializer(component_name="PensionAnswer")
     class OutputSerializer(serializers.Serializer):
         basic_pension = money_field()
         account_pension = money_field()
@@ -167,6 +173,7 @@ class PensionPreviewApi(APIView):
         total = money_field()
         months_divisor = money_field()
 
+    @extend_schema(request=InputSerializer, responses=OutputSerializer)
     def post(self, request):
         serializer = self.InputSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
@@ -194,6 +201,7 @@ class UnemploymentPreviewApi(APIView):
 
     permission_classes = [IsHallStaff]
 
+    @extend_schema_serializer(component_name="UnemploymentRequest")
     class InputSerializer(RegionInput):
         contribution_months = serializers.IntegerField(
             min_value=0, error_messages={"min_value": _("缴费月数不能为负数。")}
@@ -202,11 +210,13 @@ class UnemploymentPreviewApi(APIView):
             min_value=0, default=0, error_messages={"min_value": _("月数不能为负数。")}
         )
 
+    @extend_schema_serializer(component_name="UnemploymentAnswer")
     class OutputSerializer(serializers.Serializer):
         entitlement_months = serializers.IntegerField()
         monthly_amount = money_field()
         total = money_field()
 
+    @extend_schema(request=InputSerializer, responses=OutputSerializer)
     def post(self, request):
         serializer = self.InputSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)

@@ -12,7 +12,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -21,6 +23,8 @@ from counterhall.api import IsHallStaff, RegionInput
 from counterhall.params import ParameterMissing, ParamReader
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+# What an answer may hold: a sum or product of amounts can exceed what one input may.
+MONEY_OUT = {"max_digits": 20, "decimal_places": 2}
 DECIMAL_ERRORS = {
     "invalid": _("请输入数字金额，例如 5000.00。"),
     "max_decimal_places": _("金额最多保留两位小数。"),
@@ -67,14 +71,14 @@ class ContributionRequest(RegionInput):
 class SchemeShare(serializers.Serializer):
     employer_rate = serializers.DecimalField(max_digits=8, decimal_places=4)
     individual_rate = serializers.DecimalField(max_digits=8, decimal_places=4)
-    employer = serializers.DecimalField(**MONEY)
-    individual = serializers.DecimalField(**MONEY)
+    employer = serializers.DecimalField(**MONEY_OUT)
+    individual = serializers.DecimalField(**MONEY_OUT)
 
 
 class Totals(serializers.Serializer):
-    employer = serializers.DecimalField(**MONEY)
-    individual = serializers.DecimalField(**MONEY)
-    total = serializers.DecimalField(**MONEY)
+    employer = serializers.DecimalField(**MONEY_OUT)
+    individual = serializers.DecimalField(**MONEY_OUT)
+    total = serializers.DecimalField(**MONEY_OUT)
 
 
 class ParameterUsed(serializers.Serializer):
@@ -88,11 +92,11 @@ class ParameterUsed(serializers.Serializer):
 class ContributionResponse(serializers.Serializer):
     region = serializers.CharField()
     period = PeriodField()
-    declared_wage = serializers.DecimalField(**MONEY)
-    avg_wage = serializers.DecimalField(**MONEY)
-    floor = serializers.DecimalField(**MONEY)
-    ceiling = serializers.DecimalField(**MONEY)
-    base = serializers.DecimalField(**MONEY)
+    declared_wage = serializers.DecimalField(**MONEY_OUT)
+    avg_wage = serializers.DecimalField(**MONEY_OUT)
+    floor = serializers.DecimalField(**MONEY_OUT)
+    ceiling = serializers.DecimalField(**MONEY_OUT)
+    base = serializers.DecimalField(**MONEY_OUT)
     clamped = serializers.CharField(allow_blank=True)
     schemes = serializers.DictField(child=SchemeShare())
     totals = Totals()
@@ -102,6 +106,7 @@ class ContributionResponse(serializers.Serializer):
 class ContributionView(APIView):
     permission_classes = [IsHallStaff]
 
+    @extend_schema(request=ContributionRequest, responses=ContributionResponse)
     def post(self, request):
         req = ContributionRequest(data=request.data, context={"request": request})
         req.is_valid(raise_exception=True)
@@ -114,7 +119,7 @@ class ContributionView(APIView):
                 injury_class=data.get("injury_class", 1),
             )
         except ParameterMissing as exc:
-            return Response({"region": [str(exc)]}, status=400)
+            raise DrfValidationError({"region": [str(exc)]}) from exc
         body = {**out, "region": data["region"], "period": data["period"]}
         body["parameters"] = reader.references()
         return Response(ContributionResponse(body).data)
@@ -145,20 +150,21 @@ class ArrearsRequest(RegionInput):
 
 class ArrearsResponse(serializers.Serializer):
     region = serializers.CharField()
-    principal = serializers.DecimalField(**MONEY)
+    principal = serializers.DecimalField(**MONEY_OUT)
     due_date = serializers.DateField()
     paid_date = serializers.DateField()
     days_late = serializers.IntegerField()
     daily_rate = serializers.DecimalField(max_digits=8, decimal_places=6)
-    late_fee = serializers.DecimalField(**MONEY)
+    late_fee = serializers.DecimalField(**MONEY_OUT)
     capped = serializers.BooleanField()
-    total = serializers.DecimalField(**MONEY)
+    total = serializers.DecimalField(**MONEY_OUT)
     parameters = ParameterUsed(many=True)
 
 
 class ArrearsView(APIView):
     permission_classes = [IsHallStaff]
 
+    @extend_schema(request=ArrearsRequest, responses=ArrearsResponse)
     def post(self, request):
         req = ArrearsRequest(data=request.data, context={"request": request})
         req.is_valid(raise_exception=True)
@@ -172,6 +178,6 @@ class ArrearsView(APIView):
                 paid=data["paid_date"],
             )
         except ParameterMissing as exc:
-            return Response({"region": [str(exc)]}, status=400)
+            raise DrfValidationError({"region": [str(exc)]}) from exc
         body = {**out, "region": data["region"], "parameters": reader.references()}
         return Response(ArrearsResponse(body).data)

@@ -69,6 +69,9 @@ ACTIONS: dict[str, StrOrPromise] = {
     "admin.delete": _("后台删除"),
     "admin.grant": _("后台授权"),
     "audit.verify": _("审计日志校验"),
+    "api.token_issue": _("签发接口令牌"),
+    "api.token_refused": _("接口令牌申请被拒绝"),
+    "api.token_revoke": _("撤销接口令牌"),
 }
 
 

@@ -425,3 +425,18 @@ def subjects_visible_to(user, queryset: QuerySet) -> QuerySet:
         pk__in=cases_visible_to(user).values("pk")
     )
     return queryset.filter(region=hall.region).exclude(cases__in=hidden)
+
+
+DENIED_REVEAL_SUBJECT = _("只有窗口受理人员和审计人员可以查看完整的证件号码和账号。")
+
+
+def can_reveal_subject_numbers(user) -> bool:
+    """Who may see an ID or bank account number unmasked (each time audited as
+    ``pii.view``): the staff who take in cases, and auditors."""
+    return _active(user) and (
+        user.is_superuser
+        or (
+            user_hall_id(user) is not None
+            and has_role(user, Role.TELLER, Role.SPECIAL_CLERK, Role.AUDITOR)
+        )
+    )

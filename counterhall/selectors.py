@@ -151,12 +151,10 @@ def parse_cursor(cursor: str):
         return None
 
 
-def case_list(*, user, filters: dict, after: str = "", size: int = CASE_LIST_PAGE):
-    """Every case the user may read, completed, rejected and withdrawn ones included, newest
-    first, filtered and keyset-paginated: ``after`` is the cursor of the last row of the
-    previous page (created_at and id; never an OFFSET). Returns (cases, next cursor or "").
-    A fixed number of queries whatever the number of cases."""
-    from django.db.models import Q
+def filtered_cases(*, user, filters: dict) -> QuerySet[Case]:
+    """Every case the user may read, completed, rejected and withdrawn ones included,
+    filtered (state, type, window, teller, local dates opened, open past the promised
+    date, immediate): the case list's and the API's."""
     from django.utils import timezone
 
     qs = cases_visible_to(user)
@@ -176,6 +174,16 @@ def case_list(*, user, filters: dict, after: str = "", size: int = CASE_LIST_PAG
         qs = qs.filter(promised_deadline__lt=timezone.localdate(), state__in=OPEN_STATES)
     if filters.get("immediate"):
         qs = qs.filter(is_immediate=True)
+    return qs
+
+
+def case_list(*, user, filters: dict, after: str = "", size: int = CASE_LIST_PAGE):
+    """``filtered_cases``, newest first, keyset-paginated: ``after`` is the cursor of the
+    last row of the previous page (created_at and id; never an OFFSET). Returns (cases,
+    next cursor or ""). A fixed number of queries whatever the number of cases."""
+    from django.db.models import Q
+
+    qs = filtered_cases(user=user, filters=filters)
     position = parse_cursor(after) if after else None
     if position is not None:
         at, pk = position

@@ -818,3 +818,34 @@ def pii_reveal_record(*, actor, case: Case, page: str = "case") -> None:
                 "applicant": case.applicant_name,
             },
         )
+
+
+def search_recorded(*, actor, query: str, via: str):
+    """The one-hall search (``selectors.search``) with its audit: a search by ID number
+    writes a ``person.lookup`` entry per person found (or one with the masked number).
+    Returns (groups, the case whose number was typed exactly, or None)."""
+    from counterhall import selectors
+    from counterhall.pii import RESIDENT_ID, mask_resident_id
+
+    groups, exact, looked_up = selectors.search(user=actor, query=query)
+    if RESIDENT_ID.match(query):
+        for person in looked_up or [None]:
+            person_lookup_record(
+                actor=actor, person=person, id_masked=mask_resident_id(query.upper()), via=via
+            )
+    return groups, exact
+
+
+def pii_view_record(*, actor, subject, via: str) -> None:
+    """Numbers shown whole (``?reveal=1`` of the API) are in the audit log: who saw whose
+    (an employer's bank account, a person's ID number) and where."""
+    if not permissions.can_reveal_subject_numbers(actor):
+        raise PermissionDenied(permissions.DENIED_REVEAL_SUBJECT)
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="pii.view",
+            target=subject,
+            hall=permissions.user_hall(actor),
+            after={"via": via},
+        )

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "axes",
     "rest_framework",
     "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "counterhall",
     "registration",
     "contributions",
@@ -240,12 +242,49 @@ X_FRAME_OPTIONS = "DENY"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # The token first: an anonymous call is then a 401 with WWW-Authenticate: Token.
+        "counterhall.api.auth.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["counterhall.api.IsHallStaff"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "counterhall.api.auth.AnonThrottle",
+        "counterhall.api.auth.UserThrottle",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "counterhall.api.problems.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "counterhall.api.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# API tokens expire this many hours after they were issued (counterhall.api.auth).
+COUNTERHALL_API_TOKEN_HOURS = int(os.environ.get("COUNTERHALL_API_TOKEN_HOURS", "12"))
+# Requests per period: anonymous per address, signed-in per user, token requests per address.
+# The test suite calls the API from one address far faster than anyone at a counter: it runs
+# with high limits (tests/api/test_tokens.py sets low ones to see the throttles work).
+_RATES = ("60/min", "600/min", "10/min") if not TESTING else ("10000/min",) * 3
+COUNTERHALL_API_THROTTLE_RATES = {
+    "anon": os.environ.get("COUNTERHALL_API_THROTTLE_ANON", _RATES[0]),
+    "user": os.environ.get("COUNTERHALL_API_THROTTLE_USER", _RATES[1]),
+    "token": os.environ.get("COUNTERHALL_API_THROTTLE_TOKEN", _RATES[2]),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "counterhall API",
+    "DESCRIPTION": "The service hall's counter acts for other systems (docs/api.md).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"CaseStateEnum": "counterhall.models.CaseState"},
+    # Swagger UI from the vendored drf-spectacular-sidecar assets: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -46,7 +46,7 @@ urlpatterns = [
     path("cases/<int:pk>/casefile/", views.case_file, name="case-file"),
     path("cases/<int:pk>/<slug:action>/", views.CaseActionView.as_view(), name="case-action"),
     path("cases/number/<str:number>/", views.case_by_number, name="case-by-number"),
-    path("api/v1/calculations/", include("counterhall.api_urls")),
+    path("api/v1/", include("counterhall.api.urls")),
     path("audit/", include("counterhall.auditdesk_urls")),
     path("review/", include("review.urls")),
     path("transfers/", include("transfers.urls")),
@@ -54,6 +54,10 @@ urlpatterns = [
     path("", include("contributions.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "counterhall.api.problems.bad_request"
+handler404 = "counterhall.api.problems.page_not_found"
+handler500 = "counterhall.api.problems.server_error"
 
 admin.site.site_header = "counterhall"
 admin.site.site_title = "counterhall"

@@ -655,15 +655,7 @@ class SearchView(LoginRequiredMixin, TemplateView):
             if query or "q" in data:
                 ctx["error"] = SEARCH_LENGTH % {"min": SEARCH_MIN, "max": SEARCH_MAX}
             return self.render_to_response(ctx)
-        groups, exact, looked_up = selectors.search(user=request.user, query=query)
-        if by_id:
-            for person in looked_up or [None]:
-                services.person_lookup_record(
-                    actor=request.user,
-                    person=person,
-                    id_masked=mask_resident_id(query.upper()),
-                    via="search",
-                )
+        groups, exact = services.search_recorded(actor=request.user, query=query, via="search")
         if exact is not None:
             return redirect("case-detail", pk=exact.pk)
         ctx["groups"] = groups

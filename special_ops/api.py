@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as DrfValidationError
@@ -49,6 +50,7 @@ class SurvivorPreviewApi(APIView):
 
     permission_classes = [SeesSpecialBusiness]
 
+    @extend_schema_serializer(component_name="SurvivorRequest")
     class InputSerializer(RegionInput):
         contribution_months = serializers.IntegerField(
             min_value=0, error_messages={"min_value": _("缴费月数不能为负数。")}
@@ -62,6 +64,7 @@ class SurvivorPreviewApi(APIView):
                 raise serializers.ValidationError(_("死亡日期不能晚于今天。"))
             return value
 
+    @extend_schema_serializer(component_name="SurvivorAnswer")
     class OutputSerializer(serializers.Serializer):
         base = money_field()
         funeral_grant = money_field()
@@ -71,6 +74,7 @@ class SurvivorPreviewApi(APIView):
         survivor_payment = money_field()
         parameters = serializers.ListField(child=serializers.DictField())
 
+    @extend_schema(request=InputSerializer, responses=OutputSerializer)
     def post(self, request):
         serializer = self.InputSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)

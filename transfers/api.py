@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.response import Response
@@ -28,6 +29,7 @@ class TransferPreviewApi(APIView):
 
     permission_classes = [IsHallStaff]
 
+    @extend_schema_serializer(component_name="TransferRequest")
     class InputSerializer(RegionInput):
         class YearSerializer(serializers.Serializer):
             year = serializers.IntegerField(
@@ -53,11 +55,13 @@ class TransferPreviewApi(APIView):
         )
         yearly_wages = YearSerializer(many=True, allow_empty=True)
 
+    @extend_schema_serializer(component_name="TransferAnswer")
     class OutputSerializer(serializers.Serializer):
         account_transfer = money_field()
         pooled_transfer = money_field()
         total = money_field()
 
+    @extend_schema(request=InputSerializer, responses=OutputSerializer)
     def post(self, request):
         serializer = self.InputSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)

@@ -52,7 +52,7 @@ def test_retirement_preview_refuses_bad_fields_one_message_each(api):
         api, "retirement", {"birth_date": "1970-02-30", "sex": "x", "original_retirement_age": 45}
     )
     assert response.status_code == 400
-    body = response.json()
+    body = response.json()["errors"]
     assert set(body) == {"birth_date", "sex", "original_retirement_age"}
     assert "YYYY-MM-DD" in body["birth_date"][0]
 
@@ -64,7 +64,7 @@ def test_retirement_preview_refuses_an_original_age_that_does_not_fit_the_sex(ap
         {"birth_date": "1970-01-01", "sex": "male", "original_retirement_age": 55},
     )
     assert response.status_code == 400
-    assert "男性为 60 岁" in response.json()["original_retirement_age"][0]
+    assert "男性为 60 岁" in response.json()["errors"]["original_retirement_age"][0]
 
 
 # --------------------------------------------------------------------------- pension
@@ -117,7 +117,7 @@ def test_pension_preview_average_wage_override_and_deemed_years(api):
 def test_pension_preview_bad_input_is_a_400_at_the_field(api, change, field):
     response = post(api, "pension", {**PENSION, **change})
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in response.json()["errors"]
 
 
 def test_pension_preview_uses_the_region_given(api):
@@ -137,7 +137,7 @@ def test_pension_preview_uses_the_region_given(api):
 def test_pension_preview_missing_parameter_is_explained(api):
     response = post(api, "pension", {**PENSION, "retirement_month": "2005-01"})
     assert response.status_code == 400
-    assert "缺少政策参数" in response.json()["non_field_errors"][0]
+    assert "缺少政策参数" in response.json()["errors"]["non_field_errors"][0]
 
 
 # --------------------------------------------------------------------------- unemployment
@@ -158,7 +158,7 @@ def test_unemployment_preview_reproduces_the_worked_example(api):
 def test_unemployment_preview_short_contribution_is_refused(api):
     response = post(api, "unemployment", {"contribution_months": 11})
     assert response.status_code == 400
-    assert "还差 1 个月" in response.json()["contribution_months"][0]
+    assert "还差 1 个月" in response.json()["errors"]["contribution_months"][0]
 
 
 def test_unemployment_preview_region_defaults_to_the_callers_hall(db, api, hall):

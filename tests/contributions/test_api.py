@@ -74,7 +74,7 @@ def test_contribution_with_region_and_injury_class(api):
 def test_contribution_bad_input(api, payload, field, fragment):
     r = api.post(CONTRIB, payload, format="json")
     assert r.status_code == 400
-    assert fragment in " ".join(r.json()[field])
+    assert fragment in " ".join(r.json()["errors"][field])
 
 
 def test_arrears_worked_examples(api):
@@ -113,7 +113,7 @@ def test_arrears_worked_examples(api):
 def test_arrears_bad_input(api, payload, field):
     r = api.post(ARREARS, payload, format="json")
     assert r.status_code == 400
-    assert r.json()[field]
+    assert r.json()["errors"][field]
 
 
 def test_anonymous_and_non_staff_refused(db):

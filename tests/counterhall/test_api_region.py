@@ -28,7 +28,7 @@ def root_api(db):
 def test_a_caller_without_a_hall_must_give_the_region(root_api, name, data):
     response = root_api.post(f"/api/v1/calculations/{name}/", data, format="json")
     assert response.status_code == 400
-    assert response.json()["region"] == ["请填写行政区划代码。"]
+    assert response.json()["errors"]["region"] == ["请填写行政区划代码。"]
 
 
 @pytest.mark.parametrize(("name", "data"), PREVIEWS)

@@ -47,11 +47,11 @@ def test_steps_and_cap(api, months, survivor_months, payment):
 def test_refusals(api):
     r = post(api, contribution_months=-1, death_date="2099-01-01")
     assert r.status_code == 400
-    assert r.json()["contribution_months"] == ["缴费月数不能为负数。"]
-    assert r.json()["death_date"] == ["死亡日期不能晚于今天。"]
+    assert r.json()["errors"]["contribution_months"] == ["缴费月数不能为负数。"]
+    assert r.json()["errors"]["death_date"] == ["死亡日期不能晚于今天。"]
     r = post(api, contribution_months=100, death_date="2021-08-31")
     assert r.status_code == 400
-    assert "death_date" in r.json()
+    assert "death_date" in r.json()["errors"]
 
 
 def test_anonymous_refused(client):

@@ -29,7 +29,7 @@ def test_transfer_preview_reproduces_the_worked_example(api):
 def test_transfer_preview_refuses_negative_and_duplicate_input(api):
     response = post(api, "transfer", {"account_balance": "-1", "yearly_wages": []})
     assert response.status_code == 400
-    assert "不能为负数" in response.json()["account_balance"][0]
+    assert "不能为负数" in response.json()["errors"]["account_balance"][0]
     response = post(
         api,
         "transfer",
@@ -39,4 +39,4 @@ def test_transfer_preview_refuses_negative_and_duplicate_input(api):
         },
     )
     assert response.status_code == 400
-    assert "重复" in response.json()["yearly_wages"][0]
+    assert "重复" in response.json()["errors"]["yearly_wages"][0]

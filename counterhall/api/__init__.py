@@ -1,20 +1,17 @@
 """DRF glue shared by every app's API: the staff permission, the caller's region and the error
 mapping.
 
-Errors come back with the same sentences the pages show: ValidationError → 400 (a message per
-field), PermissionDenied → 403, StaleCase / TransitionNotPossible → 409.
+Errors come back as RFC 9457 problem details (``counterhall.api.problems``) with the same
+sentences the pages show: ValidationError → 400 (``errors``: the messages per field),
+PermissionDenied → 403, StaleCase / TransitionNotPossible → 409.
 """
 
-from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions as drf_permissions
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError as DrfValidationError
-from rest_framework.response import Response
 
 from counterhall import permissions
-from counterhall.exceptions import DomainError, HandlerMissing, StaleCase, TransitionNotPossible
 from counterhall.models import region_validator
 
 
@@ -57,26 +54,9 @@ class RegionInput(serializers.Serializer):
         return attrs
 
 
-def _django_validation_payload(exc: DjangoValidationError) -> dict:
-    if hasattr(exc, "error_dict"):
-        return {
-            field: [str(m) for e in errors for m in e.messages]
-            for field, errors in exc.error_dict.items()
-        }
-    return {"non_field_errors": [str(m) for m in exc.messages]}
-
-
 def exception_handler(exc, context):
-    # Imported here: rest_framework.views reads DEFAULT_PERMISSION_CLASSES (this module) at
-    # import time, so a module-level import is circular when an app imports DRF views first.
-    from rest_framework.views import exception_handler as drf_exception_handler
+    """REST_FRAMEWORK's EXCEPTION_HANDLER: every error as RFC 9457 problem details
+    (``counterhall.api.problems``)."""
+    from counterhall.api.problems import problem_exception_handler
 
-    if isinstance(exc, DjangoValidationError):
-        return Response(_django_validation_payload(exc), status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, PermissionDenied) and exc.args:
-        return Response({"detail": str(exc.args[0])}, status=status.HTTP_403_FORBIDDEN)
-    if isinstance(exc, StaleCase | TransitionNotPossible):
-        return Response({"detail": str(exc.message)}, status=status.HTTP_409_CONFLICT)
-    if isinstance(exc, HandlerMissing | DomainError):
-        return Response({"detail": str(exc.message)}, status=status.HTTP_400_BAD_REQUEST)
-    return drf_exception_handler(exc, context)
+    return problem_exception_handler(exc, context)

@@ -1,0 +1,31 @@
+"""/api/v1/: the core's endpoints, the business apps' (string includes: the core imports no
+app), the calculation previews, the OpenAPI schema and Swagger UI (vendored assets)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from counterhall.api import views
+from counterhall.api.acts import ALL_ACTS
+
+ACT_VIEWS = views.act_views()
+
+urlpatterns = [
+    path("", views.RootView.as_view(), name="api-root"),
+    path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path("auth/token/revoke/", views.TokenRevokeView.as_view(), name="api-token-revoke"),
+    path("catalogue/", views.CatalogueListView.as_view(), name="api-catalogue"),
+    path("catalogue/<str:code>/", views.CatalogueDetailView.as_view(), name="api-catalogue-type"),
+    path("cases/", views.CaseListView.as_view(), name="api-cases"),
+    path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="api-case"),
+    *[
+        path(f"cases/<int:pk>/{act}/", ACT_VIEWS[act].as_view(), name=f"api-case-{act}")
+        for act in ALL_ACTS
+    ],
+    path("search/", views.SearchView.as_view(), name="api-search"),
+    path("audit/", views.AuditListView.as_view(), name="api-audit"),
+    path("calculations/", include("counterhall.api_urls")),
+    path("", include("registration.api_urls")),
+    path("", include("review.api_urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]

@@ -1,0 +1,185 @@
+"""The permission matrix (after NetBox's API tests): every endpoint × every role as one
+table, each cell the status expected — object-level included: a teller of window 2 reads
+window 1's general case (one hall, any window) but may not act on it (403); a case the
+caller may not read is 404 (a general teller and the special clerk's case; a reviewer and
+a case not yet submitted); an act not possible from the case's state is 409."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from counterhall.roles import Role
+from tests import factories
+from tests import masterdata as md
+
+pytestmark = pytest.mark.django_db
+
+ROLES = (
+    "teller",  # t1, window 1
+    "teller2",  # t2, window 2
+    "special_clerk",  # s1, special window 9
+    "reviewer",
+    "leader",
+    "finance",
+    "auditor",
+    "hall_admin",
+    "anonymous",
+)
+TODAY = timezone.localdate()
+LATER = TODAY + dt.timedelta(days=3)
+
+# endpoint: (method, path, body) — {general} / {special}: the world's two draft cases.
+ENDPOINTS = {
+    "root": ("get", "/api/v1/", None),
+    "schema": ("get", "/api/v1/schema/", None),
+    "docs": ("get", "/api/v1/docs/", None),
+    "token": ("post", "/api/v1/auth/token/", "own credentials"),
+    "token-revoke": ("post", "/api/v1/auth/token/revoke/", {}),
+    "catalogue": ("get", "/api/v1/catalogue/", None),
+    "catalogue-type": ("get", "/api/v1/catalogue/TST01/", None),
+    "employers": ("get", f"/api/v1/employers/?uscc={md.USCC_A}", None),
+    "persons": ("get", f"/api/v1/persons/?id_number={md.ID_MALE}", None),
+    "persons-reveal": ("get", f"/api/v1/persons/?id_number={md.ID_MALE}&reveal=1", None),
+    "cases": ("get", "/api/v1/cases/", None),
+    "cases-create": (
+        "post",
+        "/api/v1/cases/",
+        {"business_type": "TST01", "payload": {"amount": "1.00"}, "documents_received": ["form"]},
+    ),
+    "case-general": ("get", "/api/v1/cases/{general}/", None),
+    "case-special": ("get", "/api/v1/cases/{special}/", None),
+    "submit-general": ("post", "/api/v1/cases/{general}/submit/", {"seen_state": "draft"}),
+    "withdraw-special": ("post", "/api/v1/cases/{special}/withdraw/", {"reason": "不办了"}),
+    "approve-general": ("post", "/api/v1/cases/{general}/approve/", {}),
+    "continue-general": ("post", "/api/v1/cases/{general}/continue/", {}),
+    "search": ("get", "/api/v1/search/?q=%E5%BC%A0%E4%B8%89", None),
+    "take-next": ("post", "/api/v1/review/take-next/", None),
+    "signoff": ("get", "/api/v1/signoff/", None),
+    "signoff-sign": ("post", "/api/v1/signoff/sign/", {"case_ids": []}),
+    "delegations": ("get", "/api/v1/delegations/", None),
+    "delegations-create": (
+        "post",
+        "/api/v1/delegations/",
+        {"delegate": "adm", "role": "reviewer", "starts_on": str(TODAY), "ends_on": str(LATER)},
+    ),
+    "audit": ("get", "/api/v1/audit/", None),
+    "calculation": (
+        "post",
+        "/api/v1/calculations/contribution/",
+        {"period": "2026-01", "declared_wage": "5000"},
+    ),
+}
+
+# fmt: off
+MATRIX = {
+    #                     teller t2   spec rev  lead fin  aud  adm  anon
+    "root":               (200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "schema":             (200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "docs":               (200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "token":              (200, 200, 200, 200, 200, 200, 200, 200, 400),
+    "token-revoke":       (200, 200, 200, 200, 200, 200, 200, 200, 401),
+    "catalogue":          (200, 200, 200, 200, 200, 200, 200, 200, 401),
+    "catalogue-type":     (200, 200, 200, 200, 200, 200, 200, 200, 401),
+    "employers":          (200, 200, 200, 200, 200, 200, 200, 200, 401),
+    "persons":            (200, 200, 200, 200, 200, 200, 200, 200, 401),
+    "persons-reveal":     (200, 200, 200, 403, 403, 403, 200, 403, 401),
+    "cases":              (200, 200, 200, 200, 200, 200, 200, 200, 401),
+    "cases-create":       (201, 201, 403, 403, 403, 403, 403, 403, 401),
+    "case-general":       (200, 200, 404, 404, 200, 200, 200, 200, 401),
+    "case-special":       (404, 404, 200, 404, 200, 200, 200, 200, 401),
+    "submit-general":     (200, 403, 404, 404, 403, 403, 403, 403, 401),
+    "withdraw-special":   (404, 404, 200, 404, 403, 403, 403, 403, 401),
+    "approve-general":    (409, 409, 404, 404, 409, 409, 409, 409, 401),
+    "continue-general":   (403, 200, 404, 404, 403, 403, 403, 403, 401),
+    "search":             (200, 200, 200, 200, 200, 200, 200, 200, 401),
+    "take-next":          (403, 403, 403, 204, 403, 403, 403, 403, 401),
+    "signoff":            (403, 403, 403, 403, 200, 200, 403, 403, 401),
+    "signoff-sign":       (403, 403, 403, 403, 200, 200, 403, 403, 401),
+    "delegations":        (403, 403, 403, 200, 200, 200, 403, 200, 401),
+    "delegations-create": (403, 403, 403, 201, 400, 400, 403, 400, 401),
+    "audit":              (403, 403, 403, 403, 403, 403, 200, 200, 401),
+    "calculation":        (200, 200, 200, 200, 200, 200, 200, 200, 401),
+}
+# fmt: on
+
+
+def test_the_table_covers_every_endpoint_and_role():
+    assert set(MATRIX) == set(ENDPOINTS)
+    assert all(len(statuses) == len(ROLES) for statuses in MATRIX.values())
+
+
+@pytest.fixture
+def world(hall, window, other_window, special_window, test_types):
+    users = {
+        "teller": factories.UserFactory(
+            username="t1", roles=[Role.TELLER], hall=hall, windows=[window]
+        ),
+        "teller2": factories.UserFactory(
+            username="t2", roles=[Role.TELLER], hall=hall, windows=[other_window]
+        ),
+        "special_clerk": factories.UserFactory(
+            username="s1", roles=[Role.SPECIAL_CLERK], hall=hall, windows=[special_window]
+        ),
+        "reviewer": factories.UserFactory(
+            username="r1", roles=[Role.REVIEWER], hall=hall, special_review=True
+        ),
+        "leader": factories.UserFactory(username="l1", roles=[Role.LEADER], hall=hall),
+        "finance": factories.UserFactory(username="f1", roles=[Role.FINANCE], hall=hall),
+        "auditor": factories.UserFactory(username="a1", roles=[Role.AUDITOR], hall=hall),
+        "hall_admin": factories.UserFactory(username="adm", roles=[Role.HALL_ADMIN], hall=hall),
+    }
+    general = factories.ready_case(
+        teller=users["teller"], window=window, business_type=test_types.general
+    )
+    special = factories.ready_case(
+        teller=users["special_clerk"], window=special_window, business_type=test_types.special
+    )
+    md.employer()
+    md.person()
+    return users, {"general": general.pk, "special": special.pk}
+
+
+class Rollback(Exception):
+    pass
+
+
+def call(users, cases, endpoint, role):
+    """One cell: the endpoint called as the role, in a savepoint rolled back after it, so
+    every cell of the row sees the same world."""
+    method, path, body = ENDPOINTS[endpoint]
+    client = APIClient()
+    user = users.get(role)
+    if body == "own credentials":
+        body = (
+            {"username": user.username, "password": "pw-for-tests"}
+            if user
+            else {"username": "nobody", "password": "wrong"}
+        )
+    elif user is not None:
+        client.force_authenticate(user)
+    cache.clear()  # throttle counters
+    try:
+        with transaction.atomic():
+            response = getattr(client, method)(path.format(**cases), body, format="json")
+            raise Rollback
+    except Rollback:
+        pass
+    return response
+
+
+@pytest.mark.parametrize("endpoint", MATRIX)
+def test_matrix(world, endpoint):
+    """One row of the table: each role's status; a refusal is problem details."""
+    users, cases = world
+    wrong = []
+    for role, expected in zip(ROLES, MATRIX[endpoint], strict=True):
+        response = call(users, cases, endpoint, role)
+        if response.status_code != expected:
+            wrong.append(f"{role}: {response.status_code} ≠ {expected} {response.content[:200]!r}")
+        elif expected >= 400 and response["Content-Type"] != "application/problem+json":
+            wrong.append(f"{role}: {response['Content-Type']}")
+    assert not wrong, f"{endpoint}:\n" + "\n".join(wrong)
