@@ -118,3 +118,19 @@ def test_the_admin_masks_figures_and_accounts(admin_client, teller, reg02):
         reverse("admin:counterhall_auditentry_change", args=[entry.pk])
     ).content.decode()
     assert NEW_ACCOUNT not in entry_page
+
+
+def test_the_timeline_masks_what_the_steps_carry(client, teller, auditor, reg02):
+    services.case_submit(actor=teller, case_id=reg02.pk, seen_state=None)
+    timeline = auditlog.case_timeline(user=auditor, case_id=reg02.pk)
+    assert NEW_ACCOUNT not in str([(s.payload, s.figures, s.details) for s in timeline.steps])
+    client.force_login(auditor)
+    page = client.get(reverse("audit-case", args=[reg02.pk])).content.decode()
+    assert NEW_ACCOUNT not in page and "************1111" in page
+
+
+def test_the_log_finds_a_subject_by_its_number(auditor, teller, window, con01):
+    rows, _ = auditlog.audit_log(user=auditor, subject=md.USCC_A)
+    assert str(con01.pk) in {e.target_id for e in rows if e.target_type == "counterhall.case"}
+    rows, _ = auditlog.audit_log(user=auditor, subject="91222424MA0Y99999X")
+    assert str(con01.pk) not in {e.target_id for e in rows}
