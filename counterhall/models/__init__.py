@@ -7,6 +7,7 @@
 - case: Case (and its state machine), Signature, CaseSequence
 - audit: AuditEntry, AuditSeal
 - delegation: Delegation (a role handed to a colleague while away)
+- visit: Visit (ticket to end of service), VisitSequence, VisitRating, Rectification
 """
 
 from counterhall.models.audit import AuditEntry, AuditSeal
@@ -44,13 +45,28 @@ from counterhall.models.parameters import (
     ParameterTag,
     PolicyParameter,
 )
+from counterhall.models.visit import (
+    OPEN_VISIT_STATUSES,
+    POOR_GRADES,
+    TICKET_PREFIX,
+    RatingGrade,
+    Rectification,
+    Visit,
+    VisitCategory,
+    VisitRating,
+    VisitSequence,
+    VisitStatus,
+)
 
 __all__ = [
     "DELEGABLE_ROLES",
     "NATIONAL_REGION",
     "ONE_SPECIAL_WINDOW_MESSAGE",
     "OPEN_STATES",
+    "OPEN_VISIT_STATUSES",
+    "POOR_GRADES",
     "TERMINAL_STATES",
+    "TICKET_PREFIX",
     "AuditEntry",
     "AuditSeal",
     "BusinessCategory",
@@ -66,10 +82,17 @@ __all__ = [
     "Hall",
     "ParameterTag",
     "PolicyParameter",
+    "RatingGrade",
+    "Rectification",
     "RequiredDocument",
     "Signature",
     "StaffProfile",
     "TimeStampedModel",
+    "Visit",
+    "VisitCategory",
+    "VisitRating",
+    "VisitSequence",
+    "VisitStatus",
     "Window",
     "WindowKind",
     "documents_complete",
