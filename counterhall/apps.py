@@ -11,3 +11,29 @@ class CounterhallConfig(AppConfig):
         from counterhall.actions import register_core_actions
 
         register_core_actions()
+        register_visit_panels()
+
+
+def register_visit_panels() -> None:
+    """The call panel on the tellers' home page, the rectifications on the hall admin's and
+    the leader's (counterhall.home)."""
+    from counterhall import visit_selectors
+    from counterhall.home import HomePanel, register_panel
+    from counterhall.roles import Role
+
+    register_panel(
+        HomePanel(
+            name="visit-call",
+            roles=frozenset({Role.TELLER, Role.SPECIAL_CLERK}),
+            template="counterhall/_call_panel.html",
+            context=lambda user: visit_selectors.call_panel(user=user),
+        )
+    )
+    register_panel(
+        HomePanel(
+            name="visit-rectifications",
+            roles=frozenset({Role.HALL_ADMIN, Role.LEADER}),
+            template="counterhall/_rectification_panel.html",
+            context=lambda user: visit_selectors.rectification_panel(user=user),
+        )
+    )

@@ -38,6 +38,7 @@ urlpatterns = [
     path("cases/<int:pk>/print/<str:kind>/", views.CasePrintView.as_view(), name="case-print"),
     path("cases/<int:pk>/<slug:action>/", views.CaseActionView.as_view(), name="case-action"),
     path("cases/number/<str:number>/", views.case_by_number, name="case-by-number"),
+    path("", include("counterhall.visit_urls")),
     path("api/v1/calculations/", include("counterhall.api_urls")),
     path("review/", include("review.urls")),
     path("transfers/", include("transfers.urls")),

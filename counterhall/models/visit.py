@@ -53,6 +53,9 @@ class VisitSequence(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.hall_id} {self.day} {self.category} {self.last}"
+
 
 class Visit(TimeStampedModel):
     """One applicant's presence in the hall, from the ticket to the end of service."""
