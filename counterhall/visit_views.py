@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +26,6 @@ from counterhall.models import (
     Rectification,
     Visit,
     VisitCategory,
-    VisitStatus,
     Window,
 )
 from counterhall.web import user_errors
