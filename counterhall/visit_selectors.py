@@ -58,10 +58,10 @@ def call_panel(*, user) -> dict:
     current = current_visit(user)
     rows = [(w, waiting_for(w).count()) for w in windows]
     transfer_to: list[Window] = []
-    if current is not None:
+    if current is not None and current.window is not None:
         transfer_to = list(
             Window.objects.filter(hall_id=current.hall_id, kind=current.window.kind)
-            .exclude(pk=current.window_id)
+            .exclude(pk=current.window.pk)
             .order_by("number")
         )
     return {
@@ -80,7 +80,7 @@ def display_board(hall: Hall) -> dict:
         .select_related("window")
         .order_by("-last_called_at", "-pk")
     )
-    current = {}
+    current: dict[int | None, Visit] = {}
     for v in open_visits:
         current.setdefault(v.window_id, v)
     last_calls = list(
@@ -118,6 +118,8 @@ def visit_to_rate(window: Window) -> Visit | None:
 def rectifications(*, user, open_only: bool = False) -> QuerySet[Rectification]:
     """The hall's rectification items (hall admin, leader), nearest deadline first."""
     hall_id = permissions.user_hall_id(user)
+    if hall_id is None:
+        return Rectification.objects.none()
     qs = Rectification.objects.filter(hall_id=hall_id).select_related(
         "rating__visit__window", "rating__teller", "callback_by"
     )

@@ -95,7 +95,7 @@ def current_visit(user) -> Visit | None:
 
 
 def _param_int(key: str, hall: Hall) -> int:
-    return int(param(key, region=hall.region, on=timezone.localdate()).value)
+    return int(str(param(key, region=hall.region, on=timezone.localdate()).value))
 
 
 def no_show_calls(hall: Hall) -> int:
@@ -107,7 +107,7 @@ def _snapshot(visit: Visit) -> dict:
         "ticket": visit.ticket,
         "status": visit.status,
         "calls": visit.calls,
-        "window": visit.window.number if visit.window_id else None,
+        "window": visit.window.number if visit.window is not None else None,
         "teller": visit.teller_id,
     }
 

@@ -56,8 +56,9 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args, windows=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if windows is not None:
-            self.fields["to_window"].queryset = windows
+        field = self.fields["to_window"]
+        if windows is not None and isinstance(field, forms.ModelChoiceField):
+            field.queryset = windows
 
 
 class RatingForm(forms.Form):
