@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='创建时间')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
                 ('day', models.DateField(verbose_name='日期')),
-                ('category', models.CharField(choices=[('general', '一般性业务'), ('special', '特殊性业务')], max_length=10, verbose_name='业务类别')),
+                ('category', models.CharField(choices=[('general', '一般业务'), ('special', '特殊业务')], max_length=10, verbose_name='业务类别')),
                 ('number', models.PositiveIntegerField(verbose_name='序号')),
                 ('ticket', models.CharField(max_length=10, verbose_name='票号')),
                 ('priority', models.BooleanField(default=False, help_text='预约或老弱病残孕等优先办理。', verbose_name='优先')),
@@ -120,7 +120,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('day', models.DateField()),
-                ('category', models.CharField(choices=[('general', '一般性业务'), ('special', '特殊性业务')], max_length=10)),
+                ('category', models.CharField(choices=[('general', '一般业务'), ('special', '特殊业务')], max_length=10)),
                 ('last', models.PositiveIntegerField(default=0)),
                 ('hall', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='counterhall.hall')),
             ],

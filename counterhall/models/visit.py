@@ -19,8 +19,8 @@ class VisitCategory(models.TextChoices):
     """The business category chosen at the entrance; the special queue goes to the special
     window only."""
 
-    GENERAL = "general", _("一般性业务")
-    SPECIAL = "special", _("特殊性业务")
+    GENERAL = "general", _("一般业务")
+    SPECIAL = "special", _("特殊业务")
 
 
 TICKET_PREFIX = {VisitCategory.GENERAL: "A", VisitCategory.SPECIAL: "T"}

@@ -31,7 +31,7 @@ def test_ticket_desk_issues_and_prints_a_slip(client, users):
     client.force_login(users["admin"])
     response = client.post(reverse("visit-tickets"), {"category": "general"}, follow=True)
     body = response.content.decode()
-    assert "A002" in body and "您前面还有 1 人等候" in body and "一般性业务" in body
+    assert "A002" in body and "您前面还有 1 人等候" in body and "一般业务" in body
     assert 'class="slip paper-80"' in body
     slip = Visit.objects.get(ticket="A002")
     a4 = client.get(reverse("visit-slip", args=[slip.pk]) + "?paper=a4").content.decode()
