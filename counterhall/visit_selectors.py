@@ -134,7 +134,48 @@ def overdue_rectifications(*, user) -> list[Rectification]:
 
 def rectification_panel(*, user) -> dict:
     """The home page's rectification panel: the overdue items and how many are open."""
+    hall = permissions.user_hall(user)
     return {
         "overdue": overdue_rectifications(user=user),
         "open": rectifications(user=user, open_only=True).count(),
+        "figures": today_figures(hall) if hall is not None else None,
+    }
+
+
+def today_figures(hall: Hall) -> dict:
+    """Today's visit figures from the timestamps (one query): tickets, served, no-shows,
+    median wait (ticket to first call) and median service minutes, ratings and the share
+    satisfied (基本满意 or better) of those who rated."""
+    from statistics import median
+
+    rows = list(
+        Visit.objects.filter(hall=hall, day=timezone.localdate())
+        .select_related("rating")
+        .only(
+            "status",
+            "issued_at",
+            "called_at",
+            "service_started_at",
+            "service_ended_at",
+            "rating__grade",
+            "rating__declined",
+        )
+    )
+    waits = [v.wait_seconds for v in rows if v.wait_seconds is not None]
+    services = [v.service_seconds for v in rows if v.service_seconds is not None]
+    grades = [
+        v.rating.grade
+        for v in rows
+        if hasattr(v, "rating") and v.rating.grade is not None  # declined: no grade
+    ]
+    return {
+        "tickets": len(rows),
+        "served": sum(v.status == VisitStatus.SERVED for v in rows),
+        "no_show": sum(v.status == VisitStatus.NO_SHOW for v in rows),
+        "median_wait_minutes": round(median(waits) / 60, 1) if waits else None,
+        "median_service_minutes": round(median(services) / 60, 1) if services else None,
+        "rated": len(grades),
+        "satisfied_percent": round(100 * sum(g >= 3 for g in grades) / len(grades))
+        if grades
+        else None,
     }

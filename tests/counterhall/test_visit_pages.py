@@ -213,3 +213,37 @@ def test_demo_seeds_todays_visits_once(db):
     assert Visit.objects.filter(status=VisitStatus.WAITING).count() == 3
     assert Visit.objects.filter(status=VisitStatus.SERVED).count() == 2
     assert Rectification.objects.count() == 1
+
+
+def test_todays_figures_come_from_the_timestamps(client, users, seeded):
+    import datetime as dt
+
+    from counterhall import visit_selectors
+
+    good = served_visit(users, seeded)
+    visits.visit_rate(visit_id=good.pk, grade=RatingGrade.SATISFIED)
+    poor = served_visit(users, seeded)
+    visits.visit_rate(visit_id=poor.pk, grade=RatingGrade.VERY_DISSATISFIED)
+    declined = served_visit(users, seeded)
+    visits.visit_rate(visit_id=declined.pk, declined=True)
+    base = good.issued_at
+    Visit.objects.filter(pk=good.pk).update(
+        called_at=base + dt.timedelta(minutes=4),
+        service_started_at=base + dt.timedelta(minutes=5),
+        service_ended_at=base + dt.timedelta(minutes=17),
+    )
+    Visit.objects.filter(pk__in=[poor.pk, declined.pk]).update(
+        called_at=base + dt.timedelta(minutes=10),
+        service_started_at=base + dt.timedelta(minutes=10),
+        service_ended_at=base + dt.timedelta(minutes=16),
+    )
+    visits.visit_issue(actor=users["admin"], hall=seeded["hall"], category="general")
+
+    figures = visit_selectors.today_figures(seeded["hall"])
+
+    assert figures["tickets"] == 4 and figures["served"] == 3 and figures["no_show"] == 0
+    assert figures["median_service_minutes"] == 6.0
+    assert figures["rated"] == 2 and figures["satisfied_percent"] == 50
+    client.force_login(users["admin"])
+    body = client.get(reverse("home")).content.decode()
+    assert 'data-figure="service">6.0<' in body and "满意率 50%" in body
