@@ -247,3 +247,20 @@ def test_todays_figures_come_from_the_timestamps(client, users, seeded):
     client.force_login(users["admin"])
     body = client.get(reverse("home")).content.decode()
     assert 'data-figure="service">6.0<' in body and "满意率 50%" in body
+
+
+def test_idle_tablet_poll_brings_the_rating_form_when_service_ends(client, users, seeded):
+    url = reverse("visit-rate", args=["WQ", 1])
+    idle = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert 'id="rating-idle"' in idle and "<html" not in idle
+    served_visit(users, seeded)
+    polled = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert 'id="rating-form"' in polled and "csrfmiddlewaretoken" in polled
+
+
+def test_special_clerk_calls_the_special_queue(client, users, seeded):
+    issue(client, users, category="general")
+    issue(client, users, category="special")
+    client.force_login(users["special1"])
+    client.post(reverse("visit-call"), {"window": seeded["windows"][7].pk})
+    assert Visit.objects.get(status=VisitStatus.CALLED).ticket == "T001"
