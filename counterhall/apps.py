@@ -12,6 +12,7 @@ class CounterhallConfig(AppConfig):
 
         register_core_actions()
         register_casefile_actions()
+        register_visit_panels()
 
 
 def register_casefile_actions() -> None:
@@ -22,3 +23,28 @@ def register_casefile_actions() -> None:
     register_action("page.remove", _("删除扫描页面"))
     register_action("page.view", _("查看扫描页面"))
     register_action("case.casefile", _("下载电子档案"))
+
+
+def register_visit_panels() -> None:
+    """The call panel on the tellers' home page, the rectifications on the hall admin's and
+    the leader's (counterhall.home)."""
+    from counterhall import visit_selectors
+    from counterhall.home import HomePanel, register_panel
+    from counterhall.roles import Role
+
+    register_panel(
+        HomePanel(
+            name="visit-call",
+            roles=frozenset({Role.TELLER, Role.SPECIAL_CLERK}),
+            template="counterhall/_call_panel.html",
+            context=lambda user: visit_selectors.call_panel(user=user),
+        )
+    )
+    register_panel(
+        HomePanel(
+            name="visit-rectifications",
+            roles=frozenset({Role.HALL_ADMIN, Role.LEADER}),
+            template="counterhall/_rectification_panel.html",
+            context=lambda user: visit_selectors.rectification_panel(user=user),
+        )
+    )

@@ -152,3 +152,42 @@ def demo_case(
     if until == CaseState.APPROVED:
         return case
     return cases.case_complete(actor=teller, case_id=case.pk, seen_state=None)
+
+
+@register
+def seed_visits(*, hall, users) -> None:
+    """Today's demo queue through the real services: two served visits at windows 2 and 3
+    (rated 满意 and 不满意, the latter with its rectification item), three waiting tickets
+    (one special). Window 1 (teller1) is left free for the walkthrough. Idempotent per day."""
+    from django.utils import timezone
+
+    from counterhall import visit_services as visits
+    from counterhall.models import RatingGrade, Visit, VisitCategory
+
+    today = timezone.localdate()
+    if Visit.objects.filter(hall=hall, day=today, applicant_name__startswith=DEMO_MARK).exists():
+        return
+    guide = users["admin"]
+    windows = {w.number: w for w in hall.windows.all()}
+    for username, number, grade, reasons in (
+        ("teller2", 2, RatingGrade.SATISFIED, []),
+        ("teller3", 3, RatingGrade.DISSATISFIED, ["等候时间长"]),
+    ):
+        visits.visit_issue(
+            actor=guide,
+            hall=hall,
+            category=VisitCategory.GENERAL,
+            applicant_name=f"{DEMO_MARK}{username}",
+        )
+        visit = visits.visit_call(actor=users[username], window=windows[number])
+        visits.visit_start(actor=users[username], visit_id=visit.pk)
+        visits.visit_end(actor=users[username], visit_id=visit.pk)
+        visits.visit_rate(visit_id=visit.pk, grade=grade, reasons=reasons)
+    for category, name in (
+        (VisitCategory.GENERAL, "等候一"),
+        (VisitCategory.GENERAL, "等候二"),
+        (VisitCategory.SPECIAL, "等候三"),
+    ):
+        visits.visit_issue(
+            actor=guide, hall=hall, category=category, applicant_name=DEMO_MARK + name
+        )

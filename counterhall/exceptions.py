@@ -24,6 +24,16 @@ class StaleCase(DomainError):
         super().__init__(message, extra={"case": getattr(case, "number", None)})
 
 
+class StaleVisit(DomainError):
+    """The visit moved (called, served, transferred) since the page was loaded."""
+
+    default_message = _("此号已被处理，请刷新后重试。")
+
+    def __init__(self, visit=None, message=None):
+        self.visit = visit
+        super().__init__(message, extra={"ticket": getattr(visit, "ticket", None)})
+
+
 class TransitionNotPossible(DomainError):
     """The case is not in a state (or condition) that allows the act."""
 

@@ -8,8 +8,8 @@ ConcurrentTransitionMixin still prevent lost updates there.
 
 from __future__ import annotations
 
-from counterhall.exceptions import StaleCase
-from counterhall.models import AuditSeal, Case, StaffProfile
+from counterhall.exceptions import StaleCase, StaleVisit
+from counterhall.models import AuditSeal, Case, Rectification, StaffProfile, Visit
 
 
 def lock_case(case_id: int, *, seen_state: str | None = None) -> Case:
@@ -58,4 +58,31 @@ def lock_finding(finding_id: int):
         SpotCheckFinding.objects.select_for_update(of=("self",))
         .select_related("sample", "case")
         .get(pk=finding_id)
+    )
+
+
+def lock_visit(visit_id: int, *, seen_status: str | None = None) -> Visit:
+    """The visit row, locked for the rest of the transaction; StaleVisit if its status is no
+    longer the one the page showed (``seen_status``; None skips the check)."""
+    visit = (
+        Visit.objects.select_for_update(of=("self",))
+        .select_related("hall", "window", "teller")
+        .get(pk=visit_id)
+    )
+    if seen_status is not None and visit.status != seen_status:
+        raise StaleVisit(visit)
+    return visit
+
+
+def lock_first_free_visit(queryset) -> Visit | None:
+    """The head of a queue of waiting visits, locked; rows another window is calling at
+    this moment are skipped (``SKIP LOCKED`` on PostgreSQL), never waited for."""
+    return queryset.select_for_update(skip_locked=True, of=("self",)).first()
+
+
+def lock_rectification(rectification_id: int) -> Rectification:
+    return (
+        Rectification.objects.select_for_update(of=("self",))
+        .select_related("hall", "rating__visit")
+        .get(pk=rectification_id)
     )

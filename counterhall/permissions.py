@@ -440,3 +440,27 @@ def can_reveal_subject_numbers(user) -> bool:
             and has_role(user, Role.TELLER, Role.SPECIAL_CLERK, Role.AUDITOR)
         )
     )
+
+
+# --------------------------------------------------------------------------- visits
+
+DENIED_TICKETS = _("只有本大厅的导办人员、柜员或大厅管理员可以发放排队号。")
+DENIED_RECTIFICATION = _("只有本大厅的大厅管理员或主管局长可以登记整改回访。")
+
+
+def can_issue_ticket(user, hall) -> bool:
+    """The guide's desk (hall admin), a teller or a special clerk of the hall."""
+    return (
+        _active(user)
+        and user_hall_id(user) == hall.pk
+        and has_role(user, Role.HALL_ADMIN, Role.TELLER, Role.SPECIAL_CLERK)
+    )
+
+
+def can_handle_rectification(user, hall) -> bool:
+    """The hall admin or the leader of the hall: rectification items and their callbacks."""
+    return (
+        _active(user)
+        and user_hall_id(user) == hall.pk
+        and has_role(user, Role.HALL_ADMIN, Role.LEADER)
+    )

@@ -35,6 +35,7 @@ from counterhall.models import (
 from counterhall.numbering import next_case_number
 from counterhall.registry import Assessment, InvalidApplication, Subject, as_json
 from counterhall.transitions import fire
+from counterhall.visit_services import visit_link_case
 
 REASONS_REQUIRED = _("请填写原因。")
 # Where the teller may still reject (不予受理); in review it is the reviewer's decision.
@@ -108,6 +109,7 @@ def case_open(
                 "person": getattr(person, "pk", None),
             },
         )
+        visit_link_case(actor=actor, case=case, via="open")
     return case
 
 
@@ -341,6 +343,7 @@ def case_documents_received(*, actor, case_id: int, seen_state: str | None) -> C
         fire(
             case.documents_received, actor=actor, audit_after={"visits": case.applicant_visits + 1}
         )
+        visit_link_case(actor=actor, case=case, via="documents_received")
     return case
 
 
@@ -489,6 +492,7 @@ def case_take_over(
             after=after,
             note=_move_note(before, after),
         )
+        visit_link_case(actor=actor, case=case, via="take_over")
     return case
 
 

@@ -48,6 +48,7 @@ urlpatterns = [
     path("cases/number/<str:number>/", views.case_by_number, name="case-by-number"),
     path("api/v1/", include("counterhall.api.urls")),
     path("audit/", include("counterhall.auditdesk_urls")),
+    path("", include("counterhall.visit_urls")),
     path("review/", include("review.urls")),
     path("transfers/", include("transfers.urls")),
     path("special/", include("special_ops.urls")),

@@ -9,6 +9,7 @@
 - delegation: Delegation (a role handed to a colleague while away)
 - pages: DocumentPage (the scanned pages of the electronic case file)
 - spotcheck: SpotCheckSample, SpotCheckFinding (抽查)
+- visit: Visit (ticket to end of service), VisitSequence, VisitRating, Rectification
 """
 
 from counterhall.models.audit import AuditEntry, AuditSeal
@@ -48,13 +49,28 @@ from counterhall.models.parameters import (
     PolicyParameter,
 )
 from counterhall.models.spotcheck import FindingVerdict, SpotCheckFinding, SpotCheckSample
+from counterhall.models.visit import (
+    OPEN_VISIT_STATUSES,
+    POOR_GRADES,
+    TICKET_PREFIX,
+    RatingGrade,
+    Rectification,
+    Visit,
+    VisitCategory,
+    VisitRating,
+    VisitSequence,
+    VisitStatus,
+)
 
 __all__ = [
     "DELEGABLE_ROLES",
     "NATIONAL_REGION",
     "ONE_SPECIAL_WINDOW_MESSAGE",
     "OPEN_STATES",
+    "OPEN_VISIT_STATUSES",
+    "POOR_GRADES",
     "TERMINAL_STATES",
+    "TICKET_PREFIX",
     "AuditEntry",
     "AuditSeal",
     "BusinessCategory",
@@ -73,12 +89,19 @@ __all__ = [
     "PageType",
     "ParameterTag",
     "PolicyParameter",
+    "RatingGrade",
+    "Rectification",
     "RequiredDocument",
     "Signature",
     "SpotCheckFinding",
     "SpotCheckSample",
     "StaffProfile",
     "TimeStampedModel",
+    "Visit",
+    "VisitCategory",
+    "VisitRating",
+    "VisitSequence",
+    "VisitStatus",
     "Window",
     "WindowKind",
     "documents_complete",
