@@ -1,3 +1,4 @@
+import re
 import time
 
 from django.conf import settings
@@ -8,6 +9,26 @@ from django.http import HttpResponse
 from django.shortcuts import resolve_url
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+# Django's session keys are 32 lowercase letters and digits; anything else in the cookie is
+# not one of ours (a client's junk, a probe: "sessionid=0\x00\x80").
+SESSION_KEY_SHAPE = re.compile(r"[a-z0-9]{8,64}")
+
+
+class SessionCookieGuardMiddleware:
+    """Drops a session cookie that cannot be a session key before the session middleware
+    reads it: PostgreSQL refuses a NUL character in a query (a 500 for whoever sent it), and
+    no lookup is needed for a key that cannot exist. Runs before SessionMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        name = settings.SESSION_COOKIE_NAME
+        value = request.COOKIES.get(name)
+        if value is not None and not SESSION_KEY_SHAPE.fullmatch(value):
+            del request.COOKIES[name]
+        return self.get_response(request)
 
 
 class HallLocaleMiddleware:
