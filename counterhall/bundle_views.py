@@ -44,6 +44,7 @@ class BundleOpenForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["bundle"]).queryset = Bundle.objects.filter(
             pk__in=[b.pk for b in bundles]
         )
+        self.offered = list(bundles)
         if windows.count() == 1:
             self.fields["window"].initial = windows.first()
         cast(forms.MultipleChoiceField, self.fields["optional"]).choices = sorted(
@@ -57,10 +58,11 @@ class BundleOpenForm(forms.Form):
 
 
 def bundle_open_form(user, data=None) -> BundleOpenForm:
+    windows = selectors.my_windows(user=user)
     return BundleOpenForm(
         data,
-        windows=selectors.my_windows(user=user),
-        bundles=bundle_selectors.bundles_offered(user=user),
+        windows=windows,
+        bundles=bundle_selectors.bundles_offered(user=user, windows=list(windows)),
         prefix="bundle",
     )
 

@@ -47,6 +47,19 @@ def test_a_bundle_is_offered_only_where_its_types_may_be_taken(teller, special_c
     assert [b.code for b in bundle_selectors.bundles_offered(user=special_clerk)] == ["SHYJS"]
 
 
+def test_offer_reads_three_queries_however_many_bundles(teller, window, django_assert_num_queries):
+    windows = [window]
+    with django_assert_num_queries(2):
+        assert len(bundle_selectors.bundles_offered(user=teller, windows=windows)) == 2
+    for n in range(5):
+        bundle = Bundle.objects.create(code=f"X{n}", name=f"事{n}", name_en=f"x{n}")
+        BundleItem.objects.create(
+            bundle=bundle, business_type=BusinessType.objects.get(code="REG02")
+        )
+    with django_assert_num_queries(2):
+        assert len(bundle_selectors.bundles_offered(user=teller, windows=windows)) == 7
+
+
 def test_general_bundle_refused_at_the_special_window(special_clerk, special_window):
     with pytest.raises(ValidationError) as exc:
         bundle_services.bundle_open(actor=special_clerk, window=special_window, bundle=qykb())
