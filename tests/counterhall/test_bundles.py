@@ -272,3 +272,39 @@ def test_bundle_page_hidden_from_a_user_who_may_not_read_its_cases(client, telle
     )
     client.force_login(stranger)
     assert client.get(reverse("bundle-detail", args=[intake.pk])).status_code == 404
+
+
+def test_hall_admin_edits_a_bundle_in_the_admin_and_it_is_audited(admin_client):
+    bundle = qykb()
+    url = reverse("admin:counterhall_bundle_change", args=[bundle.pk])
+    page = admin_client.get(url)
+    assert page.status_code == 200 and "REG04" in page.content.decode()
+    items = list(bundle.items.all())
+    data = {
+        "code": "QYKB",
+        "name": "企业开办一件事",
+        "name_en": "opening an enterprise",
+        "active": "on",
+        "position": "1",
+        "shared_fields": '["uscc", "id_number"]',
+        "items-TOTAL_FORMS": str(len(items)),
+        "items-INITIAL_FORMS": str(len(items)),
+        "items-MIN_NUM_FORMS": "0",
+        "items-MAX_NUM_FORMS": "1000",
+    }
+    for n, item in enumerate(items):
+        data.update(
+            {
+                f"items-{n}-id": str(item.pk),
+                f"items-{n}-bundle": str(bundle.pk),
+                f"items-{n}-business_type": str(item.business_type_id),
+                f"items-{n}-position": str(item.position),
+                f"items-{n}-condition": item.condition,
+                f"items-{n}-condition_en": item.condition_en,
+            }
+        )
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    bundle.refresh_from_db()
+    assert bundle.name == "企业开办一件事"
+    assert AuditEntry.objects.filter(action="admin.change", target_id=str(bundle.pk)).exists()
