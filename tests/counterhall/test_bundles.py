@@ -308,3 +308,32 @@ def test_hall_admin_edits_a_bundle_in_the_admin_and_it_is_audited(admin_client):
     bundle.refresh_from_db()
     assert bundle.name == "企业开办一件事"
     assert AuditEntry.objects.filter(action="admin.change", target_id=str(bundle.pk)).exists()
+
+
+def test_a_bundle_not_offered_at_the_users_windows_is_refused_by_the_page(client, teller, window):
+    client.force_login(teller)
+    response = client.post(
+        reverse("bundle-open"),
+        {"bundle-window": window.pk, "bundle-bundle": Bundle.objects.get(code="SHYJS").pk},
+    )
+    assert response.status_code == 400
+    assert not Bundle.objects.get(code="SHYJS").intakes.exists()
+
+
+def test_case_data_gives_each_case_the_shared_fields_and_its_own(teller, window):
+    intake = bundle_services.bundle_open(actor=teller, window=window, bundle=qykb())
+    reg01, reg04 = intake.ordered_cases()
+    posted = {
+        "uscc": md.USCC_A,
+        f"c{reg01.pk}-name": "某公司",
+        f"c{reg04.pk}-name": "李四",
+        "name": "ignored",
+    }
+    assert bundle_services.case_data(intake.bundle, reg01, posted).dict() == {
+        "uscc": md.USCC_A,
+        "name": "某公司",
+    }
+    assert bundle_services.case_data(intake.bundle, reg04, posted).dict() == {
+        "uscc": md.USCC_A,
+        "name": "李四",
+    }
