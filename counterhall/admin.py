@@ -8,6 +8,9 @@ from guardian.admin import GuardedModelAdmin
 from counterhall.models import (
     AuditEntry,
     AuditSeal,
+    Bundle,
+    BundleIntake,
+    BundleItem,
     BusinessType,
     CalendarDay,
     Case,
@@ -99,6 +102,22 @@ class BusinessTypeAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "name_en"]
 
 
+class BundleItemInline(admin.TabularInline):
+    model = BundleItem
+    extra = 1
+    autocomplete_fields = ["business_type"]
+
+
+@admin.register(Bundle)
+class BundleAdmin(admin.ModelAdmin):
+    """一件事一次办: the hall admin edits the bundles and their types (in order)."""
+
+    list_display = ["code", "name", "name_en", "active", "position"]
+    list_filter = ["active"]
+    search_fields = ["code", "name", "name_en"]
+    inlines = [BundleItemInline]
+
+
 @admin.register(PolicyParameter)
 class PolicyParameterAdmin(admin.ModelAdmin):
     list_display = ["key", "region", "value", "effective_from", "effective_to", "tag"]
@@ -172,6 +191,11 @@ class CaseAdmin(MaskedReadOnlyAdmin):
     list_filter = ["state", "business_type", "hall"]
     search_fields = ["number", "applicant_name"]
     list_select_related = ["business_type", "teller", "reviewer"]
+
+
+@admin.register(BundleIntake)
+class BundleIntakeAdmin(ReadOnlyAdmin):
+    list_display = ["bundle", "hall", "window", "teller", "created_at"]
 
 
 @admin.register(DocumentPage)

@@ -49,6 +49,7 @@ urlpatterns = [
     path("api/v1/", include("counterhall.api.urls")),
     path("audit/", include("counterhall.auditdesk_urls")),
     path("", include("counterhall.visit_urls")),
+    path("", include("counterhall.bundle_urls")),
     path("review/", include("review.urls")),
     path("transfers/", include("transfers.urls")),
     path("special/", include("special_ops.urls")),

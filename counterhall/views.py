@@ -120,6 +120,10 @@ class CaseOpenView(LoginRequiredMixin, TemplateView):
         for bt in type_list:
             bt.completion_note = registry.completion_note(bt, hall=hall)
         ctx.update(query=query, type_list=type_list, chosen_type=str(chosen) if chosen else "")
+        if "bundle_form" not in ctx:  # 一件事一次办: the bundles offered next to single types
+            from counterhall.bundle_views import bundle_open_form
+
+            ctx["bundle_form"] = bundle_open_form(self.request.user)
         return ctx
 
     def post(self, request, *args, **kwargs):

@@ -10,10 +10,12 @@
 - pages: DocumentPage (the scanned pages of the electronic case file)
 - spotcheck: SpotCheckSample, SpotCheckFinding (抽查)
 - visit: Visit (ticket to end of service), VisitSequence, VisitRating, Rectification
+- bundle: Bundle, BundleItem (一件事), BundleIntake (one taken in)
 """
 
 from counterhall.models.audit import AuditEntry, AuditSeal
 from counterhall.models.base import NATIONAL_REGION, TimeStampedModel, region_validator
+from counterhall.models.bundle import Bundle, BundleIntake, BundleItem
 from counterhall.models.case import (
     OPEN_STATES,
     TERMINAL_STATES,
@@ -73,6 +75,9 @@ __all__ = [
     "TICKET_PREFIX",
     "AuditEntry",
     "AuditSeal",
+    "Bundle",
+    "BundleIntake",
+    "BundleItem",
     "BusinessCategory",
     "BusinessType",
     "CalendarDay",

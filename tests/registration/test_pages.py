@@ -38,8 +38,8 @@ def test_type_picker_finds_by_code_name_or_initials(client, teller, query, first
 def test_type_picker_query_count_does_not_grow(client, teller, django_assert_max_num_queries):
     client.force_login(teller)
     # 12, plus the hall and the batch maximum BEN01's completion note reads (once, not per
-    # type)
-    with django_assert_max_num_queries(14):
+    # type), plus the bundles offered (一件事一次办: the windows, the bundles, their items)
+    with django_assert_max_num_queries(17):
         client.get(reverse("case-open"), {"q": "d"})
 
 
