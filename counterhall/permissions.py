@@ -304,9 +304,23 @@ def took_part_in(case, user) -> bool:
         return True
     if case.signatures.filter(Q(signer=user) | Q(acting_for=user)).exists():
         return True
-    return AuditEntry.objects.filter(
-        target_type="counterhall.case", target_id=str(case.pk), actor=user
-    ).exists()
+    return (
+        _supervision_excluded(AuditEntry.objects)
+        .filter(target_type="counterhall.case", target_id=str(case.pk), actor=user)
+        .exists()
+    )
+
+
+# What an auditor does to a case after the fact is supervision, not taking part in it: a
+# finding they recorded, a full number they looked at, the case file they downloaded.
+SUPERVISION_ACTIONS = ("pii.view", "case.casefile")
+SUPERVISION_PREFIX = "spotcheck."
+
+
+def _supervision_excluded(entries):
+    return entries.exclude(action__startswith=SUPERVISION_PREFIX).exclude(
+        action__in=SUPERVISION_ACTIONS
+    )
 
 
 def cases_taken_part_in(user) -> QuerySet:
@@ -316,8 +330,10 @@ def cases_taken_part_in(user) -> QuerySet:
 
     from counterhall.models import AuditEntry, Case
 
-    acted = AuditEntry.objects.filter(target_type="counterhall.case", actor=user).values(
-        "target_id"
+    acted = (
+        _supervision_excluded(AuditEntry.objects)
+        .filter(target_type="counterhall.case", actor=user)
+        .values("target_id")
     )
     return (
         Case.objects.annotate(target=Cast("pk", CharField()))

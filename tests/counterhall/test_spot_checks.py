@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from counterhall import spotchecks
+from counterhall import permissions, spotchecks
 from counterhall.models import AuditEntry, FindingVerdict, SpotCheckFinding
 from counterhall.roles import Role
 from tests import casework, factories
@@ -137,6 +137,24 @@ def test_a_finding_names_the_rule_broken_and_is_on_the_cases_history(
     entry = AuditEntry.objects.get(action="spotcheck.finding")
     assert entry.target_id == str(finding.case_id)
     assert entry.after["rule_broken"] == "要件不全"
+
+
+def test_an_auditor_may_change_their_own_finding_and_sample_the_case_again(
+    auditor, completed, test_types
+):
+    """Recording a finding is supervision, not taking part in the case."""
+    sample = _sample(auditor, test_types)
+    finding = sample.findings.first()
+    spotchecks.finding_record(actor=auditor, finding_id=finding.pk, verdict="in_order")
+    spotchecks.finding_record(
+        actor=auditor, finding_id=finding.pk, verdict="problem", rule_broken="要件不全"
+    )
+    finding.refresh_from_db()
+    assert finding.verdict == "problem"
+    assert not permissions.took_part_in(finding.case, auditor)
+    assert finding.case_id not in set(
+        permissions.cases_taken_part_in(auditor).values_list("pk", flat=True)
+    )
 
 
 def test_an_auditor_cannot_judge_a_case_they_took_part_in(
