@@ -10,6 +10,23 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
+class SessionCookieGuard:
+    """Drops a session cookie that no session key can be (Django's are ASCII letters and
+    digits) before SessionMiddleware looks it up: a forged cookie with a NUL byte would
+    otherwise reach PostgreSQL, which refuses NUL in text (a 500 on any page or API call).
+    The request then simply has no session."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        name = settings.SESSION_COOKIE_NAME
+        key = request.COOKIES.get(name)
+        if key is not None and not (key.isascii() and key.isalnum()):
+            del request.COOKIES[name]
+        return self.get_response(request)
+
+
 class HallLocaleMiddleware:
     """Chinese unless the person chose English with the switch (the language cookie).
 

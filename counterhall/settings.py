@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "counterhall.middleware.SessionCookieGuard",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "counterhall.middleware.HallLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
