@@ -443,12 +443,20 @@ class _Problems(list):
             self.more += 1
 
 
+def last_verification():
+    """The ``audit.verify`` entry of the latest successful ``audit_verify`` run (when, the
+    seal and chain position it reached, full or incremental, entries checked), or None."""
+    from counterhall.models import AuditEntry
+
+    return AuditEntry.objects.filter(action="audit.verify").order_by("-pk").first()
+
+
 def last_verified_seal():
     """The seal the latest successful ``audit_verify`` run reached, if it is still there
     unchanged (an ``audit.verify`` entry records it)."""
-    from counterhall.models import AuditEntry, AuditSeal
+    from counterhall.models import AuditSeal
 
-    entry = AuditEntry.objects.filter(action="audit.verify").order_by("-pk").first()
+    entry = last_verification()
     if entry is None or not entry.after or not entry.after.get("seal"):
         return None
     s = AuditSeal.objects.filter(pk=entry.after["seal"]).first()

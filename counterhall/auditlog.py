@@ -59,12 +59,13 @@ def filter_entries(
     window=None,
     business_type=None,
     case_number: str = "",
+    case_id: int | None = None,
     action: str = "",
     subject: str = "",
     user=None,
 ) -> QuerySet[AuditEntry]:
     """The log filtered: hall dates (inclusive), staff member, window / business type /
-    number of the case an entry is on, action kind (``case.submit`` or a prefix such as
+    number (or id) of the case an entry is on, action kind (``case.submit`` or a prefix such as
     ``case.``), subject (ID number, USCC or name: the subject's entries and its cases')."""
     if date_from:
         entries = entries.filter(at__gte=day_start(date_from))
@@ -86,6 +87,8 @@ def filter_entries(
         cases, on_cases = cases.filter(business_type=business_type), True
     if case_number:
         cases, on_cases = cases.filter(number=case_number.strip().upper()), True
+    if case_id is not None:
+        cases, on_cases = cases.filter(pk=case_id), True
     if on_cases:
         # the ids as a list (one query): the planner then knows how many entries match and
         # walks the (at) index newest first, filtering, instead of gathering every entry

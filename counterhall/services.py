@@ -620,7 +620,10 @@ def case_pages_add(
     files = list(files)
     if not files:
         raise ValidationError({"files": [PAGE_NO_FILES]})
-    checked = [pages.check_upload(f) for f in files]
+    try:
+        checked = [pages.check_upload(f) for f in files]
+    except ValidationError as exc:  # a refused file: its sentence at ``files``
+        raise ValidationError({"files": exc.messages}) from None
     reason = (reason or "").strip()[:500]
     store = pages.storage()
     written: list[str] = []

@@ -9,7 +9,8 @@ that does not validate, ``errors``: the messages per field. The mapping:
 - not signed in → 401; ``PermissionDenied`` → 403 with its sentence; a case the caller may
   not read → 404 (``cases_visible_to``: it does not exist for them);
 - ``StaleCase`` (a lost race) and ``TransitionNotPossible`` (not from this state) → 409;
-- wrong content type → 415; too many requests → 429 (with ``Retry-After``);
+- wrong content type → 415; too many requests → 429 (with ``Retry-After``); the case
+  file's storage not answering (``StorageUnavailable``) → 503;
 - and, for any path under /api/, Django's own 404 and 500 (``page_not_found``,
   ``server_error``: wired as ``handler404`` / ``handler500`` in the root URL conf).
 """
@@ -25,7 +26,13 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, parsers, serializers
 from rest_framework.response import Response
 
-from counterhall.exceptions import DomainError, HandlerMissing, StaleCase, TransitionNotPossible
+from counterhall.exceptions import (
+    DomainError,
+    HandlerMissing,
+    StaleCase,
+    StorageUnavailable,
+    TransitionNotPossible,
+)
 
 CONTENT_TYPE = "application/problem+json"
 API_PREFIX = "/api/"
@@ -48,6 +55,7 @@ KINDS = {
     415: ("urn:counterhall:problem:unsupported-media-type", _("不支持的内容类型")),
     429: ("urn:counterhall:problem:throttled", _("请求过于频繁")),
     500: ("urn:counterhall:problem:server-error", _("服务器内部错误")),
+    503: ("urn:counterhall:problem:unavailable", _("服务暂时不可用")),
 }
 
 
@@ -134,6 +142,8 @@ def problem_exception_handler(exc, context):
         return _response(problem(403, detail), 403)
     if isinstance(exc, StaleCase | TransitionNotPossible):
         return _response(problem(409, exc.message), 409)
+    if isinstance(exc, StorageUnavailable):
+        return _response(problem(503, exc.message), 503, {"Retry-After": "60"})
     if isinstance(exc, HandlerMissing | DomainError):
         return _response(problem(400, exc.message), 400)
     if isinstance(exc, Http404):

@@ -4,7 +4,7 @@ app), the calculation previews, the OpenAPI schema and Swagger UI (vendored asse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from counterhall.api import views
+from counterhall.api import auditdesk, casefile, views
 from counterhall.api.acts import ALL_ACTS
 
 ACT_VIEWS = views.act_views()
@@ -21,8 +21,27 @@ urlpatterns = [
         path(f"cases/<int:pk>/{act}/", ACT_VIEWS[act].as_view(), name=f"api-case-{act}")
         for act in ALL_ACTS
     ],
+    path(
+        "cases/<int:pk>/documents/<slug:code>/pages/",
+        casefile.DocumentPagesView.as_view(),
+        name="api-case-pages",
+    ),
+    path(
+        "cases/<int:pk>/documents/<slug:code>/pages/<int:number>/",
+        casefile.DocumentPageView.as_view(),
+        name="api-case-page",
+    ),
+    path("cases/<int:pk>/file.pdf", casefile.CaseFileView.as_view(), name="api-case-file"),
     path("search/", views.SearchView.as_view(), name="api-search"),
     path("audit/", views.AuditListView.as_view(), name="api-audit"),
+    path("audit/verify/", auditdesk.AuditVerifyView.as_view(), name="api-audit-verify"),
+    path("spot-checks/", auditdesk.SpotCheckListView.as_view(), name="api-spot-checks"),
+    path("spot-checks/<int:pk>/", auditdesk.SpotCheckDetailView.as_view(), name="api-spot-check"),
+    path(
+        "spot-checks/<int:pk>/findings/<int:finding_id>/",
+        auditdesk.FindingRecordView.as_view(),
+        name="api-spot-check-finding",
+    ),
     path("calculations/", include("counterhall.api_urls")),
     path("", include("registration.api_urls")),
     path("", include("review.api_urls")),

@@ -3,9 +3,11 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from counterhall import services
+from counterhall import services, spotchecks
 from tests import factories
+from tests.casefile import files
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +86,35 @@ def test_audit_filters_and_order(api_as, auditor, many_cases, teller):
     assert (
         len(client.get("/api/v1/audit/", {"actor": "t1", "page_size": 200}).json()["results"]) == 36
     )
+
+
+def test_spot_checks_list_query_count_does_not_grow_with_the_page(api_as, auditor, test_types):
+    today = timezone.localdate()
+    for _ in range(6):
+        spotchecks.sample_draw(
+            actor=auditor, date_from=today, date_to=today, percentages={test_types.general.code: 5}
+        )
+    client = api_as(auditor)
+    queries(client, "/api/v1/spot-checks/", page_size=1)
+    small, first = queries(client, "/api/v1/spot-checks/", page_size=2)
+    large, whole = queries(client, "/api/v1/spot-checks/", page_size=6)
+    assert len(first["results"]) == 2 and len(whole["results"]) == 6
+    assert small == large
+
+
+def test_a_documents_pages_list_query_count_does_not_grow_with_its_pages(
+    api_as, teller, many_cases
+):
+    one, many = many_cases[0], many_cases[1]
+    services.case_pages_add(
+        actor=teller, case_id=one.pk, document_code="form", files=[files.jpeg()]
+    )
+    services.case_pages_add(
+        actor=teller, case_id=many.pk, document_code="form", files=[files.jpeg() for _ in range(5)]
+    )
+    client = api_as(teller)
+    queries(client, f"/api/v1/cases/{one.pk}/documents/form/pages/")
+    small, first = queries(client, f"/api/v1/cases/{one.pk}/documents/form/pages/")
+    large, whole = queries(client, f"/api/v1/cases/{many.pk}/documents/form/pages/")
+    assert len(first["results"]) == 1 and len(whole["results"]) == 5
+    assert small == large

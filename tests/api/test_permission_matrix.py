@@ -1,8 +1,9 @@
 """The permission matrix (after NetBox's API tests): every endpoint × every role as one
 table, each cell the status expected — object-level included: a teller of window 2 reads
 window 1's general case (one hall, any window) but may not act on it (403); a case the
-caller may not read is 404 (a general teller and the special clerk's case; a reviewer and
-a case not yet submitted); an act not possible from the case's state is 409."""
+caller may not read is 404 (a general teller and the special clerk's case, its pages and
+its case file; a reviewer and a case not yet submitted); an act not possible from the
+case's state is 409; only an auditor draws spot checks and records findings."""
 
 import datetime as dt
 
@@ -12,9 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from counterhall import services, spotchecks
 from counterhall.roles import Role
-from tests import factories
+from tests import casework, factories
 from tests import masterdata as md
+from tests.casefile import files
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +70,27 @@ ENDPOINTS = {
         {"delegate": "adm", "role": "reviewer", "starts_on": str(TODAY), "ends_on": str(LATER)},
     ),
     "audit": ("get", "/api/v1/audit/", None),
+    "audit-verify": ("get", "/api/v1/audit/verify/", None),
+    "pages-general": ("get", "/api/v1/cases/{general}/documents/form/pages/", None),
+    "pages-special": ("get", "/api/v1/cases/{special}/documents/form/pages/", None),
+    "pages-upload-general": ("post", "/api/v1/cases/{general}/documents/form/pages/", "scan"),
+    "pages-upload-special": ("post", "/api/v1/cases/{special}/documents/form/pages/", "scan"),
+    "page-general": ("get", "/api/v1/cases/{general}/documents/form/pages/1/", None),
+    "page-special": ("get", "/api/v1/cases/{special}/documents/form/pages/1/", None),
+    "file-general": ("get", "/api/v1/cases/{general}/file.pdf", None),
+    "file-special": ("get", "/api/v1/cases/{special}/file.pdf", None),
+    "spot-checks": ("get", "/api/v1/spot-checks/", None),
+    "spot-checks-draw": (
+        "post",
+        "/api/v1/spot-checks/",
+        {"date_from": str(TODAY), "date_to": str(TODAY), "amount_over": "0"},
+    ),
+    "spot-check": ("get", "/api/v1/spot-checks/{sample}/", None),
+    "spot-check-finding": (
+        "post",
+        "/api/v1/spot-checks/{sample}/findings/{finding}/",
+        {"verdict": "in_order"},
+    ),
     "calculation": (
         "post",
         "/api/v1/calculations/contribution/",
@@ -102,6 +126,19 @@ MATRIX = {
     "delegations":        (403, 403, 403, 200, 200, 200, 403, 200, 401),
     "delegations-create": (403, 403, 403, 201, 400, 400, 403, 400, 401),
     "audit":              (403, 403, 403, 403, 403, 403, 200, 200, 401),
+    "audit-verify":       (403, 403, 403, 403, 403, 403, 200, 200, 401),
+    "pages-general":      (200, 200, 404, 404, 200, 200, 200, 200, 401),
+    "pages-special":      (404, 404, 200, 404, 200, 200, 200, 200, 401),
+    "pages-upload-general": (201, 403, 404, 404, 403, 403, 403, 403, 401),
+    "pages-upload-special": (404, 404, 201, 404, 403, 403, 403, 403, 401),
+    "page-general":       (200, 200, 404, 404, 200, 200, 200, 200, 401),
+    "page-special":       (404, 404, 200, 404, 200, 200, 200, 200, 401),
+    "file-general":       (200, 200, 404, 404, 200, 200, 200, 200, 401),
+    "file-special":       (404, 404, 200, 404, 200, 200, 200, 200, 401),
+    "spot-checks":        (403, 403, 403, 403, 403, 403, 200, 200, 401),
+    "spot-checks-draw":   (403, 403, 403, 403, 403, 403, 201, 403, 401),
+    "spot-check":         (403, 403, 403, 403, 403, 403, 200, 200, 401),
+    "spot-check-finding": (403, 403, 403, 403, 403, 403, 200, 403, 401),
     "calculation":        (200, 200, 200, 200, 200, 200, 200, 200, 401),
 }
 # fmt: on
@@ -138,9 +175,26 @@ def world(hall, window, other_window, special_window, test_types):
     special = factories.ready_case(
         teller=users["special_clerk"], window=special_window, business_type=test_types.special
     )
+    for case, clerk in ((general, users["teller"]), (special, users["special_clerk"])):
+        services.case_pages_add(
+            actor=clerk, case_id=case.pk, document_code="form", files=[files.jpeg()]
+        )
+    # a completed case of the hall (by the teller, not the auditor) in a spot-check sample
+    completed = casework.complete(
+        test_types.general,
+        {"amount": "1.00"},
+        teller=users["teller"],
+        window=window,
+        reviewer=users["reviewer"],
+    )
+    sample = spotchecks.sample_draw(
+        actor=users["auditor"], date_from=TODAY, date_to=TODAY, percentages={}, amount_over=0
+    )
+    finding = sample.findings.get(case=completed)
     md.employer()
     md.person()
-    return users, {"general": general.pk, "special": special.pk}
+    ids = {"general": general.pk, "special": special.pk}
+    return users, {**ids, "sample": sample.pk, "finding": finding.pk}
 
 
 class Rollback(Exception):
@@ -161,10 +215,13 @@ def call(users, cases, endpoint, role):
         )
     elif user is not None:
         client.force_authenticate(user)
+    encoding = "json"
+    if body == "scan":
+        body, encoding = {"files": [files.jpeg()]}, "multipart"
     cache.clear()  # throttle counters
     try:
         with transaction.atomic():
-            response = getattr(client, method)(path.format(**cases), body, format="json")
+            response = getattr(client, method)(path.format(**cases), body, format=encoding)
             raise Rollback
     except Rollback:
         pass

@@ -113,3 +113,13 @@ def test_method_not_allowed_is_a_405(api):
     r = api.delete("/api/v1/cases/")
     assert_problem(r, 405)
     assert "GET" in r["Allow"]
+
+
+@pytest.mark.parametrize("cookie", ["abc\x00def12345", "ÿ" * 32, "a b"])
+def test_a_forged_session_cookie_is_no_session_not_a_500(client, cookie):
+    """A session cookie no session key can be (a NUL byte: PostgreSQL refuses it in text)
+    is dropped before the session is looked up (``SessionCookieGuardMiddleware``)."""
+    client.cookies["sessionid"] = cookie
+    r = client.get("/api/v1/catalogue/")
+    assert r.status_code == 401 and r["Content-Type"] == "application/problem+json"
+    assert client.get("/").status_code in (200, 302)
