@@ -50,7 +50,7 @@ def test_bad_input_in_every_field_is_a_field_message(counter, code, payload):
             actor=actor,
             case_id=case.pk,
             seen_state=None,
-            data={name: payload for name in fields},
+            data=dict.fromkeys(fields, payload),
         )
     errors = info.value.message_dict
     assert errors and all(isinstance(m, str) and m for ms in errors.values() for m in ms)
