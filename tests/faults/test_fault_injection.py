@@ -77,9 +77,11 @@ def test_completion_killed_during_apply_writes_no_master_data(drafted, teller, r
         raise Killed
 
     fake = mock.Mock(wraps=handler, apply=apply_then_die)
-    with mock.patch.object(services.registry, "get_handler", return_value=fake):
-        with pytest.raises(Killed):
-            services.case_complete(actor=teller, case_id=drafted.pk, seen_state=None)
+    with (
+        mock.patch.object(services.registry, "get_handler", return_value=fake),
+        pytest.raises(Killed),
+    ):
+        services.case_complete(actor=teller, case_id=drafted.pk, seen_state=None)
     assert snapshot([drafted.pk]) == before
     assert not Employer.objects.exists()
     assert Case.objects.get(pk=drafted.pk).state == CaseState.APPROVED
