@@ -39,7 +39,7 @@ def month_in_range(value: dt.date) -> dt.date:
 
 
 def _number_validators(field, *, integer: bool) -> list:
-    extra = []
+    extra: list = []
     if getattr(field, "min_value", None) is None:
         extra.append(MinValueValidator(0, message=NEGATIVE_MESSAGE))
     if getattr(field, "max_value", None) is None:

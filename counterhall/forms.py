@@ -219,7 +219,7 @@ class DocumentsForm(forms.Form):
         bound_form_fields(self.fields)
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         promised = {
             d: cleaned[f"defer_{d.code}"]
             for d in self.documents
