@@ -50,9 +50,13 @@ class MonthField(serializers.CharField):
         value = super().to_internal_value(data)
         try:
             year, month = (int(p) for p in value.split("-"))
-            return month_in_range(dt.date(year, month, 1))
+            month_start = dt.date(year, month, 1)
         except ValueError:
             self.fail("invalid")
+        try:
+            return month_in_range(month_start)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from None
 
 
 class RetirementPreviewApi(APIView):

@@ -23,9 +23,10 @@ def parse_period(value: str) -> dt.date:
     """ "2026-01" → 2026-01-01. Raises ValueError with a sentence."""
     try:
         year, month = (int(part) for part in str(value).strip().split("-"))
-        return month_in_range(dt.date(year, month, 1))
+        period = dt.date(year, month, 1)
     except (TypeError, ValueError):
         raise ValueError(_("所属期格式应为 YYYY-MM，例如 2026-01。")) from None
+    return month_in_range(period)
 
 
 def due_date_of(period: dt.date) -> dt.date:
