@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from benefits import calculations as calc
 from counterhall.api import IsHallStaff, RegionInput, region_or_caller
+from counterhall.bounds import month_in_range
 from counterhall.months import month_key
 from counterhall.params import ParameterMissing, ParamReader
 
@@ -49,9 +50,13 @@ class MonthField(serializers.CharField):
         value = super().to_internal_value(data)
         try:
             year, month = (int(p) for p in value.split("-"))
-            return dt.date(year, month, 1)
+            month_start = dt.date(year, month, 1)
         except ValueError:
             self.fail("invalid")
+        try:
+            return month_in_range(month_start)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from None
 
 
 class RetirementPreviewApi(APIView):

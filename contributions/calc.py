@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from counterhall.bounds import month_in_range
 from counterhall.money import cents
 from counterhall.months import add_months, first_of_month
 from counterhall.params import ParamReader
@@ -22,9 +23,10 @@ def parse_period(value: str) -> dt.date:
     """ "2026-01" → 2026-01-01. Raises ValueError with a sentence."""
     try:
         year, month = (int(part) for part in str(value).strip().split("-"))
-        return dt.date(year, month, 1)
+        period = dt.date(year, month, 1)
     except (TypeError, ValueError):
         raise ValueError(_("所属期格式应为 YYYY-MM，例如 2026-01。")) from None
+    return month_in_range(period)
 
 
 def due_date_of(period: dt.date) -> dt.date:

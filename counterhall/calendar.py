@@ -47,3 +47,15 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
         day += dt.timedelta(days=1)
         count += is_working_day(day, exceptions)
     return count
+
+
+DEFERRAL_MAX_KEY = "documents.deferral_max_working_days"
+
+
+def latest_promise_date(*, region: str, today: dt.date) -> dt.date:
+    """The latest date a document accepted missing may be promised for (容缺受理): today plus
+    the dated parameter ``documents.deferral_max_working_days`` working days."""
+    from counterhall.params import param
+
+    days = int(str(param(DEFERRAL_MAX_KEY, region=region, on=today).value))
+    return add_working_days(today, days)

@@ -10,8 +10,11 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from counterhall.bounds import bound_form_fields
+from counterhall.calendar import latest_promise_date
 from counterhall.models import BusinessType, CaseState, Window
 from counterhall.params import ParameterMissing, ParamReader
 from counterhall.permissions import DENIED_OTHER_REGION, subject_in_hall
@@ -56,6 +59,7 @@ class BusinessForm(SubjectHooks, forms.Form):
                 if name in self.base_fields:
                     initial.setdefault(name, value)
         super().__init__(data, initial=initial, **kwargs)
+        bound_form_fields(self.fields)
         self.case = case
         self.region = case.hall.region
 
@@ -212,6 +216,26 @@ class DocumentsForm(forms.Form):
                     widget=forms.DateInput(attrs={"type": "date"}),
                 )
 
+        bound_form_fields(self.fields)
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        promised = {
+            d: cleaned[f"defer_{d.code}"]
+            for d in self.documents
+            if cleaned.get(f"defer_{d.code}") and not cleaned.get(f"doc_{d.code}")
+        }
+        if promised:
+            today = timezone.localdate()
+            latest = latest_promise_date(region=self.case.hall.region, today=today)
+            for doc, date in promised.items():
+                if date > latest:
+                    self.add_error(
+                        f"defer_{doc.code}",
+                        _("承诺补交日期不得晚于 %(latest)s。") % {"latest": latest.isoformat()},
+                    )
+        return cleaned
+
     def rows(self):
         for doc in self.documents:
             defer = f"defer_{doc.code}"
@@ -305,6 +329,7 @@ class CaseListFilterForm(forms.Form):
 
     def __init__(self, *args, business_types, windows, tellers, **kwargs):
         super().__init__(*args, **kwargs)
+        bound_form_fields(self.fields)
         cast(forms.ModelChoiceField, self.fields["business_type"]).queryset = business_types
         cast(forms.ModelChoiceField, self.fields["window"]).queryset = windows
         cast(forms.ModelChoiceField, self.fields["teller"]).queryset = tellers

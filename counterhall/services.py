@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
 from counterhall import audit, permissions, registry
-from counterhall.calendar import add_working_days
+from counterhall.calendar import add_working_days, latest_promise_date
 from counterhall.exceptions import StaleCase, TransitionNotPossible
 from counterhall.lock_objects import lock_case
 from counterhall.models import (
@@ -113,6 +113,13 @@ def case_open(
     return case
 
 
+def promise_too_late(name: str, latest: dt.date) -> str:
+    return _("“%(name)s”的承诺补交日期不得晚于 %(latest)s。") % {
+        "name": name,
+        "latest": latest.isoformat(),
+    }
+
+
 def case_set_documents(
     *,
     actor,
@@ -137,6 +144,11 @@ def case_set_documents(
         if unknown:
             raise ValidationError(_("未知的要件：%s") % "、".join(sorted(unknown)))
         today = timezone.localdate()
+        latest = (
+            latest_promise_date(region=case.hall.region, today=today)
+            if set(deferred) - received
+            else today
+        )
         errors = []
         for code, promised in deferred.items():
             doc = docs[code]
@@ -146,6 +158,8 @@ def case_set_documents(
                 errors.append(_("“%s”不能容缺受理。") % doc.name)
             elif promised is None or promised < today:
                 errors.append(_("“%s”的承诺补交日期须为今天或以后。") % doc.name)
+            elif promised > latest:
+                errors.append(promise_too_late(doc.name, latest))
         if errors:
             raise ValidationError({"deferred": errors})
         before = case.documents

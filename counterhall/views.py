@@ -366,7 +366,8 @@ class CaseDocumentsView(LoginRequiredMixin, View):
             if outcome.ok:
                 messages.success(request, _("要件清单已保存。"))
         else:
-            messages.error(request, _("要件清单有误，请检查日期。"))
+            problems = [str(e) for errors in form.errors.values() for e in errors]
+            messages.error(request, _("要件清单有误，请检查日期：%s") % "；".join(problems))
         return redirect("case-detail", pk=pk)
 
 

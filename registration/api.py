@@ -85,7 +85,8 @@ class EmployerQuery(serializers.Serializer):
 
 class PersonQuery(serializers.Serializer):
     id_number = serializers.RegexField(
-        r"^(\d{15}|\d{17}[\dXx])$", error_messages={"invalid": _("请输入 15 或 18 位身份证号码。")}
+        r"^([0-9]{15}|[0-9]{17}[0-9Xx])$",
+        error_messages={"invalid": _("请输入 15 或 18 位身份证号码。")},
     )
     reveal = serializers.BooleanField(required=False, default=False)
 

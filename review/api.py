@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from counterhall import permissions
+from counterhall.api import BoundedInput
 from counterhall.api.views import ERRORS, CursorPage, case_answer
 from counterhall.models import DELEGABLE_ROLES
 from counterhall.roles import Role, has_role, own_roles
@@ -186,7 +187,7 @@ class DelegationOut(serializers.Serializer):
     created_by = serializers.CharField(source="created_by.username", allow_null=True, default=None)
 
 
-class DelegationIn(serializers.Serializer):
+class DelegationIn(BoundedInput):
     principal = serializers.CharField(
         max_length=150, required=False, help_text="username (default: the caller)"
     )

@@ -13,7 +13,7 @@ from counterhall.forms import BusinessForm, PersonSubjectMixin
 from registration import selectors as registration
 from transfers.models import Direction
 
-region_validator = RegexValidator(r"^\d{6}$", _("行政区划代码应为 6 位数字，例如 210200。"))
+region_validator = RegexValidator(r"^[0-9]{6}$", _("行政区划代码应为 6 位数字，例如 210200。"))
 
 
 ID_NUMBER_LABEL = _("公民身份号码")

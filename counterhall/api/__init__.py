@@ -12,6 +12,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError as DrfValidationError
 
 from counterhall import permissions
+from counterhall.bounds import bound_serializer_fields
 from counterhall.models import region_validator
 
 
@@ -42,7 +43,17 @@ def region_or_caller(request, region: str | None) -> str:
     return region
 
 
-class RegionInput(serializers.Serializer):
+class BoundedInput(serializers.Serializer):
+    """Base of every request body: dates from 1900 to 2099, counts and amounts neither
+    negative nor absurd, unless a field sets its own bounds (``counterhall.bounds``)."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        bound_serializer_fields(fields)
+        return fields
+
+
+class RegionInput(BoundedInput):
     """Base of every calculation request: an optional 6-digit ``region`` that defaults to
     the caller's hall (400 at ``region`` when the caller has none)."""
 

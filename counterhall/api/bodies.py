@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from counterhall.api import BoundedInput
 from counterhall.models import CaseState
 from counterhall.pii import mask_value
 
@@ -133,12 +134,12 @@ class CaseOut(CaseSummary):
         return available_acts(case, self.context["request"].user)
 
 
-class DeferredIn(serializers.Serializer):
+class DeferredIn(BoundedInput):
     code = serializers.CharField(max_length=40)
     due = serializers.DateField()
 
 
-class CaseCreate(serializers.Serializer):
+class CaseCreate(BoundedInput):
     business_type = serializers.CharField(max_length=8, help_text="catalogue code, e.g. REG01")
     window = serializers.IntegerField(
         required=False,

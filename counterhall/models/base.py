@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-region_validator = RegexValidator(r"^\d{6}$", _("行政区划代码应为 6 位数字，例如 222424。"))
+region_validator = RegexValidator(r"^[0-9]{6}$", _("行政区划代码应为 6 位数字，例如 222424。"))
 NATIONAL_REGION = "000000"
 
 

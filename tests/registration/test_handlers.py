@@ -74,7 +74,7 @@ def test_reg01_effect_applied_once_even_if_complete_is_retried(people):
         ("uscc", "91222424MA0Y12340C", "应为 B"),
         ("uscc", "91222424MAOY12340B", "不允许的字符"),
         ("uscc", "91222424MA0Y1234", "18 位"),
-        ("registered_on", "2999-01-01", "晚于今天"),
+        ("registered_on", "2098-01-01", "晚于今天"),
         ("bank_account", "62-22", "数字"),
     ],
 )
