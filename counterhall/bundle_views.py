@@ -20,13 +20,10 @@ from django.views.generic import TemplateView
 from counterhall import (
     bundle_selectors,
     bundle_services,
-    permissions,
-    registry,
     selectors,
-    services,
 )
 from counterhall.models import Bundle, CaseState, DocumentStatus, Window
-from counterhall.web import user_errors
+from counterhall.web import looked_up_subject, subject_arguments, user_errors
 
 
 class BundleOpenForm(forms.Form):
@@ -78,10 +75,7 @@ class BundleOpenView(LoginRequiredMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         form = bundle_open_form(request.user, request.POST)
         if form.is_valid():
-            subject = registry.lookup_subject(
-                form.cleaned_data["subject"], hall=permissions.user_hall(request.user)
-            )
-            services.subject_lookup_record(actor=request.user, subject=subject, via="bundle-open")
+            subject = looked_up_subject(request, form.cleaned_data["subject"], via="bundle-open")
             if subject is not None and subject.error:
                 form.add_error("subject", subject.error)
             else:
@@ -91,9 +85,7 @@ class BundleOpenView(LoginRequiredMixin, TemplateView):
                         window=form.cleaned_data["window"],
                         bundle=form.cleaned_data["bundle"],
                         applicant_name=form.cleaned_data["applicant_name"],
-                        employer=subject.employer if subject else None,
-                        person=subject.person if subject else None,
-                        subject_query=subject.query if subject else "",
+                        **subject_arguments(subject),
                         optional_codes=form.cleaned_data["optional"],
                     )
                 if outcome.ok:

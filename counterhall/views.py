@@ -33,7 +33,13 @@ from counterhall.home import panels_for
 from counterhall.models import Case, CaseState, DocumentStatus
 from counterhall.roles import Role, user_roles
 from counterhall.transitions import blocking_condition, permission_reason
-from counterhall.web import pager_queries, report_error, user_errors
+from counterhall.web import (
+    looked_up_subject,
+    pager_queries,
+    report_error,
+    subject_arguments,
+    user_errors,
+)
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -128,10 +134,7 @@ class CaseOpenView(LoginRequiredMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         form = self._form(request.POST)
-        subject = registry.lookup_subject(
-            request.POST.get("subject", ""), hall=permissions.user_hall(request.user)
-        )
-        services.subject_lookup_record(actor=request.user, subject=subject, via="case-open")
+        subject = looked_up_subject(request, request.POST.get("subject", ""), via="case-open")
         if "lookup" in request.POST:
             return self.render_to_response(self.get_context_data(form=form, subject=subject))
         if form.is_valid():
@@ -144,9 +147,7 @@ class CaseOpenView(LoginRequiredMixin, TemplateView):
                         window=form.cleaned_data["window"],
                         business_type=form.cleaned_data["business_type"],
                         applicant_name=form.cleaned_data["applicant_name"],
-                        employer=subject.employer if subject else None,
-                        person=subject.person if subject else None,
-                        subject_query=subject.query if subject else "",
+                        **subject_arguments(subject),
                     )
                 if outcome.ok:
                     messages.success(request, _("已受理，业务编号 %s。") % case.number)

@@ -102,3 +102,23 @@ def pager_queries(request, cursor: str) -> dict:
         "next_query": query.urlencode() if cursor else "",
         "first_query": filter_query if "after" in request.GET else None,
     }
+
+
+def looked_up_subject(request, query: str, *, via: str):
+    """The employer or person a USCC or ID number typed at intake names (the registered
+    subject lookup, within the user's hall), its lookup recorded in the audit log."""
+    from counterhall import registry, services
+    from counterhall.permissions import user_hall
+
+    subject = registry.lookup_subject(query, hall=user_hall(request.user))
+    services.subject_lookup_record(actor=request.user, subject=subject, via=via)
+    return subject
+
+
+def subject_arguments(subject) -> dict:
+    """What an intake service takes of a looked-up subject (``case_open``, ``bundle_open``)."""
+    return {
+        "employer": subject.employer if subject else None,
+        "person": subject.person if subject else None,
+        "subject_query": subject.query if subject else "",
+    }
