@@ -79,9 +79,11 @@ class BusinessTypeForm(forms.ModelForm):
             "active",
             "position",
             "baseline_steps",
-            "baseline_trips",
+            "baseline_trips_min",
+            "baseline_trips_max",
             "baseline_floors",
             "baseline_minutes",
+            "baseline_source",
         ]
 
 

@@ -91,6 +91,7 @@ def load_reference_data():
         "counterhall.migrations.0012_visits",
         "counterhall.migrations.0013_bundles",
         "counterhall.migrations.0014_ascii_region",
+        "counterhall.migrations.0016_baselines",
         "contributions.migrations.0002_flexible_base_levels",
         "contributions.migrations.0003_backpay_max_months",
         "benefits.migrations.0001_parameters",

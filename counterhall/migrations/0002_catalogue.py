@@ -134,8 +134,8 @@ def load(apps, schema_editor):
     for role in ROLES:
         Group.objects.get_or_create(name=role)
     for position, row in enumerate(CATALOGUE, start=1):
-        code, name, name_en, category, special, mode, limit, signoff, baseline, documents = row
-        steps, trips, floors, minutes = baseline or (None, "", None, None)
+        # The baselines are set by 0016_baselines (min/max trips and the source named).
+        code, name, name_en, category, special, mode, limit, signoff, _baseline, documents = row
         bt, _ = BusinessType.objects.update_or_create(
             code=code,
             defaults={
@@ -147,10 +147,6 @@ def load(apps, schema_editor):
                 "limit_days": limit,
                 "signoff_roles": signoff,
                 "position": position,
-                "baseline_steps": steps,
-                "baseline_trips": trips or "",
-                "baseline_floors": floors,
-                "baseline_minutes": minutes,
             },
         )
         for doc_position, (doc_code, doc_name, doc_en, deferrable, payout) in enumerate(documents, 1):

@@ -49,11 +49,26 @@ class BusinessType(TimeStampedModel):
     )
     active = models.BooleanField(_("开通"), default=True)
     position = models.PositiveSmallIntegerField(_("排序"), default=0)
+    # The old dedicated-officer path (专管员制) per applicant, for the before/after table;
+    # blank where no source gives a figure (shown as "—", never invented).
     baseline_steps = models.PositiveSmallIntegerField(_("原模式经办环节"), null=True, blank=True)
-    baseline_trips = models.CharField(_("原模式往返窗口/科室次数"), max_length=20, blank=True)
+    baseline_trips_min = models.PositiveSmallIntegerField(
+        _("原模式往返窗口/科室次数（最少）"), null=True, blank=True
+    )
+    baseline_trips_max = models.PositiveSmallIntegerField(
+        _("原模式往返窗口/科室次数（最多）"),
+        null=True,
+        blank=True,
+        help_text=_("只有一个数时与最少次数相同或留空。"),
+    )
     baseline_floors = models.PositiveSmallIntegerField(_("原模式奔走楼层"), null=True, blank=True)
     baseline_minutes = models.PositiveSmallIntegerField(
         _("原模式办事时间（分钟）"), null=True, blank=True
+    )
+    baseline_source = models.TextField(
+        _("原模式数据来源"),
+        blank=True,
+        help_text=_("写明数据出处（如调研报告、经办规程），没有出处的数字不要填写。"),
     )
     pinyin_initials = models.CharField(
         _("拼音首字母"),
@@ -90,6 +105,12 @@ class BusinessType(TimeStampedModel):
         return match_business_type(self.code, self.name, self.pinyin_initials, query)
 
     def clean(self) -> None:
+        if (
+            self.baseline_trips_min is not None
+            and self.baseline_trips_max is not None
+            and self.baseline_trips_max < self.baseline_trips_min
+        ):
+            raise ValidationError({"baseline_trips_max": _("最多次数不能小于最少次数。")})
         unknown = set(self.signoff_roles or []) - {r.value for r in SIGNOFF_ROLES}
         if unknown:
             raise ValidationError(
