@@ -326,6 +326,15 @@ class CaseListFilterForm(forms.Form):
     )
     overdue = forms.BooleanField(label=_("超过承诺办结日期"), required=False)
     immediate = forms.BooleanField(label=_("即时办结"), required=False)
+    ended_from = forms.DateField(
+        label=_("办结或终止日期自"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    ended_to = forms.DateField(
+        label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    returned = forms.BooleanField(label=_("曾退回补正"), required=False)
 
     def __init__(self, *args, business_types, windows, tellers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -333,3 +342,34 @@ class CaseListFilterForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["business_type"]).queryset = business_types
         cast(forms.ModelChoiceField, self.fields["window"]).queryset = windows
         cast(forms.ModelChoiceField, self.fields["teller"]).queryset = tellers
+
+
+class EfficiencyPeriodForm(forms.Form):
+    """The efficiency pages' period picker (GET): last month by default, this month, the
+    last 7 days or a custom range (hall dates, both inclusive), and what to compare with."""
+
+    period = forms.ChoiceField(label=_("统计期间"), required=False)
+    start = forms.DateField(
+        label=_("自"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    compare = forms.ChoiceField(label=_("对比"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from counterhall.efficiency import COMPARISONS, PERIODS
+
+        super().__init__(*args, **kwargs)
+        bound_form_fields(self.fields)
+        cast(forms.ChoiceField, self.fields["period"]).choices = PERIODS
+        cast(forms.ChoiceField, self.fields["compare"]).choices = COMPARISONS
+
+    def clean(self):
+        data = super().clean()
+        if data.get("period") == "custom" and not (data.get("start") and data.get("end")):
+            raise forms.ValidationError(_("自定义期间请填写起止日期。"))
+        start, end = data.get("start"), data.get("end")
+        if start and end and abs((end - start).days) > 3660:
+            raise forms.ValidationError(_("统计期间不能超过十年。"))
+        return data

@@ -154,7 +154,8 @@ def parse_cursor(cursor: str):
 def filtered_cases(*, user, filters: dict) -> QuerySet[Case]:
     """Every case the user may read, completed, rejected and withdrawn ones included,
     filtered (state, type, window, teller, local dates opened, open past the promised
-    date, immediate): the case list's and the API's."""
+    date, immediate, local dates completed or closed, returned at least once): the case
+    list's and the API's."""
     from django.utils import timezone
 
     qs = cases_visible_to(user)
@@ -174,6 +175,12 @@ def filtered_cases(*, user, filters: dict) -> QuerySet[Case]:
         qs = qs.filter(promised_deadline__lt=timezone.localdate(), state__in=OPEN_STATES)
     if filters.get("immediate"):
         qs = qs.filter(is_immediate=True)
+    if filters.get("ended_from"):  # completed, rejected, withdrawn: closed_at is set
+        qs = qs.filter(closed_at__date__gte=filters["ended_from"])
+    if filters.get("ended_to"):
+        qs = qs.filter(closed_at__date__lte=filters["ended_to"])
+    if filters.get("returned"):
+        qs = qs.filter(round_trips__gt=0)
     return qs
 
 

@@ -50,6 +50,7 @@ urlpatterns = [
     path("audit/", include("counterhall.auditdesk_urls")),
     path("", include("counterhall.visit_urls")),
     path("", include("counterhall.bundle_urls")),
+    path("", include("counterhall.efficiency_urls")),
     path("review/", include("review.urls")),
     path("transfers/", include("transfers.urls")),
     path("special/", include("special_ops.urls")),
