@@ -480,3 +480,22 @@ def can_handle_rectification(user, hall) -> bool:
         and user_hall_id(user) == hall.pk
         and has_role(user, Role.HALL_ADMIN, Role.LEADER)
     )
+
+
+# --------------------------------------------------------------------------- efficiency figures
+
+METRICS_ROLES = (Role.LEADER, Role.HALL_ADMIN, Role.AUDITOR)
+DENIED_METRICS = _("只有主管局长、大厅管理员和稽核审计人员可以查看服务效能数据。")
+
+
+def can_read_metrics(user) -> bool:
+    """The hall's efficiency figures (服务效能): its leaders and hall admins, and auditors
+    (read only, as everything here); a superuser reads every hall (the province)."""
+    return _active(user) and (
+        user.is_superuser or (user_hall_id(user) is not None and has_role(user, *METRICS_ROLES))
+    )
+
+
+def can_read_own_metrics(user) -> bool:
+    """A teller's own figures on their home page."""
+    return _active(user) and user_hall_id(user) is not None

@@ -43,6 +43,7 @@ from counterhall.models.halls import (
     Window,
     WindowKind,
 )
+from counterhall.models.metrics import MetricDay, MetricGrain
 from counterhall.models.pages import DocumentPage, PageType
 from counterhall.models.parameters import (
     CalendarDay,
@@ -91,6 +92,8 @@ __all__ = [
     "DocumentStatus",
     "FindingVerdict",
     "Hall",
+    "MetricDay",
+    "MetricGrain",
     "PageType",
     "ParameterTag",
     "PolicyParameter",

@@ -1,0 +1,811 @@
+"""The service-efficiency figures (服务效能, issue #16): definitions in docs/metrics.md.
+
+Everything is counted from timestamps and the audit log, never from clerks' counters:
+
+- ``collect()`` reads the raw rows (Visit, Case, AuditEntry, VisitRating) of some halls
+  and hall-local days and returns one ``Acc`` (mergeable counts and whole-minute
+  histograms) per day × hall × business type × window × teller;
+- ``figures_direct()`` is ``collect()`` over the whole range merged into one ``Acc``: the
+  reference the rollups are tested and benched against;
+- ``figures()`` / ``figures_by()`` merge the daily rollups (``MetricDay``, written by
+  ``rollup_day()``, the task ``counterhall.tasks.rollup_metrics`` and ``manage.py
+  metrics_rollup``) for the past days and ``collect()`` live for today and any day not
+  rolled up yet, so they always equal the direct computation;
+- a few figures are states of now and are read live at every call, never rolled up:
+  ``overdue_now`` and the rectifications (open, overdue, closed).
+
+Percentiles are taken over whole minutes (a duration's seconds // 60): the median is the
+mean of the two middle values for an even count, the 90th percentile the nearest rank
+(the value at position ⌈0.9·n⌉). Both are exact from merged histograms.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from counterhall.models import (
+    AuditEntry,
+    Case,
+    CaseState,
+    Hall,
+    Rectification,
+    Visit,
+    VisitRating,
+    VisitStatus,
+)
+from counterhall.models.case import TERMINAL_STATES
+
+CASE_TARGET = "counterhall.case"
+DIMENSIONS = ("day", "business_type", "window", "teller", "hall")
+# Counted figures (summed across rows) and minute histograms (merged across rows).
+COUNTS = (
+    "tickets_issued",
+    "visits_served",
+    "no_shows",
+    "cases_taken_in",
+    "cases_completed",
+    "cases_rejected",
+    "cases_withdrawn",
+    "completed_during_visit",
+    "deadlines_promised",
+    "deadlines_kept",
+    "cases_returned",
+    "returns",
+    "visits_of_completed",
+    "steps_of_completed",
+)
+HISTOGRAMS = ("wait", "service", "intake_to_completion", "review_wait", "signoff_wait")
+DECLINED = "declined"
+SATISFIED_GRADES = ("5", "4", "3")  # 非常满意, 满意, 基本满意 (GB/T 39735: not 差评)
+RETURN_ACTIONS = ("case.return", "case.hold")  # back to the teller: a round trip
+# The queue a stint in each state is waiting in.
+STINTS = {"review_wait": CaseState.SUBMITTED, "signoff_wait": CaseState.AWAITING_SIGNOFF}
+CHUNK = 2000
+
+
+# ------------------------------------------------------------------------------ the contract
+
+
+@dataclass(frozen=True)
+class Dist:
+    """A distribution of minutes: count, median and 90th percentile (None when empty)."""
+
+    n: int
+    median: Decimal | None
+    p90: Decimal | None
+
+
+@dataclass(frozen=True)
+class Figures:
+    tickets_issued: int
+    visits_served: int
+    no_shows: int
+    cases_taken_in: int
+    cases_completed: int
+    cases_rejected: int
+    cases_withdrawn: int
+    completed_during_visit: int
+    completed_during_visit_rate: Decimal | None  # 即时办结率 0..1
+    deadlines_promised: int
+    deadlines_kept: int
+    overdue_now: int
+    wait: Dist
+    service: Dist
+    intake_to_completion: Dist
+    review_wait: Dist
+    signoff_wait: Dist
+    cases_returned: int
+    return_rate: Decimal | None
+    round_trips_per_case: Decimal | None
+    visits_per_case: Decimal | None
+    steps_per_case: Decimal | None
+    ratings: dict[str, int]
+    satisfied_share: Decimal | None
+    rectifications_open: int
+    rectifications_overdue: int
+    rectifications_closed: int
+    service_minutes: int = 0  # the sum of the served visits' whole minutes (staff load)
+
+
+# ------------------------------------------------------------------------------ accumulator
+
+
+@dataclass
+class Acc:
+    """Mergeable figures of some rows: counts, whole-minute histograms, ratings."""
+
+    counts: Counter = field(default_factory=Counter)
+    hists: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    ratings: Counter = field(default_factory=Counter)
+
+    def add(self, other: Acc) -> None:
+        self.counts.update(other.counts)
+        for name, hist in other.hists.items():
+            self.hists[name].update(hist)
+        self.ratings.update(other.ratings)
+
+    def add_data(self, data: dict) -> None:
+        """Merge a stored rollup (``as_data()``; JSON keys are strings)."""
+        counts = self.counts
+        for name, n in data.get("c", {}).items():
+            counts[name] += n
+        for name, hist in data.get("h", {}).items():
+            mine = self.hists[name]
+            for minute, n in hist.items():
+                mine[int(minute)] += n
+        ratings = self.ratings
+        for grade, n in data.get("r", {}).items():
+            ratings[grade] += n
+
+    def as_data(self) -> dict:
+        return {
+            "c": {k: v for k, v in self.counts.items() if v},
+            "h": {
+                name: {str(m): n for m, n in sorted(h.items())}
+                for name, h in self.hists.items()
+                if h
+            },
+            "r": {k: v for k, v in self.ratings.items() if v},
+        }
+
+
+def minutes(start, end) -> int:
+    """Whole minutes between two moments (never negative)."""
+    return max(0, int((end - start).total_seconds()) // 60)
+
+
+def dist(hist: Counter) -> Dist:
+    n = sum(hist.values())
+    if not n:
+        return Dist(0, None, None)
+    values = sorted(hist.items())
+
+    def at(rank: int) -> int:  # 1-based rank
+        seen = 0
+        for minute, count in values:
+            seen += count
+            if seen >= rank:
+                return minute
+        raise AssertionError("rank beyond the histogram")
+
+    if n % 2:
+        median = Decimal(at(n // 2 + 1))
+    else:
+        median = (Decimal(at(n // 2)) + Decimal(at(n // 2 + 1))) / 2
+    return Dist(n, median, Decimal(at(math.ceil(n * 9 / 10))))
+
+
+def ratio(part: int, whole: int, places: str = "0.0001") -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal(places))
+
+
+@dataclass(frozen=True)
+class Live:
+    """The figures of now, never rolled up."""
+
+    overdue_now: int = 0
+    rectifications_open: int = 0
+    rectifications_overdue: int = 0
+    rectifications_closed: int = 0
+
+
+def to_figures(acc: Acc, live: Live) -> Figures:
+    c = acc.counts
+    completed = c["cases_completed"]
+    rated = sum(n for g, n in acc.ratings.items() if g != DECLINED)
+    satisfied = sum(acc.ratings[g] for g in SATISFIED_GRADES)
+    ratings = {str(g): acc.ratings[str(g)] for g in (5, 4, 3, 2, 1)}
+    ratings[DECLINED] = acc.ratings[DECLINED]
+    service = acc.hists["service"]
+    return Figures(
+        tickets_issued=c["tickets_issued"],
+        visits_served=c["visits_served"],
+        no_shows=c["no_shows"],
+        cases_taken_in=c["cases_taken_in"],
+        cases_completed=completed,
+        cases_rejected=c["cases_rejected"],
+        cases_withdrawn=c["cases_withdrawn"],
+        completed_during_visit=c["completed_during_visit"],
+        completed_during_visit_rate=ratio(c["completed_during_visit"], completed),
+        deadlines_promised=c["deadlines_promised"],
+        deadlines_kept=c["deadlines_kept"],
+        overdue_now=live.overdue_now,
+        wait=dist(acc.hists["wait"]),
+        service=dist(service),
+        intake_to_completion=dist(acc.hists["intake_to_completion"]),
+        review_wait=dist(acc.hists["review_wait"]),
+        signoff_wait=dist(acc.hists["signoff_wait"]),
+        cases_returned=c["cases_returned"],
+        return_rate=ratio(c["cases_returned"], completed),
+        round_trips_per_case=ratio(c["returns"], completed, "0.01"),
+        visits_per_case=ratio(c["visits_of_completed"], completed, "0.01"),
+        steps_per_case=ratio(c["steps_of_completed"], completed, "0.01"),
+        ratings=ratings,
+        satisfied_share=ratio(satisfied, rated),
+        rectifications_open=live.rectifications_open,
+        rectifications_overdue=live.rectifications_overdue,
+        rectifications_closed=live.rectifications_closed,
+        service_minutes=sum(m * n for m, n in service.items()),
+    )
+
+
+# ------------------------------------------------------------------------------ raw rows
+
+# A row's key: (day, hall_id, business_type_id, window_id, teller_id).
+Key = tuple[dt.date, int, int | None, int | None, int | None]
+
+
+def hall_tz() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def day_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The hall-local midnights opening ``start`` and closing ``end`` (half-open)."""
+    tz = hall_tz()
+    return (
+        dt.datetime.combine(start, dt.time(), tzinfo=tz),
+        dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz),
+    )
+
+
+def local_day(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(hall_tz()).date()
+
+
+def hall_ids(halls) -> list[int]:
+    return sorted({getattr(h, "pk", h) for h in halls})
+
+
+def _chunks(ids: list, size: int = CHUNK) -> Iterator[list]:
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+def _case_filters(business_type, window, teller) -> Q:
+    q = Q()
+    if business_type is not None:
+        q &= Q(business_type_id=business_type)
+    if window is not None:
+        q &= Q(window_id=window)
+    if teller is not None:
+        q &= Q(teller_id=teller)
+    return q
+
+
+def _visit_links(visit_ids: list[int]) -> dict[int, list[tuple[int, int]]]:
+    """Per visit, its linked cases as (case id, business type id), lowest case first."""
+    through = Visit.cases.through
+    links: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for ids in _chunks(visit_ids):
+        for visit_id, case_id, bt in (
+            through.objects.filter(visit_id__in=ids)
+            .order_by("visit_id", "case_id")
+            .values_list("visit_id", "case_id", "case__business_type_id")
+        ):
+            links[visit_id].append((case_id, bt))
+    return links
+
+
+def _case_entries(case_ids: list[int]) -> dict[int, list[tuple]]:
+    """Per case, its case.* audit entries oldest first: (at, action, actor, before, after)."""
+    entries: dict[int, list[tuple]] = defaultdict(list)
+    for ids in _chunks(case_ids):
+        rows = (
+            AuditEntry.objects.filter(target_type=CASE_TARGET, target_id__in=[str(i) for i in ids])
+            .filter(action__startswith="case.")
+            .order_by("at", "pk")
+            .values_list("target_id", "at", "action", "actor_id", "before", "after")
+        )
+        for target_id, at, action, actor, before, after in rows:
+            entries[int(target_id)].append((at, action, actor, before, after))
+    return entries
+
+
+def _state(payload) -> str | None:
+    return payload.get("state") if isinstance(payload, dict) else None
+
+
+def stints(entries: list[tuple], state: str) -> Iterator[tuple[dt.datetime, dt.datetime]]:
+    """The (entered, left) moments of each stay of a case in ``state``, from its entries."""
+    entered = None
+    for at, _action, _actor, before, after in entries:
+        b, a = _state(before), _state(after)
+        if a == state and b != state:
+            entered = at
+        elif b == state and a != state and entered is not None:
+            yield entered, at
+            entered = None
+
+
+def steps(entries: list[tuple]) -> int:
+    """The desks a case went through: runs of its entries by one person (a hand-off is a
+    change of hands; the first desk counts), system acts (no actor) left out."""
+    runs, last = 0, object()
+    for _at, _action, actor, _before, _after in entries:
+        if actor is None:
+            continue
+        if actor != last:
+            runs += 1
+            last = actor
+    return runs
+
+
+def collect(
+    *,
+    halls,
+    start: dt.date,
+    end: dt.date,
+    business_type: int | None = None,
+    window: int | None = None,
+    teller: int | None = None,
+) -> dict[Key, Acc]:
+    """The figures of the raw rows of ``halls`` over the hall-local days ``start``–``end``,
+    one ``Acc`` per day × hall × business type × window × teller (docs/metrics.md)."""
+    ids = hall_ids(halls)
+    lo, hi = day_bounds(start, end)
+    accs: dict[Key, Acc] = defaultdict(Acc)
+    _collect_visits(accs, ids, start, end, business_type, window, teller)
+    _collect_cases(accs, ids, lo, hi, business_type, window, teller)
+    _collect_stints(accs, ids, lo, hi, business_type, window, teller)
+    return accs
+
+
+def _collect_visits(accs, ids, start, end, business_type, window, teller) -> None:
+    q = Q(hall_id__in=ids, day__gte=start, day__lte=end)
+    if window is not None:
+        q &= Q(window_id=window)
+    if teller is not None:
+        q &= Q(teller_id=teller)
+    rows = list(
+        Visit.objects.filter(q)
+        .order_by()
+        .values_list(
+            "pk",
+            "day",
+            "hall_id",
+            "window_id",
+            "teller_id",
+            "status",
+            "issued_at",
+            "called_at",
+            "service_started_at",
+            "service_ended_at",
+        )
+    )
+    visit_ids = [r[0] for r in rows]
+    links = _visit_links(visit_ids)
+    grades: dict[int, str] = {}
+    for ids_ in _chunks(visit_ids):
+        for visit_id, grade in VisitRating.objects.filter(visit_id__in=ids_).values_list(
+            "visit_id", "grade"
+        ):
+            grades[visit_id] = DECLINED if grade is None else str(grade)
+    for pk, day, hall, win, tel, status, issued, called, started, ended in rows:
+        linked = links.get(pk)
+        bt = linked[0][1] if linked else None  # the visit's type: its first case's
+        if business_type is not None and bt != business_type:
+            continue
+        acc = accs[(day, hall, bt, win, tel)]
+        acc.counts["tickets_issued"] += 1
+        if status == VisitStatus.SERVED:
+            acc.counts["visits_served"] += 1
+            if started is not None and ended is not None:
+                acc.hists["service"][minutes(started, ended)] += 1
+        elif status == VisitStatus.NO_SHOW:
+            acc.counts["no_shows"] += 1
+        if called is not None:
+            acc.hists["wait"][minutes(issued, called)] += 1
+        if pk in grades:
+            acc.ratings[grades[pk]] += 1
+
+
+CASE_COLUMNS = (
+    "pk",
+    "hall_id",
+    "business_type_id",
+    "window_id",
+    "teller_id",
+    "state",
+    "created_at",
+    "completed_at",
+    "closed_at",
+    "promised_deadline",
+)
+
+
+def _collect_cases(accs, ids, lo, hi, business_type, window, teller) -> None:
+    dims = _case_filters(business_type, window, teller)
+    base = Case.objects.filter(dims, hall_id__in=ids).order_by()
+    for _pk, hall, bt, win, tel, _s, created, *_rest in base.filter(
+        created_at__gte=lo, created_at__lt=hi
+    ).values_list(*CASE_COLUMNS):
+        accs[(local_day(created), hall, bt, win, tel)].counts["cases_taken_in"] += 1
+    closed = list(
+        base.filter(state__in=TERMINAL_STATES, closed_at__gte=lo, closed_at__lt=hi).values_list(
+            *CASE_COLUMNS
+        )
+    )
+    completed_ids = [r[0] for r in closed if r[5] == CaseState.COMPLETED]
+    entries = _case_entries(completed_ids)
+    served: dict[int, list[tuple]] = defaultdict(list)
+    for ids_ in _chunks(completed_ids):
+        for case_id, started, ended in Visit.cases.through.objects.filter(
+            case_id__in=ids_
+        ).values_list("case_id", "visit__service_started_at", "visit__service_ended_at"):
+            served[case_id].append((started, ended))
+    for pk, hall, bt, win, tel, state, created, completed, closed_at, promised in closed:
+        day = local_day(closed_at)
+        c = accs[(day, hall, bt, win, tel)]
+        if state == CaseState.REJECTED:
+            c.counts["cases_rejected"] += 1
+            continue
+        if state == CaseState.WITHDRAWN:
+            c.counts["cases_withdrawn"] += 1
+            continue
+        c.counts["cases_completed"] += 1
+        c.hists["intake_to_completion"][minutes(created, completed)] += 1
+        visits = served.get(pk, [])
+        c.counts["visits_of_completed"] += len(visits)
+        if any(s is not None and e is not None and s <= completed <= e for s, e in visits):
+            c.counts["completed_during_visit"] += 1
+        if promised is not None:
+            c.counts["deadlines_promised"] += 1
+            if day <= promised:
+                c.counts["deadlines_kept"] += 1
+        mine = entries.get(pk, [])
+        returns = sum(1 for e in mine if e[1] in RETURN_ACTIONS)
+        c.counts["returns"] += returns
+        c.counts["cases_returned"] += bool(returns)
+        c.counts["steps_of_completed"] += steps(mine)
+
+
+def _collect_stints(accs, ids, lo, hi, business_type, window, teller) -> None:
+    """Each stay in the review queue or awaiting sign-off, on the day it ended."""
+    leaving = set(
+        AuditEntry.objects.filter(
+            hall_id__in=ids,
+            at__gte=lo,
+            at__lt=hi,
+            target_type=CASE_TARGET,
+            action__in=("case.claim", "case.sign", "case.hold"),
+        )
+        .order_by()
+        .values_list("target_id", flat=True)
+    )
+    if not leaving:
+        return
+    case_ids = sorted(int(i) for i in leaving)
+    dims = _case_filters(business_type, window, teller)
+    cases = {}
+    for ids_ in _chunks(case_ids):
+        for pk, hall, bt, win, tel in (
+            Case.objects.filter(dims, pk__in=ids_)
+            .order_by()
+            .values_list("pk", "hall_id", "business_type_id", "window_id", "teller_id")
+        ):
+            cases[pk] = (hall, bt, win, tel)
+    entries = _case_entries(sorted(cases))
+    for pk, (hall, bt, win, tel) in cases.items():
+        for name, state in STINTS.items():
+            for entered, left in stints(entries.get(pk, []), state):
+                if lo <= left < hi:
+                    key = (local_day(left), hall, bt, win, tel)
+                    accs[key].hists[name][minutes(entered, left)] += 1
+
+
+# ------------------------------------------------------------------------------ live figures
+
+
+def live(
+    *, halls, start, end, business_type=None, window=None, teller=None, group: str | None = None
+) -> dict[object, Live]:
+    """The figures of now: open cases past their promised date (whatever the range), and
+    the rectifications of the range's ratings (by the visit's day). Keyed by ``group``'s
+    value (None: one key, None)."""
+    ids = hall_ids(halls)
+    today = timezone.localdate()
+    overdue = (
+        Case.objects.filter(
+            _case_filters(business_type, window, teller),
+            hall_id__in=ids,
+            state__in=[s for s in CaseState.values if s not in TERMINAL_STATES],
+            promised_deadline__lt=today,
+        )
+        .order_by()
+        .values(*_live_group(group, "case"))
+        .annotate(n=Count("pk"))
+    )
+    q = Q(hall_id__in=ids, rating__visit__day__gte=start, rating__visit__day__lte=end)
+    if window is not None:
+        q &= Q(rating__visit__window_id=window)
+    if teller is not None:
+        q &= Q(rating__visit__teller_id=teller)
+    rects = Rectification.objects.filter(q).order_by()
+    if business_type is not None or group == "business_type":
+        rects = rects.annotate(first_case=_first_case_type())
+        if business_type is not None:
+            rects = rects.filter(first_case=business_type)
+    rows = rects.values(*_live_group(group, "rect")).annotate(
+        closed=Count("pk", filter=Q(callback_at__isnull=False)),
+        open=Count("pk", filter=Q(callback_at__isnull=True)),
+        overdue=Count("pk", filter=Q(callback_at__isnull=True, deadline__lt=today)),
+    )
+    case_key = _LIVE_FIELD["case"][group] if group else None
+    rect_key = _LIVE_FIELD["rect"][group] if group else None
+    out: dict[object, dict] = defaultdict(dict)
+    for row in overdue:
+        out[row.get(case_key)]["overdue_now"] = row["n"]
+    for row in rows:
+        out[row.get(rect_key)].update(
+            rectifications_open=row["open"],
+            rectifications_overdue=row["overdue"],
+            rectifications_closed=row["closed"],
+        )
+    return {k: Live(**v) for k, v in out.items()}
+
+
+def _first_case_type():
+    from django.db.models import OuterRef, Subquery
+
+    through = Visit.cases.through
+    return Subquery(
+        through.objects.filter(visit_id=OuterRef("rating__visit_id"))
+        .order_by("case_id")
+        .values("case__business_type_id")[:1]
+    )
+
+
+def _live_group(group: str | None, kind: str) -> list[str]:
+    """The ``values()`` grouping the live figures by ``group``."""
+    return [] if group is None else [_LIVE_FIELD[kind][group]]
+
+
+_LIVE_FIELD = {
+    "case": {
+        "day": "promised_deadline",
+        "business_type": "business_type_id",
+        "window": "window_id",
+        "teller": "teller_id",
+        "hall": "hall_id",
+    },
+    "rect": {
+        "day": "rating__visit__day",
+        "business_type": "first_case",
+        "window": "rating__visit__window_id",
+        "teller": "rating__visit__teller_id",
+        "hall": "hall_id",
+    },
+}
+
+
+# ------------------------------------------------------------------------------ direct
+
+
+def figures_direct(
+    *,
+    halls,
+    start: dt.date,
+    end: dt.date,
+    business_type: int | None = None,
+    window: int | None = None,
+    teller: int | None = None,
+) -> Figures:
+    """The figures computed straight from the raw rows (the reference for the rollups)."""
+    filters = {"business_type": business_type, "window": window, "teller": teller}
+    total = Acc()
+    for acc in collect(halls=halls, start=start, end=end, **filters).values():
+        total.add(acc)
+    now = live(halls=halls, start=start, end=end, **filters).get(None, Live())
+    return to_figures(total, now)
+
+
+def figures(
+    *,
+    halls,
+    start: dt.date,
+    end: dt.date,
+    business_type: int | None = None,
+    window: int | None = None,
+    teller: int | None = None,
+) -> Figures:
+    """The figures of ``halls`` over the hall-local days ``start``–``end`` (inclusive)."""
+    return figures_direct(
+        halls=halls, start=start, end=end, business_type=business_type, window=window, teller=teller
+    )
+
+
+# ------------------------------------------------------------------------------ who sees what
+
+
+def halls_visible_to(user) -> QuerySet[Hall]:
+    """The halls whose figures the user reads: a leader's, hall admin's or auditor's own
+    hall; every hall for a superuser (the province); none otherwise."""
+    from counterhall import permissions
+
+    if not permissions.can_read_metrics(user):
+        return Hall.objects.none()
+    if user.is_superuser:
+        return Hall.objects.all()
+    return Hall.objects.filter(pk=permissions.user_hall_id(user))
+
+
+# ------------------------------------------------------------------------------ grouping
+
+_KEY_INDEX = {"day": 0, "hall": 1, "business_type": 2, "window": 3, "teller": 4}
+
+
+def check_dimension(dimension: str) -> None:
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {dimension!r}; one of {', '.join(DIMENSIONS)}")
+
+
+def labels(dimension: str, keys: Iterable) -> dict[object, str]:
+    """Display labels of a dimension's keys (one query)."""
+    from counterhall.models import BusinessType, Window
+    from counterhall.permissions import staff_name
+
+    keys = [k for k in keys if k is not None]
+    if dimension == "day":
+        out = {k: k.isoformat() for k in keys}
+    elif dimension == "hall":
+        out = {h.pk: h.name for h in Hall.objects.filter(pk__in=keys)}
+    elif dimension == "business_type":
+        out = {b.pk: f"{b.code} {b.name}" for b in BusinessType.objects.filter(pk__in=keys)}
+    elif dimension == "window":
+        out = {w.pk: str(w) for w in Window.objects.filter(pk__in=keys)}
+    else:
+        from django.contrib.auth import get_user_model
+
+        out = {u.pk: staff_name(u) for u in get_user_model().objects.filter(pk__in=keys)}
+    out[None] = "—"
+    return out
+
+
+def _grouped(
+    dimension: str, accs: dict[object, Acc], now: dict[object, Live]
+) -> list[tuple[object, str, Figures]]:
+    keys = sorted(set(accs) | set(now), key=lambda k: (k is None, str(k) if k is not None else ""))
+    if dimension == "day":
+        keys = sorted(k for k in keys if k is not None) + ([None] if None in keys else [])
+    names = labels(dimension, keys)
+    return [
+        (k, names.get(k, str(k)), to_figures(accs.get(k, Acc()), now.get(k, Live()))) for k in keys
+    ]
+
+
+def figures_by_direct(dimension: str, *, halls, start, end, **filters):
+    """``figures_by()`` computed straight from the raw rows."""
+    check_dimension(dimension)
+    index = _KEY_INDEX[dimension]
+    grouped: dict[object, Acc] = defaultdict(Acc)
+    for key, acc in collect(halls=halls, start=start, end=end, **filters).items():
+        grouped[key[index]].add(acc)
+    now = live(halls=halls, start=start, end=end, group=dimension, **filters)
+    if dimension == "day":
+        now = {k: v for k, v in now.items() if k is not None and start <= k <= end}
+    return _grouped(dimension, grouped, now)
+
+
+def figures_by(
+    dimension: str, *, halls, start, end, **filters
+) -> list[tuple[object, str, Figures]]:
+    """The figures per day, business type, window, teller or hall: (key, label, figures),
+    in key order (days ascending; "—" last: a visit without a case, a system act)."""
+    return figures_by_direct(dimension, halls=halls, start=start, end=end, **filters)
+
+
+# ------------------------------------------------------------------------------ staff load
+
+
+@dataclass(frozen=True)
+class TellerLoad:
+    teller: int
+    name: str
+    cases_taken_in: int
+    cases_completed: int
+    visits_served: int
+    service_minutes: int
+
+
+@dataclass(frozen=True)
+class ReviewerLoad:
+    reviewer: int
+    name: str
+    reviews: int  # decisions: approve, return, reject in review
+
+
+@dataclass(frozen=True)
+class WindowIdle:
+    window: int
+    label: str
+    days_open: int  # days of the range the hall served anyone
+    days_idle: int  # of those, days this window served nobody
+    visits_served: int
+
+
+@dataclass(frozen=True)
+class StaffLoad:
+    tellers: list[TellerLoad]
+    reviewers: list[ReviewerLoad]
+    windows: list[WindowIdle]
+
+
+REVIEW_DECISIONS = ("case.approve", "case.return", "case.reject")
+
+
+def staff_load(*, halls, start: dt.date, end: dt.date) -> StaffLoad:
+    """Cases and service minutes per teller, review decisions per reviewer, and idle
+    windows (a window that served nobody on a day the hall served someone)."""
+    from django.contrib.auth import get_user_model
+
+    from counterhall.models import Window
+    from counterhall.permissions import staff_name
+
+    ids = hall_ids(halls)
+    tellers = figures_by("teller", halls=ids, start=start, end=end)
+    teller_rows = [
+        TellerLoad(
+            k, label, f.cases_taken_in, f.cases_completed, f.visits_served, f.service_minutes
+        )
+        for k, label, f in tellers
+        if k is not None
+    ]
+    lo, hi = day_bounds(start, end)
+    decisions = (
+        AuditEntry.objects.filter(
+            hall_id__in=ids,
+            at__gte=lo,
+            at__lt=hi,
+            target_type=CASE_TARGET,
+            action__in=REVIEW_DECISIONS,
+            before__state=CaseState.IN_REVIEW,
+        )
+        .order_by()
+        .values("actor_id")
+        .annotate(n=Count("pk"))
+    )
+    counts = {row["actor_id"]: row["n"] for row in decisions if row["actor_id"] is not None}
+    users = get_user_model().objects.in_bulk(list(counts))
+    reviewer_rows = sorted(
+        (ReviewerLoad(pk, staff_name(users[pk]), n) for pk, n in counts.items()),
+        key=lambda r: (-r.reviews, r.name),
+    )
+    days = (
+        Visit.objects.filter(
+            hall_id__in=ids, day__gte=start, day__lte=end, status=VisitStatus.SERVED
+        )
+        .order_by()
+        .values_list("hall_id", "day", "window_id")
+        .distinct()
+    )
+    open_days: dict[int, set] = defaultdict(set)
+    served_days: dict[int, set] = defaultdict(set)
+    for hall, day, win in days:
+        open_days[hall].add(day)
+        served_days[win].add(day)
+    by_window = {
+        k: f.visits_served for k, _l, f in figures_by("window", halls=ids, start=start, end=end)
+    }
+    window_rows = [
+        WindowIdle(
+            w.pk,
+            f"{w.hall.name} {w}" if len(ids) > 1 else str(w),
+            len(open_days[w.hall_id]),
+            len(open_days[w.hall_id] - served_days[w.pk]),
+            by_window.get(w.pk, 0),
+        )
+        for w in Window.objects.filter(hall_id__in=ids).select_related("hall")
+    ]
+    return StaffLoad(teller_rows, reviewer_rows, window_rows)
