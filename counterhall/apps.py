@@ -13,6 +13,7 @@ class CounterhallConfig(AppConfig):
         register_core_actions()
         register_casefile_actions()
         register_visit_panels()
+        register_efficiency_panel()
 
 
 def register_casefile_actions() -> None:
@@ -46,5 +47,21 @@ def register_visit_panels() -> None:
             roles=frozenset({Role.HALL_ADMIN, Role.LEADER}),
             template="counterhall/_rectification_panel.html",
             context=lambda user: visit_selectors.rectification_panel(user=user),
+        )
+    )
+
+
+def register_efficiency_panel() -> None:
+    """The way to the efficiency dashboard (服务效能) on the leader's and hall admin's home
+    page: a link, no query."""
+    from counterhall.home import HomePanel, register_panel
+    from counterhall.roles import Role
+
+    register_panel(
+        HomePanel(
+            name="efficiency",
+            roles=frozenset({Role.HALL_ADMIN, Role.LEADER}),
+            template="counterhall/_efficiency_panel.html",
+            context=lambda user: {},
         )
     )

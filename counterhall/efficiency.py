@@ -47,6 +47,10 @@ class Period:
         return f"{self.start:%Y-%m-%d} – {self.end:%Y-%m-%d}"
 
 
+def days_of(period: Period) -> list[dt.date]:
+    return [period.start + dt.timedelta(days=i) for i in range(period.days)]
+
+
 def period_for(kind: str, *, today: dt.date, start=None, end=None) -> Period:
     """The period a picker choice names (hall dates, both inclusive): last month (the
     default), this month so far, the last 7 days up to today, or a custom range."""
@@ -156,14 +160,14 @@ def _overdue(p: Period, f: dict) -> str:
 
 
 def _returned(p: Period, f: dict) -> str:
-    return case_list_url(
-        returned=1, date_from=p.start.isoformat(), date_to=p.end.isoformat(), **f
-    )
+    return case_list_url(returned=1, date_from=p.start.isoformat(), date_to=p.end.isoformat(), **f)
 
 
 def _visits(status: str = "") -> Callable[[Period, dict], str]:
     def url(p: Period, f: dict) -> str:
-        return visit_list_url(p, status=status, **{k: v for k, v in f.items() if k != "business_type"})
+        return visit_list_url(
+            p, status=status, **{k: v for k, v in f.items() if k != "business_type"}
+        )
 
     return url
 
@@ -292,7 +296,13 @@ def headlines(figures, before, period: Period, filters: dict) -> list[Headline]:
         now = cell(figures, m, period, filters)
         old = read(before, key)
         out.append(
-            Headline(key, m.label, now, shown(old, m.kind), shown_change(change_of(now.value, old, m.kind), m.kind))
+            Headline(
+                key,
+                m.label,
+                now,
+                shown(old, m.kind),
+                shown_change(change_of(now.value, old, m.kind), m.kind),
+            )
         )
     return out
 
@@ -308,18 +318,23 @@ def _key_id(key) -> Any:
 def table(dimension: str, title, rows: Iterable[tuple[Any, str, Any]], period: Period) -> Table:
     t = Table(dimension, title, [MEASURE[k].label for k in TABLE_KEYS])
     for key, label, figures in rows:
+        if key is None:  # visits without a case, acts of no teller
+            label = gettext("未关联")
         filters = {DRILL_FILTER[dimension]: _key_id(key)} if dimension in DRILL_FILTER else {}
         t.rows.append((label, [cell(figures, MEASURE[k], period, filters) for k in TABLE_KEYS]))
     return t
 
 
 def rating_rows(figures) -> list[tuple[str, int]]:
-    """The ratings distribution, best grade first, every grade shown (0 when none)."""
-    counts = {str(k): v for k, v in (figures.ratings or {}).items()}
-    return [
-        (str(grade.label), counts.get(str(grade.value), counts.get(grade.name.lower(), 0)))
+    """The ratings distribution, best grade first, every grade shown (0 when none), then the
+    applicants who declined to rate."""
+    counts = figures.ratings or {}
+    rows = [
+        (str(grade.label), counts.get(str(grade.value), 0))
         for grade in sorted(RatingGrade, reverse=True)
     ]
+    rows.append((str(_("不评价")), counts.get(metrics.DECLINED, 0)))
+    return rows
 
 
 # --------------------------------------------------------------------------- before/after

@@ -48,13 +48,9 @@ class DashboardView(EfficiencyMixin, TemplateView):
         halls = metrics.halls_visible_to(self.request.user)
         span = {"halls": halls, "start": period.start, "end": period.end}
         now = metrics.figures(**span)
-        before = metrics.figures(
-            halls=halls, start=before_period.start, end=before_period.end
-        )
+        before = metrics.figures(halls=halls, start=before_period.start, end=before_period.end)
         tables = [
-            efficiency.table(
-                dimension, title, metrics.figures_by(dimension, **span), period
-            )
+            efficiency.table(dimension, title, metrics.figures_by(dimension, **span), period)
             for dimension, title in (
                 ("business_type", _("按业务类型")),
                 ("window", _("按窗口")),
@@ -66,8 +62,16 @@ class DashboardView(EfficiencyMixin, TemplateView):
             tables.append(
                 efficiency.table("hall", _("按大厅"), metrics.figures_by("hall", **span), period)
             )
-        days = metrics.figures_by("day", **span)
-        day_rows = [(f"{key:%m-%d}" if hasattr(key, "strftime") else str(label), f) for key, label, f in days]
+        by_day = {key: f for key, _label, f in metrics.figures_by("day", **span)}
+        day_rows = [
+            (
+                f"{day:%m-%d}",
+                (by_day[day].cases_taken_in, by_day[day].cases_completed, by_day[day].visits_served)
+                if day in by_day
+                else (0, 0, 0),
+            )
+            for day in efficiency.days_of(period)
+        ]
         by_type = tables[0]
         rating_rows = efficiency.rating_rows(now)
         load = metrics.staff_load(**span)
@@ -79,22 +83,23 @@ class DashboardView(EfficiencyMixin, TemplateView):
             halls=hall_list,
             headlines=efficiency.headlines(now, before, period, {}),
             figures=now,
+            satisfied=efficiency.shown(now.satisfied_share, "rate"),
             tables=tables,
-            times=[(label, read_dist(now, key), read_dist(before, key)) for key, label in efficiency.TIMES],
+            times=[
+                (label, read_dist(now, key), read_dist(before, key))
+                for key, label in efficiency.TIMES
+            ],
             load=load,
             charts=[
                 chart(
                     "days",
                     _("每日受理与办结"),
                     charts.column_chart(
-                        [(label, f.cases_taken_in) for label, f in day_rows],
+                        [(label, counts[0]) for label, counts in day_rows],
                         title=_("每日受理业务"),
                     ),
                     [_("日期"), _("受理业务"), _("办结业务"), _("接待办事人次")],
-                    [
-                        (label, f.cases_taken_in, f.cases_completed, f.visits_served)
-                        for label, f in day_rows
-                    ],
+                    [(label, *counts) for label, counts in day_rows],
                 ),
                 chart(
                     "types",

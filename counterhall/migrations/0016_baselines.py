@@ -41,7 +41,7 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("counterhall", "0014_ascii_region")]
+    dependencies = [("counterhall", "0015_metrics_rollups")]
 
     operations = [
         migrations.RemoveField(model_name="businesstype", name="baseline_trips"),

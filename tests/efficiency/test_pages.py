@@ -1,0 +1,149 @@
+"""The dashboard over the scenario's November (tests/metrics/scenario.py: 5 cases, 5 visits,
+one overdue case, one no-show, ratings and a rectification), its drill-downs and who may
+open it."""
+
+import re
+from html import unescape
+
+import pytest
+
+from counterhall.models import Visit
+from tests.efficiency.conftest import NOV
+
+
+@pytest.fixture(autouse=True)
+def _today(time_machine):
+    time_machine.move_to("2026-12-05 10:00:00+08:00", tick=False)
+
+
+def figure_row(html: str, key: str) -> str:
+    match = re.search(rf'<tr data-figure="{re.escape(key)}">(.*?)</tr>', html, re.S)
+    assert match, key
+    return match.group(1)
+
+
+def cells(row: str) -> list[str]:
+    return [
+        unescape(re.sub(r"<[^>]+>", "", c)).strip()
+        for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    ]
+
+
+def drill(row: str) -> str:
+    return unescape(re.search(r'href="([^"]+)"', row).group(1))
+
+
+def test_the_headline_figures_come_with_the_period_before_and_the_change(leader_client, scene):
+    html = leader_client.get(f"/efficiency/?{NOV}").content.decode()
+    assert cells(figure_row(html, "cases_taken_in")) == ["5", "0", "+5"]
+    assert cells(figure_row(html, "overdue_now")) == ["1", "1", "±0"]
+    assert cells(figure_row(html, "completed_during_visit_rate"))[0] == "50.0%"
+    assert cells(figure_row(html, "wait.median"))[0] == "10.0"
+    assert cells(figure_row(html, "satisfied_share"))[0] == "66.7%"
+    assert "2026-11-01 – 2026-11-30" in html and "2026-10-01 – 2026-10-31" in html
+
+
+def test_last_month_is_the_default_and_last_year_a_choice(leader_client, scene):
+    html = leader_client.get("/efficiency/").content.decode()
+    assert "2026-11-01 – 2026-11-30" in html and "2026-10-01 – 2026-10-31" in html
+    html = leader_client.get(f"/efficiency/?{NOV}&compare=last_year").content.decode()
+    assert "2025-11-01 – 2025-11-30" in html
+    html = leader_client.get("/efficiency/?period=last_7").content.decode()
+    assert "2026-11-29 – 2026-12-05" in html and "2026-11-22 – 2026-11-28" in html
+
+
+def test_the_overdue_count_drills_to_the_overdue_cases(leader_client, scene):
+    html = leader_client.get(f"/efficiency/?{NOV}").content.decode()
+    url = drill(figure_row(html, "overdue_now"))
+    assert url.startswith("/cases/?") and "overdue=1" in url
+    listing = leader_client.get(url).content.decode()
+    overdue, *others = scene.cases[2:3] + scene.cases[:2] + scene.cases[3:]
+    assert overdue.number in listing
+    for case in others:
+        assert case.number not in listing
+
+
+def test_the_completed_count_drills_to_the_cases_completed_in_the_period(leader_client, scene):
+    html = leader_client.get(f"/efficiency/?{NOV}").content.decode()
+    listing = leader_client.get(drill(figure_row(html, "cases_completed"))).content.decode()
+    c1, c2, c3, c4, c5 = scene.cases
+    assert c1.number in listing and c2.number in listing
+    assert not any(c.number in listing for c in (c3, c4, c5))
+    listing = leader_client.get(drill(figure_row(html, "cases_taken_in"))).content.decode()
+    assert all(c.number in listing for c in scene.cases)
+
+
+def test_the_no_show_count_drills_to_the_visits(leader_client, scene):
+    html = leader_client.get(f"/efficiency/?{NOV}").content.decode()
+    listing = leader_client.get(drill(figure_row(html, "no_shows"))).content.decode()
+    tickets = re.findall(r"<td>([AT]\d{3})</td>", listing)
+    no_show = Visit.objects.get(status="no_show")
+    assert tickets == [no_show.ticket]
+
+
+def test_the_tables_drill_per_business_type_window_and_teller(leader_client, scene, types):
+    html = leader_client.get(f"/efficiency/?{NOV}").content.decode()
+    table = re.search(r'id="table-business_type"(.*?)</section>', html, re.S).group(1)
+    link = re.search(r'href="([^"]*business_type=%d[^"]*)"' % types[1].pk, table)
+    assert link, table
+    listing = leader_client.get(unescape(link.group(1))).content.decode()
+    c1, c2, c3, c4, c5 = scene.cases
+    assert c2.number in listing and c3.number in listing and c1.number not in listing
+    for dimension in ("window", "teller"):
+        assert f'id="table-{dimension}"' in html
+
+
+def test_charts_are_inline_svg_each_with_its_table(leader_client, scene):
+    html = leader_client.get(f"/efficiency/?{NOV}").content.decode()
+    charts = re.findall(r'<figure class="chart-box".*?</figure>', html, re.S)
+    assert len(charts) == 3
+    for chart in charts:
+        assert "<svg" in chart and "<details" in chart and "<table" in chart
+    assert "http://" not in html.replace("http://www.w3.org/2000/svg", "")
+    assert "https://" not in html
+    ratings = re.search(r'id="chart-ratings".*?</figure>', html, re.S).group(0)
+    assert "非常满意" in ratings and "不满意" in ratings
+
+
+def test_staff_load_and_rectifications_are_shown(leader_client, scene):
+    html = leader_client.get(f"/efficiency/?{NOV}").content.decode()
+    load = re.search(r'id="staff-load"(.*?)</section>', html, re.S).group(1)
+    assert "38" in load and "22" in load  # service minutes of t1 and t2
+    assert 'data-figure="rectifications_overdue">1<' in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/efficiency/",
+        "/efficiency/before-after/",
+        "/efficiency/before-after/export.csv",
+        "/efficiency/visits/",
+    ],
+)
+def test_tellers_and_reviewers_are_refused(client, teller, reviewer, url):
+    for user in (teller, reviewer):
+        client.force_login(user)
+        assert client.get(url).status_code == 403
+
+
+def test_the_hall_admin_reaches_it_from_home_and_the_nav(client, hall):
+    from tests import factories
+
+    admin = factories.UserFactory(username="ha", roles=["hall_admin"], hall=hall)
+    client.force_login(admin)
+    home = client.get("/").content.decode()
+    assert 'id="efficiency-panel"' in home and 'id="nav-efficiency"' in home
+    assert client.get("/efficiency/").status_code == 200
+
+
+def test_a_custom_period_needs_both_dates(leader_client, scene):
+    html = leader_client.get("/efficiency/?period=custom&start=2026-11-01").content.decode()
+    assert "自定义期间请填写起止日期" in html
+    assert "2026-11-01 – 2026-11-30" in html  # falls back to last month
+
+
+def test_the_dashboard_is_in_english_for_the_english_choice(leader_client, scene):
+    leader_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = leader_client.get(f"/efficiency/?{NOV}").content.decode()
+    assert "Service efficiency" in html and "Cases taken in" in html
