@@ -85,8 +85,10 @@ def test_an_unknown_export_format_is_404(leader_client):
 def test_the_table_prints_on_a_landscape_a4_page(leader_client, scene):
     html = leader_client.get(f"/efficiency/before-after/?{NOV}").content.decode()
     assert "css/efficiency.css" in html and "data-print" in html
+    from pathlib import Path
+
     from django.contrib.staticfiles import finders
 
-    css = open(finders.find("counterhall/css/efficiency.css"), encoding="utf-8").read()
+    css = Path(finders.find("counterhall/css/efficiency.css")).read_text(encoding="utf-8")
     assert "@page landscape { size: A4 landscape" in css
     assert ".before-after-sheet { page: landscape; }" in css
