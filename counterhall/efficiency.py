@@ -188,7 +188,7 @@ class Measure:
 
 
 MEASURES = (
-    Measure("tickets_issued", _("取号"), "count", _visits()),
+    Measure("tickets_issued", _("取号数"), "count", _visits()),
     Measure("visits_served", _("接待办事人次"), "count", _visits("served")),
     Measure("no_shows", _("过号"), "count", _visits("no_show")),
     Measure("cases_taken_in", _("受理业务"), "count", _opened),
@@ -333,7 +333,7 @@ def rating_rows(figures) -> list[tuple[str, int]]:
         (str(grade.label), counts.get(str(grade.value), 0))
         for grade in sorted(RatingGrade, reverse=True)
     ]
-    rows.append((str(_("不评价")), counts.get(metrics.DECLINED, 0)))
+    rows.append((str(_("不作评价")), counts.get(metrics.DECLINED, 0)))
     return rows
 
 
