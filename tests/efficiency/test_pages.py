@@ -147,3 +147,13 @@ def test_the_dashboard_is_in_english_for_the_english_choice(leader_client, scene
     leader_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     html = leader_client.get(f"/efficiency/?{NOV}").content.decode()
     assert "Service efficiency" in html and "Cases taken in" in html
+
+
+def test_the_case_list_filters_the_drill_down_uses(leader_client, scene):
+    c1, c2, c3, c4, c5 = scene.cases
+    listing = leader_client.get("/cases/?ended_from=2026-11-03&ended_to=2026-11-03").content
+    shown = {c.number for c in scene.cases if c.number.encode() in listing}
+    assert shown == {c2.number, c4.number, c5.number}  # completed, withdrawn, rejected on 3 Nov
+    listing = leader_client.get("/cases/?returned=1").content
+    assert {c.number for c in scene.cases if c.number.encode() in listing} == {c2.number}
+    del c1, c3
