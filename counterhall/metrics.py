@@ -949,3 +949,31 @@ def gather(
             if key[0] in wanted:
                 out[key[index] if index is not None else None].add(acc)
     return out
+
+
+# ------------------------------------------------------------------------------ the teller's own
+
+
+def teller_panel(*, user) -> dict:
+    """A teller's own figures of today and of this month so far (their home page): one
+    rollup read and one live read of today, whatever the number of rows."""
+    from counterhall.months import first_of_month
+    from counterhall.permissions import can_read_own_metrics, user_hall_id
+
+    if not can_read_own_metrics(user):
+        return {}
+    today = timezone.localdate()
+    accs = gather(
+        halls=[user_hall_id(user)],
+        start=first_of_month(today),
+        end=today,
+        group="day",
+        teller=user.pk,
+    )
+    month = Acc()
+    for acc in accs.values():
+        month.add(acc)
+    return {
+        "today": to_figures(accs.get(today, Acc()), Live()),
+        "month": to_figures(month, Live()),
+    }
