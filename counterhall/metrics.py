@@ -942,9 +942,12 @@ def gather(
     if start <= today <= end:
         for hall in ids:
             missing.setdefault(hall, []).append(today)
+    spans: dict[tuple, list[int]] = defaultdict(list)  # halls missing the same days
     for hall, days in missing.items():
+        spans[tuple(days)].append(hall)
+    for days, span_halls in spans.items():
         wanted = set(days)
-        accs = collect(halls=[hall], start=min(days), end=max(days), **filters)
+        accs = collect(halls=span_halls, start=min(days), end=max(days), **filters)
         for key, acc in accs.items():
             if key[0] in wanted:
                 out[key[index] if index is not None else None].add(acc)
