@@ -13,6 +13,7 @@ class CounterhallConfig(AppConfig):
         register_core_actions()
         register_casefile_actions()
         register_visit_panels()
+        register_metrics_panel()
         register_efficiency_panel()
 
 
@@ -47,6 +48,22 @@ def register_visit_panels() -> None:
             roles=frozenset({Role.HALL_ADMIN, Role.LEADER}),
             template="counterhall/_rectification_panel.html",
             context=lambda user: visit_selectors.rectification_panel(user=user),
+        )
+    )
+
+
+def register_metrics_panel() -> None:
+    """A teller's own figures of today and this month on their home page."""
+    from counterhall import metrics
+    from counterhall.home import HomePanel, register_panel
+    from counterhall.roles import Role
+
+    register_panel(
+        HomePanel(
+            name="my-figures",
+            roles=frozenset({Role.TELLER, Role.SPECIAL_CLERK}),
+            template="counterhall/_my_figures_panel.html",
+            context=lambda user: metrics.teller_panel(user=user),
         )
     )
 

@@ -30,6 +30,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -38,6 +39,8 @@ from counterhall.models import (
     Case,
     CaseState,
     Hall,
+    MetricDay,
+    MetricGrain,
     Rectification,
     Visit,
     VisitRating,
@@ -620,10 +623,14 @@ def figures(
     window: int | None = None,
     teller: int | None = None,
 ) -> Figures:
-    """The figures of ``halls`` over the hall-local days ``start``–``end`` (inclusive)."""
-    return figures_direct(
-        halls=halls, start=start, end=end, business_type=business_type, window=window, teller=teller
-    )
+    """The figures of ``halls`` over the hall-local days ``start``–``end`` (inclusive):
+    the rollups of the past days, the raw rows of today and of any day not rolled up."""
+    filters = {"business_type": business_type, "window": window, "teller": teller}
+    total = Acc()
+    for acc in gather(halls=halls, start=start, end=end, group=None, **filters).values():
+        total.add(acc)
+    now = live(halls=halls, start=start, end=end, **filters).get(None, Live())
+    return to_figures(total, now)
 
 
 # ------------------------------------------------------------------------------ who sees what
@@ -703,7 +710,12 @@ def figures_by(
 ) -> list[tuple[object, str, Figures]]:
     """The figures per day, business type, window, teller or hall: (key, label, figures),
     in key order (days ascending; "—" last: a visit without a case, a system act)."""
-    return figures_by_direct(dimension, halls=halls, start=start, end=end, **filters)
+    check_dimension(dimension)
+    accs = gather(halls=halls, start=start, end=end, group=dimension, **filters)
+    now = live(halls=halls, start=start, end=end, group=dimension, **filters)
+    if dimension == "day":
+        now = {k: v for k, v in now.items() if k is not None and start <= k <= end}
+    return _grouped(dimension, accs, now)
 
 
 # ------------------------------------------------------------------------------ staff load
@@ -809,3 +821,162 @@ def staff_load(*, halls, start: dt.date, end: dt.date) -> StaffLoad:
         for w in Window.objects.filter(hall_id__in=ids).select_related("hall")
     ]
     return StaffLoad(teller_rows, reviewer_rows, window_rows)
+
+
+# ------------------------------------------------------------------------------ rollups
+
+FILTER_DIMENSIONS = ("business_type", "window", "teller")
+
+
+def grain_for(group: str | None, filters: dict) -> str:
+    """The coarsest rollup grain that answers a query: filtered or grouped by none of
+    business type, window and teller → HALL; by one → that one; by more → FULL."""
+    needed = {d for d in FILTER_DIMENSIONS if filters.get(d) is not None}
+    if group in FILTER_DIMENSIONS:
+        needed.add(group)
+    if not needed:
+        return MetricGrain.HALL
+    if len(needed) == 1:
+        return needed.pop()
+    return MetricGrain.FULL
+
+
+def _grain_key(grain: str, key: Key) -> Key:
+    day, hall, bt, win, tel = key
+    return (
+        day,
+        hall,
+        bt if grain in (MetricGrain.BUSINESS_TYPE, MetricGrain.FULL) else None,
+        win if grain in (MetricGrain.WINDOW, MetricGrain.FULL) else None,
+        tel if grain in (MetricGrain.TELLER, MetricGrain.FULL) else None,
+    )
+
+
+def rollup(*, halls, start: dt.date, end: dt.date) -> int:
+    """Write the rollups of ``halls`` for the days ``start``–``end`` (each hall's day
+    replaced at every grain in one transaction; a HALL row even for a quiet day). Days
+    from today on are not written: they are still moving (figures() reads them live).
+    Returns the number of rows written."""
+    end = min(end, timezone.localdate() - dt.timedelta(days=1))
+    written = 0
+    for hall in hall_ids(halls):
+        day = start
+        while day <= end:  # a month of rows at a time
+            last = min(end, _month_end(day))
+            written += _rollup_span(hall, day, last)
+            day = last + dt.timedelta(days=1)
+    return written
+
+
+def _month_end(day: dt.date) -> dt.date:
+    from counterhall.months import last_of_month
+
+    return last_of_month(day)
+
+
+def _rollup_span(hall: int, start: dt.date, end: dt.date) -> int:
+    accs = collect(halls=[hall], start=start, end=end)
+    rows: dict[tuple[str, Key], Acc] = defaultdict(Acc)
+    day = start
+    while day <= end:
+        rows[(MetricGrain.HALL, (day, hall, None, None, None))]  # a quiet day too
+        day += dt.timedelta(days=1)
+    for key, acc in accs.items():
+        for grain in MetricGrain.values:
+            rows[(grain, _grain_key(grain, key))].add(acc)
+    now = timezone.now()
+    objs = [
+        MetricDay(
+            hall_id=hall,
+            day=key[0],
+            grain=grain,
+            business_type_id=key[2],
+            window_id=key[3],
+            teller_id=key[4],
+            data=acc.as_data(),
+            built_at=now,
+        )
+        for (grain, key), acc in rows.items()
+    ]
+    with transaction.atomic():
+        MetricDay.objects.filter(hall_id=hall, day__gte=start, day__lte=end).delete()
+        MetricDay.objects.bulk_create(objs, batch_size=1000)
+    return len(objs)
+
+
+def gather(
+    *, halls, start: dt.date, end: dt.date, group: str | None, **filters
+) -> dict[object, Acc]:
+    """The mergeable figures per ``group`` value (None: one key): rolled-up days from
+    ``MetricDay`` at the coarsest grain that answers, the other days (today, a day not
+    rolled up) from the raw rows."""
+    ids = hall_ids(halls)
+    index = _KEY_INDEX[group] if group else None
+    out: dict[object, Acc] = defaultdict(Acc)
+    today = timezone.localdate()
+    past_end = min(end, today - dt.timedelta(days=1))
+    missing: dict[int, list[dt.date]] = {}
+    if start <= past_end:
+        grain = grain_for(group, filters)
+        q = Q(grain=grain, hall_id__in=ids, day__gte=start, day__lte=past_end)
+        for name in FILTER_DIMENSIONS:
+            if filters.get(name) is not None:
+                q &= Q(**{f"{name}_id": filters[name]})
+        rows = (
+            MetricDay.objects.filter(q)
+            .order_by()
+            .values_list("day", "hall_id", "business_type_id", "window_id", "teller_id", "data")
+        )
+        for *key, data in rows:
+            out[key[index] if index is not None else None].add_data(data)
+        covered = set(
+            MetricDay.objects.filter(
+                grain=MetricGrain.HALL, hall_id__in=ids, day__gte=start, day__lte=past_end
+            ).values_list("hall_id", "day")
+        )
+        every_day = [start + dt.timedelta(days=i) for i in range((past_end - start).days + 1)]
+        for hall in ids:
+            days = [d for d in every_day if (hall, d) not in covered]
+            if days:
+                missing[hall] = days
+    if start <= today <= end:
+        for hall in ids:
+            missing.setdefault(hall, []).append(today)
+    spans: dict[tuple, list[int]] = defaultdict(list)  # halls missing the same days
+    for hall, days in missing.items():
+        spans[tuple(days)].append(hall)
+    for days, span_halls in spans.items():
+        wanted = set(days)
+        accs = collect(halls=span_halls, start=min(days), end=max(days), **filters)
+        for key, acc in accs.items():
+            if key[0] in wanted:
+                out[key[index] if index is not None else None].add(acc)
+    return out
+
+
+# ------------------------------------------------------------------------------ the teller's own
+
+
+def teller_panel(*, user) -> dict:
+    """A teller's own figures of today and of this month so far (their home page): one
+    rollup read and one live read of today, whatever the number of rows."""
+    from counterhall.months import first_of_month
+    from counterhall.permissions import can_read_own_metrics, user_hall_id
+
+    if not can_read_own_metrics(user):
+        return {}
+    today = timezone.localdate()
+    accs = gather(
+        halls=[user_hall_id(user)],
+        start=first_of_month(today),
+        end=today,
+        group="day",
+        teller=user.pk,
+    )
+    month = Acc()
+    for acc in accs.values():
+        month.add(acc)
+    return {
+        "today": to_figures(accs.get(today, Acc()), Live()),
+        "month": to_figures(month, Live()),
+    }

@@ -4,7 +4,7 @@ app), the calculation previews, the OpenAPI schema and Swagger UI (vendored asse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from counterhall.api import auditdesk, casefile, views
+from counterhall.api import auditdesk, casefile, metrics, views
 from counterhall.api.acts import ALL_ACTS
 
 ACT_VIEWS = views.act_views()
@@ -42,6 +42,7 @@ urlpatterns = [
         auditdesk.FindingRecordView.as_view(),
         name="api-spot-check-finding",
     ),
+    path("metrics/", metrics.MetricsView.as_view(), name="api-metrics"),
     path("calculations/", include("counterhall.api_urls")),
     path("", include("registration.api_urls")),
     path("", include("review.api_urls")),

@@ -69,6 +69,7 @@ RESOURCES = (
     ("audit", "api-audit"),
     ("audit-verify", "api-audit-verify"),
     ("spot-checks", "api-spot-checks"),
+    ("metrics", "api-metrics"),
     ("calculations-contribution", "api-calc-contribution"),
     ("schema", "api-schema"),
     ("docs", "api-docs"),

@@ -151,6 +151,9 @@ class Case(ConcurrentTransitionMixin, TimeStampedModel):
         indexes = [
             models.Index(fields=["hall", "state", "submitted_at"], name="case_queue_idx"),
             models.Index(fields=["teller", "state"], name="case_teller_state_idx"),
+            # the efficiency figures: cases taken in and closed per hall and day
+            models.Index(fields=["hall", "created_at"], name="case_hall_created_idx"),
+            models.Index(fields=["hall", "closed_at"], name="case_hall_closed_idx"),
         ]
 
     def __str__(self) -> str:

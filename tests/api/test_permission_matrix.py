@@ -91,6 +91,7 @@ ENDPOINTS = {
         "/api/v1/spot-checks/{sample}/findings/{finding}/",
         {"verdict": "in_order"},
     ),
+    "metrics": ("get", "/api/v1/metrics/?group_by=teller", None),
     "calculation": (
         "post",
         "/api/v1/calculations/contribution/",
@@ -139,6 +140,7 @@ MATRIX = {
     "spot-checks-draw":   (403, 403, 403, 403, 403, 403, 201, 403, 401),
     "spot-check":         (403, 403, 403, 403, 403, 403, 200, 200, 401),
     "spot-check-finding": (403, 403, 403, 403, 403, 403, 200, 403, 401),
+    "metrics":            (403, 403, 403, 403, 200, 403, 200, 200, 401),
     "calculation":        (200, 200, 200, 200, 200, 200, 200, 200, 401),
 }
 # fmt: on

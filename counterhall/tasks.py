@@ -1,0 +1,21 @@
+"""Django tasks of the hall's core, run by a task worker on a timer."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.tasks import task
+from django.utils import timezone
+
+from counterhall import metrics
+from counterhall.models import Hall
+
+
+@task
+def rollup_metrics(day: str | None = None, hall_id: int | None = None) -> int:
+    """Roll up the efficiency figures of one hall-local day (ISO date; default yesterday)
+    for one hall (default every hall). Idempotent: the day is replaced. Returns the rows
+    written. Today is never rolled up: the figures read it live."""
+    date = dt.date.fromisoformat(day) if day else timezone.localdate() - dt.timedelta(days=1)
+    halls = [hall_id] if hall_id is not None else Hall.objects.values_list("pk", flat=True)
+    return metrics.rollup(halls=halls, start=date, end=date)

@@ -1,0 +1,103 @@
+"""Rollups give the direct computation's answers, at every grain, for any cut."""
+
+import datetime as dt
+import io
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from counterhall import metrics
+from counterhall.models import MetricDay, MetricGrain
+from counterhall.tasks import rollup_metrics
+from tests.metrics.scenario import D1, D2, at
+
+pytestmark = pytest.mark.django_db
+LATER = at(dt.date(2026, 11, 25), "10:00")  # the scenario's days are past: rollups exist
+
+
+def cuts(scene):
+    yield {}
+    for name, value in (
+        ("business_type", scene.type_a.pk),
+        ("business_type", scene.type_b.pk),
+        ("window", scene.w1.pk),
+        ("window", scene.w2.pk),
+        ("teller", scene.t1.pk),
+        ("teller", scene.t2.pk),
+    ):
+        yield {name: value}
+    yield {"business_type": scene.type_b.pk, "teller": scene.t2.pk}
+    yield {"window": scene.w1.pk, "teller": scene.t2.pk}  # nothing
+
+
+def test_rolled_up_figures_equal_direct(scene):
+    with time_machine.travel(LATER, tick=False):
+        assert metrics.rollup(halls=[scene.hall], start=D1 - dt.timedelta(days=1), end=D2) > 0
+        for filters in cuts(scene):
+            for start, end in ((D1, D2), (D1, D1), (D2, D2), (D1 - dt.timedelta(days=3), D2)):
+                direct = metrics.figures_direct(halls=[scene.hall], start=start, end=end, **filters)
+                assert (
+                    metrics.figures(halls=[scene.hall], start=start, end=end, **filters) == direct
+                )
+            for dim in metrics.DIMENSIONS:
+                direct = metrics.figures_by_direct(
+                    dim, halls=[scene.hall], start=D1, end=D2, **filters
+                )
+                assert (
+                    metrics.figures_by(dim, halls=[scene.hall], start=D1, end=D2, **filters)
+                    == direct
+                )
+
+
+def test_the_rollup_is_read_not_the_raw_rows(scene, django_assert_max_num_queries):
+    """Once rolled up, the raw rows no longer count: the figures come from MetricDay."""
+    with time_machine.travel(LATER, tick=False):
+        metrics.rollup(halls=[scene.hall], start=D1, end=D2)
+        row = MetricDay.objects.get(hall=scene.hall, day=D1, grain=MetricGrain.HALL)
+        assert row.data["c"]["tickets_issued"] == 3
+        row.data["c"]["tickets_issued"] = 300
+        row.save()
+        assert metrics.figures(halls=[scene.hall], start=D1, end=D2).tickets_issued == 302
+        with django_assert_max_num_queries(4):  # rows, coverage, overdue, rectifications
+            metrics.figures(halls=[scene.hall], start=D1, end=D2)
+
+
+def test_days_not_rolled_up_and_today_are_read_live(scene):
+    with time_machine.travel(LATER, tick=False):
+        metrics.rollup(halls=[scene.hall], start=D1, end=D1)  # D2 not rolled up
+        assert not MetricDay.objects.filter(day=D2).exists()
+        both = metrics.figures(halls=[scene.hall], start=D1, end=D2)
+        assert both == metrics.figures_direct(halls=[scene.hall], start=D1, end=D2)
+    with time_machine.travel(at(D2, "18:00"), tick=False):  # D2 is today
+        assert metrics.rollup(halls=[scene.hall], start=D2, end=D2) == 0  # today: never
+        today = metrics.figures(halls=[scene.hall], start=D2, end=D2)
+        assert today.tickets_issued == 2
+
+
+def test_a_rollup_replaces_its_day(scene):
+    with time_machine.travel(LATER, tick=False):
+        metrics.rollup(halls=[scene.hall], start=D1, end=D2)
+        count = MetricDay.objects.count()
+        metrics.rollup(halls=[scene.hall], start=D1, end=D2)
+        assert MetricDay.objects.count() == count
+        grains = set(MetricDay.objects.filter(day=D1).values_list("grain", flat=True))
+        assert grains == set(MetricGrain.values)
+
+
+def test_quiet_day_has_its_hall_row(hall):
+    with time_machine.travel(LATER, tick=False):
+        assert metrics.rollup(halls=[hall], start=D1, end=D1) == 1
+        assert MetricDay.objects.get().data == {"c": {}, "h": {}, "r": {}}
+
+
+def test_task_and_command(scene):
+    with time_machine.travel(at(D2 + dt.timedelta(days=1), "02:00"), tick=False):
+        assert rollup_metrics.call() > 0  # yesterday, every hall
+        assert MetricDay.objects.filter(day=D2, grain=MetricGrain.HALL).count() == 1
+        assert rollup_metrics.call(day=D1.isoformat(), hall_id=scene.hall.pk) > 0
+        MetricDay.objects.all().delete()
+        out = io.StringIO()
+        call_command("metrics_rollup", "--from", D1.isoformat(), "--to", D2.isoformat(), stdout=out)
+        assert "rolled up 2026-11-02–2026-11-03" in out.getvalue()
+        assert MetricDay.objects.filter(grain=MetricGrain.HALL).count() == 2
