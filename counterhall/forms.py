@@ -350,10 +350,10 @@ class EfficiencyPeriodForm(forms.Form):
 
     period = forms.ChoiceField(label=_("统计期间"), required=False)
     start = forms.DateField(
-        label=_("自"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     end = forms.DateField(
-        label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     compare = forms.ChoiceField(label=_("对比"), required=False)
 
