@@ -9,7 +9,7 @@ import io
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
@@ -19,6 +19,8 @@ from counterhall.forms import EfficiencyPeriodForm
 
 
 class EfficiencyMixin(LoginRequiredMixin):
+    request: HttpRequest
+
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not permissions.can_read_metrics(request.user):
             raise PermissionDenied(permissions.DENIED_METRICS)
@@ -169,6 +171,7 @@ class BeforeAfterExportView(EfficiencyMixin, View):
         halls = list(metrics.halls_visible_to(request.user))
         rows = efficiency.export_rows(efficiency.before_after(halls=halls, period=period))
         name = f"before-after-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{fmt}"
+        response: HttpResponseBase
         if fmt == "csv":
             response = StreamingHttpResponse(
                 auditlog.iter_chunks(csv_lines(rows)), content_type="text/csv; charset=utf-8"

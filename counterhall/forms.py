@@ -366,7 +366,7 @@ class EfficiencyPeriodForm(forms.Form):
         cast(forms.ChoiceField, self.fields["compare"]).choices = COMPARISONS
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("period") == "custom" and not (data.get("start") and data.get("end")):
             raise forms.ValidationError(_("自定义期间请填写起止日期。"))
         start, end = data.get("start"), data.get("end")
