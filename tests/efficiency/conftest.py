@@ -1,35 +1,12 @@
 """The efficiency pages read the metrics engine's figures of tests/metrics/scenario.py (two
-days of one hall with hand-counted answers) through a leader."""
+days of one hall with hand-counted answers: the ``scene`` and ``types`` fixtures of
+tests/metrics) through a leader."""
 
 import pytest
 
-from tests import factories
-from tests.metrics import scenario
+from tests.metrics.conftest import scene, types  # noqa: F401  (fixtures shared)
 
 NOV = "period=custom&start=2026-11-01&end=2026-11-30"
-
-
-@pytest.fixture
-def types(db):
-    return (
-        factories.business_type("TST01"),
-        factories.business_type("TST02", limit_days=5, signoff=["leader"]),
-    )
-
-
-@pytest.fixture
-def scene(hall, window, other_window, teller, other_teller, reviewer, leader, types):
-    return scenario.build(
-        hall=hall,
-        w1=window,
-        w2=other_window,
-        t1=teller,
-        t2=other_teller,
-        reviewer=reviewer,
-        leader=leader,
-        type_a=types[0],
-        type_b=types[1],
-    )
 
 
 @pytest.fixture
