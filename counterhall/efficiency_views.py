@@ -47,7 +47,7 @@ class DashboardView(EfficiencyMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         form, period, before_period, compare = self.picked()
-        halls = metrics.halls_visible_to(self.request.user)
+        halls = list(metrics.halls_visible_to(self.request.user))
         span = {"halls": halls, "start": period.start, "end": period.end}
         now = metrics.figures(**span)
         before = metrics.figures(halls=halls, start=before_period.start, end=before_period.end)
@@ -59,8 +59,7 @@ class DashboardView(EfficiencyMixin, TemplateView):
                 ("teller", _("按柜员")),
             )
         ]
-        hall_list = list(halls)
-        if len(hall_list) > 1:
+        if len(halls) > 1:
             tables.append(
                 efficiency.table("hall", _("按大厅"), metrics.figures_by("hall", **span), period)
             )
@@ -82,7 +81,7 @@ class DashboardView(EfficiencyMixin, TemplateView):
             period=period,
             before_period=before_period,
             compare=compare,
-            halls=hall_list,
+            halls=halls,
             headlines=efficiency.headlines(now, before, period, {}),
             figures=now,
             satisfied=efficiency.shown(now.satisfied_share, "rate"),
