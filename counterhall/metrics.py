@@ -41,12 +41,14 @@ from counterhall.models import (
     Hall,
     MetricDay,
     MetricGrain,
+    MetricPeriod,
     Rectification,
     Visit,
     VisitRating,
     VisitStatus,
 )
 from counterhall.models.case import TERMINAL_STATES
+from counterhall.months import add_months, first_of_month, last_of_month
 
 CASE_TARGET = "counterhall.case"
 DIMENSIONS = ("day", "business_type", "window", "teller", "hall")
@@ -125,38 +127,45 @@ class Figures:
 
 @dataclass
 class Acc:
-    """Mergeable figures of some rows: counts, whole-minute histograms, ratings."""
+    """Mergeable figures of some rows: counts, whole-minute histograms, ratings. Stored
+    rollups are merged with their histograms' keys as they come (strings: JSON), in
+    ``stored``, and turned into minutes once, by ``hist()``."""
 
     counts: Counter = field(default_factory=Counter)
     hists: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     ratings: Counter = field(default_factory=Counter)
+    stored: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
 
     def add(self, other: Acc) -> None:
         self.counts.update(other.counts)
         for name, hist in other.hists.items():
             self.hists[name].update(hist)
+        for name, hist in other.stored.items():
+            self.stored[name].update(hist)
         self.ratings.update(other.ratings)
 
     def add_data(self, data: dict) -> None:
-        """Merge a stored rollup (``as_data()``; JSON keys are strings)."""
-        counts = self.counts
-        for name, n in data.get("c", {}).items():
-            counts[name] += n
+        """Merge a stored rollup (``as_data()``)."""
+        self.counts.update(data.get("c", ()))
+        stored = self.stored
         for name, hist in data.get("h", {}).items():
-            mine = self.hists[name]
-            for minute, n in hist.items():
-                mine[int(minute)] += n
-        ratings = self.ratings
-        for grade, n in data.get("r", {}).items():
-            ratings[grade] += n
+            stored[name].update(hist)
+        self.ratings.update(data.get("r", ()))
+
+    def hist(self, name: str) -> Counter:
+        """One histogram, minute → count, whatever its sources."""
+        out = Counter(self.hists.get(name, ()))
+        for minute, n in self.stored.get(name, {}).items():
+            out[int(minute)] += n
+        return out
 
     def as_data(self) -> dict:
         return {
             "c": {k: v for k, v in self.counts.items() if v},
             "h": {
                 name: {str(m): n for m, n in sorted(h.items())}
-                for name, h in self.hists.items()
-                if h
+                for name in HISTOGRAMS
+                if (h := self.hist(name))
             },
             "r": {k: v for k, v in self.ratings.items() if v},
         }
@@ -211,7 +220,7 @@ def to_figures(acc: Acc, live: Live) -> Figures:
     satisfied = sum(acc.ratings[g] for g in SATISFIED_GRADES)
     ratings = {str(g): acc.ratings[str(g)] for g in (5, 4, 3, 2, 1)}
     ratings[DECLINED] = acc.ratings[DECLINED]
-    service = acc.hists["service"]
+    service = acc.hist("service")
     return Figures(
         tickets_issued=c["tickets_issued"],
         visits_served=c["visits_served"],
@@ -225,11 +234,11 @@ def to_figures(acc: Acc, live: Live) -> Figures:
         deadlines_promised=c["deadlines_promised"],
         deadlines_kept=c["deadlines_kept"],
         overdue_now=live.overdue_now,
-        wait=dist(acc.hists["wait"]),
+        wait=dist(acc.hist("wait")),
         service=dist(service),
-        intake_to_completion=dist(acc.hists["intake_to_completion"]),
-        review_wait=dist(acc.hists["review_wait"]),
-        signoff_wait=dist(acc.hists["signoff_wait"]),
+        intake_to_completion=dist(acc.hist("intake_to_completion")),
+        review_wait=dist(acc.hist("review_wait")),
+        signoff_wait=dist(acc.hist("signoff_wait")),
         cases_returned=c["cases_returned"],
         return_rate=ratio(c["cases_returned"], completed),
         round_trips_per_case=ratio(c["returns"], completed, "0.01"),
@@ -854,24 +863,37 @@ def _grain_key(grain: str, key: Key) -> Key:
 
 def rollup(*, halls, start: dt.date, end: dt.date) -> int:
     """Write the rollups of ``halls`` for the days ``start``–``end`` (each hall's day
-    replaced at every grain in one transaction; a HALL row even for a quiet day). Days
-    from today on are not written: they are still moving (figures() reads them live).
-    Returns the number of rows written."""
+    replaced at every grain in one transaction; a HALL row even for a quiet day), then the
+    MONTH rows of every complete month touched. Days from today on are not written: they
+    are still moving (figures() reads them live). Returns the number of rows written."""
     end = min(end, timezone.localdate() - dt.timedelta(days=1))
     written = 0
     for hall in hall_ids(halls):
         day = start
         while day <= end:  # a month of rows at a time
-            last = min(end, _month_end(day))
+            last = min(end, last_of_month(day))
             written += _rollup_span(hall, day, last)
+            written += _rollup_month(hall, first_of_month(day))
             day = last + dt.timedelta(days=1)
     return written
 
 
-def _month_end(day: dt.date) -> dt.date:
-    from counterhall.months import last_of_month
-
-    return last_of_month(day)
+def _rows(hall: int, period: str, accs: dict[tuple[str, Key], Acc]) -> list[MetricDay]:
+    now = timezone.now()
+    return [
+        MetricDay(
+            hall_id=hall,
+            day=key[0],
+            period=period,
+            grain=grain,
+            business_type_id=key[2],
+            window_id=key[3],
+            teller_id=key[4],
+            data=acc.as_data(),
+            built_at=now,
+        )
+        for (grain, key), acc in accs.items()
+    ]
 
 
 def _rollup_span(hall: int, start: dt.date, end: dt.date) -> int:
@@ -884,68 +906,121 @@ def _rollup_span(hall: int, start: dt.date, end: dt.date) -> int:
     for key, acc in accs.items():
         for grain in MetricGrain.values:
             rows[(grain, _grain_key(grain, key))].add(acc)
-    now = timezone.now()
-    objs = [
-        MetricDay(
-            hall_id=hall,
-            day=key[0],
-            grain=grain,
-            business_type_id=key[2],
-            window_id=key[3],
-            teller_id=key[4],
-            data=acc.as_data(),
-            built_at=now,
-        )
-        for (grain, key), acc in rows.items()
-    ]
+    objs = _rows(hall, MetricPeriod.DAY, rows)
     with transaction.atomic():
-        MetricDay.objects.filter(hall_id=hall, day__gte=start, day__lte=end).delete()
+        MetricDay.objects.filter(
+            hall_id=hall, period=MetricPeriod.DAY, day__gte=start, day__lte=end
+        ).delete()
         MetricDay.objects.bulk_create(objs, batch_size=1000)
     return len(objs)
+
+
+def _rollup_month(hall: int, month: dt.date) -> int:
+    """The MONTH rows of a hall's month, merged from its day rows, once every day of the
+    month is rolled up (else none: the month is read by its days)."""
+    last = last_of_month(month)
+    days = MetricDay.objects.filter(
+        hall_id=hall, period=MetricPeriod.DAY, day__gte=month, day__lte=last
+    )
+    objs: list[MetricDay] = []
+    if days.filter(grain=MetricGrain.HALL).count() == (last - month).days + 1:
+        rows: dict[tuple[str, Key], Acc] = defaultdict(Acc)
+        for grain, bt, win, tel, data in days.values_list(
+            "grain", "business_type_id", "window_id", "teller_id", "data"
+        ):
+            rows[(grain, (month, hall, bt, win, tel))].add_data(data)
+        objs = _rows(hall, MetricPeriod.MONTH, rows)
+    with transaction.atomic():
+        MetricDay.objects.filter(hall_id=hall, period=MetricPeriod.MONTH, day=month).delete()
+        MetricDay.objects.bulk_create(objs, batch_size=1000)
+    return len(objs)
+
+
+def _full_months(start: dt.date, end: dt.date) -> list[dt.date]:
+    """The first days of the months lying wholly within ``start``–``end``."""
+    month = first_of_month(start)
+    if month < start:
+        month = add_months(month, 1)
+    months = []
+    while last_of_month(month) <= end:
+        months.append(month)
+        month = add_months(month, 1)
+    return months
+
+
+def _days(start: dt.date, end: dt.date) -> list[dt.date]:
+    return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+ROW_COLUMNS = ("day", "hall_id", "business_type_id", "window_id", "teller_id", "data")
 
 
 def gather(
     *, halls, start: dt.date, end: dt.date, group: str | None, **filters
 ) -> dict[object, Acc]:
-    """The mergeable figures per ``group`` value (None: one key): rolled-up days from
-    ``MetricDay`` at the coarsest grain that answers, the other days (today, a day not
-    rolled up) from the raw rows."""
+    """The mergeable figures per ``group`` value (None: one key), from the rollups at the
+    coarsest grain that answers: MONTH rows for the complete months of the range, day rows
+    for the other past days, and the raw rows for today and any day not rolled up."""
     ids = hall_ids(halls)
     index = _KEY_INDEX[group] if group else None
     out: dict[object, Acc] = defaultdict(Acc)
+
+    def merge(rows) -> None:
+        for *key, data in rows:
+            out[key[index] if index is not None else None].add_data(data)
+
     today = timezone.localdate()
     past_end = min(end, today - dt.timedelta(days=1))
     missing: dict[int, list[dt.date]] = {}
     if start <= past_end:
         grain = grain_for(group, filters)
-        q = Q(grain=grain, hall_id__in=ids, day__gte=start, day__lte=past_end)
+        dims = Q(grain=grain)
         for name in FILTER_DIMENSIONS:
             if filters.get(name) is not None:
-                q &= Q(**{f"{name}_id": filters[name]})
-        rows = (
-            MetricDay.objects.filter(q)
-            .order_by()
-            .values_list("day", "hall_id", "business_type_id", "window_id", "teller_id", "data")
-        )
-        for *key, data in rows:
-            out[key[index] if index is not None else None].add_data(data)
-        covered = set(
-            MetricDay.objects.filter(
-                grain=MetricGrain.HALL, hall_id__in=ids, day__gte=start, day__lte=past_end
-            ).values_list("hall_id", "day")
-        )
-        every_day = [start + dt.timedelta(days=i) for i in range((past_end - start).days + 1)]
+                dims &= Q(**{f"{name}_id": filters[name]})
+        months = _full_months(start, past_end)
+        by_month: set[tuple[int, dt.date]] = set()
+        if months:
+            by_month = set(
+                MetricDay.objects.filter(
+                    period=MetricPeriod.MONTH,
+                    grain=MetricGrain.HALL,
+                    hall_id__in=ids,
+                    day__in=months,
+                ).values_list("hall_id", "day")
+            )
+            month_rows = MetricDay.objects.filter(
+                dims, period=MetricPeriod.MONTH, hall_id__in=ids, day__in=months
+            )
+            if by_month:
+                merge(month_rows.order_by().values_list(*ROW_COLUMNS))
+        # the days not read by month, per hall (halls sharing them read together)
+        spans: dict[tuple[dt.date, ...], list[int]] = defaultdict(list)
         for hall in ids:
-            days = [d for d in every_day if (hall, d) not in covered]
-            if days:
-                missing[hall] = days
+            read = tuple(
+                d for d in _days(start, past_end) if (hall, first_of_month(d)) not in by_month
+            )
+            if read:
+                spans[read].append(hall)
+        for days, span_halls in spans.items():
+            where = Q(hall_id__in=span_halls, period=MetricPeriod.DAY, day__in=days)
+            merge(MetricDay.objects.filter(dims, where).order_by().values_list(*ROW_COLUMNS))
+            covered = set(
+                MetricDay.objects.filter(where, grain=MetricGrain.HALL).values_list(
+                    "hall_id", "day"
+                )
+            )
+            for hall in span_halls:
+                lacking = [d for d in days if (hall, d) not in covered]
+                if lacking:
+                    missing[hall] = lacking
     if start <= today <= end:
         for hall in ids:
             missing.setdefault(hall, []).append(today)
-    spans: dict[tuple, list[int]] = defaultdict(list)  # halls missing the same days
+    live_spans: dict[tuple, list[int]] = defaultdict(list)  # halls missing the same days
     for hall, days in missing.items():
-        spans[tuple(days)].append(hall)
-    for days, span_halls in spans.items():
+        live_spans[tuple(days)].append(hall)
+    for days, span_halls in live_spans.items():
         wanted = set(days)
         accs = collect(halls=span_halls, start=min(days), end=max(days), **filters)
         for key, acc in accs.items():
@@ -960,7 +1035,6 @@ def gather(
 def teller_panel(*, user) -> dict:
     """A teller's own figures of today and of this month so far (their home page): one
     rollup read and one live read of today, whatever the number of rows."""
-    from counterhall.months import first_of_month
     from counterhall.permissions import can_read_own_metrics, user_hall_id
 
     if not can_read_own_metrics(user):

@@ -43,7 +43,7 @@ from counterhall.models.halls import (
     Window,
     WindowKind,
 )
-from counterhall.models.metrics import MetricDay, MetricGrain
+from counterhall.models.metrics import MetricDay, MetricGrain, MetricPeriod
 from counterhall.models.pages import DocumentPage, PageType
 from counterhall.models.parameters import (
     CalendarDay,
@@ -94,6 +94,7 @@ __all__ = [
     "Hall",
     "MetricDay",
     "MetricGrain",
+    "MetricPeriod",
     "PageType",
     "ParameterTag",
     "PolicyParameter",

@@ -22,14 +22,21 @@ class MetricGrain(models.TextChoices):
     FULL = "full", _("全维度")
 
 
+class MetricPeriod(models.TextChoices):
+    DAY = "day", _("日")
+    MONTH = "month", _("月")
+
+
 class MetricDay(models.Model):
     """The figures of one hall's day at one grain: counts, whole-minute histograms and
     ratings (``data``, see ``metrics.Acc.as_data``). Derived data: ``metrics.rollup_day``
     replaces a hall's day at every grain at once; the HALL row is written even for a day
-    without activity, so its presence says the day is rolled up."""
+    without activity, so its presence says the day is rolled up. A MONTH row (``day`` the
+    month's first) merges a complete month's day rows, written once all its days are."""
 
     hall = models.ForeignKey(Hall, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
+    period = models.CharField(max_length=8, choices=MetricPeriod.choices, default="day")
     grain = models.CharField(max_length=16, choices=MetricGrain.choices)
     business_type = models.ForeignKey(
         BusinessType, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
@@ -52,8 +59,10 @@ class MetricDay(models.Model):
         verbose_name = _("效能日汇总")
         verbose_name_plural = _("效能日汇总")
         indexes = [
-            models.Index(fields=["grain", "hall", "day"], name="metricday_grain_hall_idx"),
-            models.Index(fields=["grain", "day"], name="metricday_grain_day_idx"),
+            models.Index(
+                fields=["period", "grain", "hall", "day"], name="metricday_grain_hall_idx"
+            ),
+            models.Index(fields=["hall", "day"], name="metricday_hall_day_idx"),
         ]
 
     def __str__(self) -> str:

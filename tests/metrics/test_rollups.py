@@ -8,12 +8,13 @@ import time_machine
 from django.core.management import call_command
 
 from counterhall import metrics
-from counterhall.models import MetricDay, MetricGrain
+from counterhall.models import MetricDay, MetricGrain, MetricPeriod
 from counterhall.tasks import rollup_metrics
 from tests.metrics.scenario import D1, D2, at
 
 pytestmark = pytest.mark.django_db
-LATER = at(dt.date(2026, 11, 25), "10:00")  # the scenario's days are past: rollups exist
+LATER = at(dt.date(2026, 12, 10), "10:00")  # the scenario's days and month are past
+NOV1, NOV30 = dt.date(2026, 11, 1), dt.date(2026, 11, 30)
 
 
 def cuts(scene):
@@ -33,9 +34,18 @@ def cuts(scene):
 
 def test_rolled_up_figures_equal_direct(scene):
     with time_machine.travel(LATER, tick=False):
-        assert metrics.rollup(halls=[scene.hall], start=D1 - dt.timedelta(days=1), end=D2) > 0
+        assert metrics.rollup(halls=[scene.hall], start=dt.date(2026, 10, 31), end=NOV30) > 0
+        assert MetricDay.objects.filter(period=MetricPeriod.MONTH).exists()
+        ranges = (
+            (D1, D2),
+            (D1, D1),
+            (D2, D2),
+            (D1 - dt.timedelta(days=3), D2),
+            (NOV1, NOV30),  # a month row
+            (dt.date(2026, 10, 20), dt.date(2026, 12, 10)),  # days, a month, days, today
+        )
         for filters in cuts(scene):
-            for start, end in ((D1, D2), (D1, D1), (D2, D2), (D1 - dt.timedelta(days=3), D2)):
+            for start, end in ranges:
                 direct = metrics.figures_direct(halls=[scene.hall], start=start, end=end, **filters)
                 assert (
                     metrics.figures(halls=[scene.hall], start=start, end=end, **filters) == direct
@@ -54,7 +64,9 @@ def test_the_rollup_is_read_not_the_raw_rows(scene, django_assert_max_num_querie
     """Once rolled up, the raw rows no longer count: the figures come from MetricDay."""
     with time_machine.travel(LATER, tick=False):
         metrics.rollup(halls=[scene.hall], start=D1, end=D2)
-        row = MetricDay.objects.get(hall=scene.hall, day=D1, grain=MetricGrain.HALL)
+        row = MetricDay.objects.get(
+            hall=scene.hall, day=D1, grain=MetricGrain.HALL, period=MetricPeriod.DAY
+        )
         assert row.data["c"]["tickets_issued"] == 3
         row.data["c"]["tickets_issued"] = 300
         row.save()
@@ -82,6 +94,7 @@ def test_a_rollup_replaces_its_day(scene):
         metrics.rollup(halls=[scene.hall], start=D1, end=D2)
         assert MetricDay.objects.count() == count
         grains = set(MetricDay.objects.filter(day=D1).values_list("grain", flat=True))
+        assert not MetricDay.objects.filter(period=MetricPeriod.MONTH).exists()  # not whole
         assert grains == set(MetricGrain.values)
 
 
@@ -101,3 +114,22 @@ def test_task_and_command(scene):
         call_command("metrics_rollup", "--from", D1.isoformat(), "--to", D2.isoformat(), stdout=out)
         assert "rolled up 2026-11-02–2026-11-03" in out.getvalue()
         assert MetricDay.objects.filter(grain=MetricGrain.HALL).count() == 2
+
+
+def test_a_complete_month_is_read_from_its_month_rows(scene):
+    with time_machine.travel(LATER, tick=False):
+        metrics.rollup(halls=[scene.hall], start=NOV1, end=NOV30)
+        month = MetricDay.objects.get(period=MetricPeriod.MONTH, grain=MetricGrain.HALL)
+        assert month.day == NOV1 and month.data["c"]["tickets_issued"] == 5
+        month.data["c"]["tickets_issued"] = 500
+        month.save()
+        assert metrics.figures(halls=[scene.hall], start=NOV1, end=NOV30).tickets_issued == 500
+        assert metrics.figures(halls=[scene.hall], start=NOV1, end=D2).tickets_issued == 5
+        # a day of the month rolled up again: the month row is rebuilt from the days
+        metrics.rollup(halls=[scene.hall], start=D1, end=D1)
+        assert metrics.figures(halls=[scene.hall], start=NOV1, end=NOV30).tickets_issued == 5
+        # a month missing a day has no month row: it is read by its days (and live)
+        MetricDay.objects.filter(day=D2).delete()
+        metrics.rollup(halls=[scene.hall], start=D1, end=D1)
+        assert not MetricDay.objects.filter(period=MetricPeriod.MONTH).exists()
+        assert metrics.figures(halls=[scene.hall], start=NOV1, end=NOV30).tickets_issued == 5
