@@ -157,3 +157,15 @@ def test_the_case_list_filters_the_drill_down_uses(leader_client, scene):
     listing = leader_client.get("/cases/?returned=1").content
     assert {c.number for c in scene.cases if c.number.encode() in listing} == {c2.number}
     del c1, c3
+
+
+def test_a_province_reader_gets_a_table_per_hall(client, scene):
+    from tests import factories
+
+    factories.HallFactory(code="YJ", name="延吉大厅")
+    root = factories.UserFactory(username="root", is_superuser=True, is_staff=True)
+    client.force_login(root)
+    html = client.get(f"/efficiency/?{NOV}").content.decode()
+    table = re.search(r'id="table-hall"(.*?)</section>', html, re.S).group(1)
+    assert "测试大厅" in table  # the halls with figures in the period (none yet in 延吉)
+    assert cells(figure_row(html, "cases_taken_in"))[0] == "5"
