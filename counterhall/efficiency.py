@@ -165,9 +165,9 @@ def _returned(p: Period, f: dict) -> str:
 
 def _visits(status: str = "") -> Callable[[Period, dict], str]:
     def url(p: Period, f: dict) -> str:
-        return visit_list_url(
-            p, status=status, **{k: v for k, v in f.items() if k != "business_type"}
-        )
+        if "business_type" in f:  # a visit is not of one type: no list for a type's row
+            return ""
+        return visit_list_url(p, status=status, **f)
 
     return url
 
@@ -315,13 +315,19 @@ def _key_id(key) -> Any:
     return getattr(key, "pk", key)
 
 
+def filters_of(dimension: str, key) -> dict:
+    return {DRILL_FILTER[dimension]: _key_id(key)} if dimension in DRILL_FILTER else {}
+
+
 def table(dimension: str, title, rows: Iterable[tuple[Any, str, Any]], period: Period) -> Table:
     t = Table(dimension, title, [MEASURE[k].label for k in TABLE_KEYS])
     for key, label, figures in rows:
         if key is None:  # visits without a case, acts of no teller
             label = gettext("未关联")
-        filters = {DRILL_FILTER[dimension]: _key_id(key)} if dimension in DRILL_FILTER else {}
-        t.rows.append((label, [cell(figures, MEASURE[k], period, filters) for k in TABLE_KEYS]))
+        cells = [cell(figures, MEASURE[k], period, filters_of(dimension, key)) for k in TABLE_KEYS]
+        if dimension not in DRILL_FILTER or key is None:  # the lists are one hall's, by key
+            cells = [Cell(c.value, c.text) for c in cells]
+        t.rows.append((label, cells))
     return t
 
 

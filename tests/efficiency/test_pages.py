@@ -89,8 +89,11 @@ def test_the_tables_drill_per_business_type_window_and_teller(leader_client, sce
     listing = leader_client.get(unescape(link.group(1))).content.decode()
     c1, c2, c3 = scene.cases[:3]
     assert c2.number in listing and c3.number in listing and c1.number not in listing
+    assert "/efficiency/visits/" not in table  # a visit is of no one type: no visit list
     for dimension in ("window", "teller"):
         assert f'id="table-{dimension}"' in html
+    by_window = re.search(r'id="table-window"(.*?)</section>', html, re.S).group(1)
+    assert "/efficiency/visits/?" in by_window and "window=" in by_window
 
 
 def test_charts_are_inline_svg_each_with_its_table(leader_client, scene):
