@@ -27,6 +27,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -615,7 +616,11 @@ def figures_direct(
     teller: int | None = None,
 ) -> Figures:
     """The figures computed straight from the raw rows (the reference for the rollups)."""
-    filters = {"business_type": business_type, "window": window, "teller": teller}
+    filters: dict[str, Any] = {
+        "business_type": business_type,
+        "window": window,
+        "teller": teller,
+    }
     total = Acc()
     for acc in collect(halls=halls, start=start, end=end, **filters).values():
         total.add(acc)
@@ -634,7 +639,11 @@ def figures(
 ) -> Figures:
     """The figures of ``halls`` over the hall-local days ``start``–``end`` (inclusive):
     the rollups of the past days, the raw rows of today and of any day not rolled up."""
-    filters = {"business_type": business_type, "window": window, "teller": teller}
+    filters: dict[str, Any] = {
+        "business_type": business_type,
+        "window": window,
+        "teller": teller,
+    }
     total = Acc()
     for acc in gather(halls=halls, start=start, end=end, group=None, **filters).values():
         total.add(acc)
@@ -654,7 +663,8 @@ def halls_visible_to(user) -> QuerySet[Hall]:
         return Hall.objects.none()
     if user.is_superuser:
         return Hall.objects.all()
-    return Hall.objects.filter(pk=permissions.user_hall_id(user))
+    hall_id = permissions.user_hall_id(user)
+    return Hall.objects.filter(pk=hall_id) if hall_id is not None else Hall.objects.none()
 
 
 # ------------------------------------------------------------------------------ grouping
@@ -694,7 +704,8 @@ def _grouped(
 ) -> list[tuple[object, str, Figures]]:
     keys = sorted(set(accs) | set(now), key=lambda k: (k is None, str(k) if k is not None else ""))
     if dimension == "day":
-        keys = sorted(k for k in keys if k is not None) + ([None] if None in keys else [])
+        days: list[Any] = sorted(k for k in keys if k is not None)
+        keys = days + ([None] if None in keys else [])
     names = labels(dimension, keys)
     return [
         (k, names.get(k, str(k)), to_figures(accs.get(k, Acc()), now.get(k, Live()))) for k in keys
@@ -778,7 +789,12 @@ def staff_load(*, halls, start: dt.date, end: dt.date) -> StaffLoad:
     tellers = figures_by("teller", halls=ids, start=start, end=end)
     teller_rows = [
         TellerLoad(
-            k, label, f.cases_taken_in, f.cases_completed, f.visits_served, f.service_minutes
+            cast(int, k),
+            label,
+            f.cases_taken_in,
+            f.cases_completed,
+            f.visits_served,
+            f.service_minutes,
         )
         for k, label, f in tellers
         if k is not None
@@ -1018,11 +1034,11 @@ def gather(
         for hall in ids:
             missing.setdefault(hall, []).append(today)
     live_spans: dict[tuple, list[int]] = defaultdict(list)  # halls missing the same days
-    for hall, days in missing.items():
-        live_spans[tuple(days)].append(hall)
-    for days, span_halls in live_spans.items():
-        wanted = set(days)
-        accs = collect(halls=span_halls, start=min(days), end=max(days), **filters)
+    for hall, lacking_days in missing.items():
+        live_spans[tuple(lacking_days)].append(hall)
+    for live_days, live_halls in live_spans.items():
+        wanted = set(live_days)
+        accs = collect(halls=live_halls, start=min(live_days), end=max(live_days), **filters)
         for key, acc in accs.items():
             if key[0] in wanted:
                 out[key[index] if index is not None else None].add(acc)
