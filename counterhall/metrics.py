@@ -145,8 +145,15 @@ class Acc:
             self.stored[name].update(hist)
         self.ratings.update(other.ratings)
 
-    def add_data(self, data: dict) -> None:
-        """Merge a stored rollup (``as_data()``)."""
+    def add_data(self, data: dict, sign: int = 1) -> None:
+        """Merge a stored rollup (``as_data()``); ``sign=-1`` takes it away (a month row
+        less the days of it a range leaves out: exact, counts and histograms subtract)."""
+        if sign < 0:
+            data = {
+                "c": {k: -v for k, v in data.get("c", {}).items()},
+                "h": {n: {m: -v for m, v in h.items()} for n, h in data.get("h", {}).items()},
+                "r": {k: -v for k, v in data.get("r", {}).items()},
+            }
         self.counts.update(data.get("c", ()))
         stored = self.stored
         for name, hist in data.get("h", {}).items():
@@ -158,7 +165,14 @@ class Acc:
         out = Counter(self.hists.get(name, ()))
         for minute, n in self.stored.get(name, {}).items():
             out[int(minute)] += n
-        return out
+        return +out  # without the minutes a subtraction emptied
+
+    def is_empty(self) -> bool:
+        return not (
+            any(self.counts.values())
+            or any(self.ratings.values())
+            or any(any(h.values()) for h in (*self.hists.values(), *self.stored.values()))
+        )
 
     def as_data(self) -> dict:
         return {
@@ -964,6 +978,10 @@ def _full_months(start: dt.date, end: dt.date) -> list[dt.date]:
     return months
 
 
+def _month_len(month: dt.date) -> int:
+    return last_of_month(month).day
+
+
 def _days(start: dt.date, end: dt.date) -> list[dt.date]:
     return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
 
@@ -971,9 +989,7 @@ def _days(start: dt.date, end: dt.date) -> list[dt.date]:
 ROW_COLUMNS = ("day", "hall_id", "business_type_id", "window_id", "teller_id", "data")
 
 
-def gather(
-    *, halls, start: dt.date, end: dt.date, group: str | None, **filters
-) -> dict[object, Acc]:
+def gather(*, halls, start: dt.date, end: dt.date, group: str | None, **filters) -> dict:
     """The mergeable figures per ``group`` value (None: one key), from the rollups at the
     coarsest grain that answers: MONTH rows for the complete months of the range, day rows
     for the other past days, and the raw rows for today and any day not rolled up."""
@@ -981,9 +997,9 @@ def gather(
     index = _KEY_INDEX[group] if group else None
     out: dict[object, Acc] = defaultdict(Acc)
 
-    def merge(rows) -> None:
+    def merge(rows, sign: int = 1) -> None:
         for *key, data in rows:
-            out[key[index] if index is not None else None].add_data(data)
+            out[key[index] if index is not None else None].add_data(data, sign)
 
     today = timezone.localdate()
     past_end = min(end, today - dt.timedelta(days=1))
@@ -995,6 +1011,12 @@ def gather(
             if filters.get(name) is not None:
                 dims &= Q(**{f"{name}_id": filters[name]})
         months = _full_months(start, past_end)
+        # a month cut by the range but mostly inside it: its month row less the days left out
+        cut = {m: [d for d in _days(m, last_of_month(m)) if not start <= d <= past_end]
+               for m in {first_of_month(start), first_of_month(past_end)}
+               if m not in months and last_of_month(m) < today}  # fmt: skip
+        cut = {m: out_days for m, out_days in cut.items() if 2 * len(out_days) < _month_len(m)}
+        months += list(cut)
         by_month: set[tuple[int, dt.date]] = set()
         if months:
             by_month = set(
@@ -1010,6 +1032,13 @@ def gather(
             )
             if by_month:
                 merge(month_rows.order_by().values_list(*ROW_COLUMNS))
+            for month, out_days in cut.items():
+                covering = [h for h in ids if (h, month) in by_month]
+                if covering:
+                    left_out = MetricDay.objects.filter(
+                        dims, period=MetricPeriod.DAY, hall_id__in=covering, day__in=out_days
+                    )
+                    merge(left_out.order_by().values_list(*ROW_COLUMNS), sign=-1)
         # the days not read by month, per hall (halls sharing them read together)
         spans: dict[tuple[dt.date, ...], list[int]] = defaultdict(list)
         for hall in ids:
@@ -1042,7 +1071,7 @@ def gather(
         for key, acc in accs.items():
             if key[0] in wanted:
                 out[key[index] if index is not None else None].add(acc)
-    return out
+    return {k: acc for k, acc in out.items() if not acc.is_empty()}  # as collect() gives
 
 
 # ------------------------------------------------------------------------------ the teller's own
