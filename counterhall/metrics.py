@@ -1010,11 +1010,12 @@ def gather(*, halls, start: dt.date, end: dt.date, group: str | None, **filters)
         for name in FILTER_DIMENSIONS:
             if filters.get(name) is not None:
                 dims &= Q(**{f"{name}_id": filters[name]})
-        months = _full_months(start, past_end)
+        # month rows answer every grouping but the day's
+        months = _full_months(start, past_end) if group != "day" else []
         # a month cut by the range but mostly inside it: its month row less the days left out
         cut = {m: [d for d in _days(m, last_of_month(m)) if not start <= d <= past_end]
                for m in {first_of_month(start), first_of_month(past_end)}
-               if m not in months and last_of_month(m) < today}  # fmt: skip
+               if m not in months and last_of_month(m) < today and group != "day"}  # fmt: skip
         cut = {m: out_days for m, out_days in cut.items() if 2 * len(out_days) < _month_len(m)}
         months += list(cut)
         by_month: set[tuple[int, dt.date]] = set()
