@@ -543,17 +543,12 @@ def live(
     value (None: one key, None)."""
     ids = hall_ids(halls)
     today = timezone.localdate()
-    overdue = (
-        Case.objects.filter(
-            _case_filters(business_type, window, teller),
-            hall_id__in=ids,
-            state__in=[s for s in CaseState.values if s not in TERMINAL_STATES],
-            promised_deadline__lt=today,
-        )
-        .order_by()
-        .values(*_live_group(group, "case"))
-        .annotate(n=Count("pk"))
-    )
+    open_overdue = Case.objects.filter(
+        _case_filters(business_type, window, teller),
+        hall_id__in=ids,
+        state__in=[s for s in CaseState.values if s not in TERMINAL_STATES],
+        promised_deadline__lt=today,
+    ).order_by()
     q = Q(hall_id__in=ids, rating__visit__day__gte=start, rating__visit__day__lte=end)
     if window is not None:
         q &= Q(rating__visit__window_id=window)
@@ -564,22 +559,30 @@ def live(
         rects = rects.annotate(first_case=_first_case_type())
         if business_type is not None:
             rects = rects.filter(first_case=business_type)
-    rows = rects.values(*_live_group(group, "rect")).annotate(
-        closed=Count("pk", filter=Q(callback_at__isnull=False)),
-        open=Count("pk", filter=Q(callback_at__isnull=True)),
-        overdue=Count("pk", filter=Q(callback_at__isnull=True, deadline__lt=today)),
-    )
-    case_key = _LIVE_FIELD["case"][group] if group else None
-    rect_key = _LIVE_FIELD["rect"][group] if group else None
+    counts = {
+        "closed": Count("pk", filter=Q(callback_at__isnull=False)),
+        "open": Count("pk", filter=Q(callback_at__isnull=True)),
+        "overdue": Count("pk", filter=Q(callback_at__isnull=True, deadline__lt=today)),
+    }
+    if group is None:  # one row each: aggregate, never values() (that groups by every field)
+        overdue = [open_overdue.aggregate(n=Count("pk"))]
+        rows = [rects.aggregate(**counts)]
+    else:
+        overdue = list(open_overdue.values(_LIVE_FIELD["case"][group]).annotate(n=Count("pk")))
+        rows = list(rects.values(_LIVE_FIELD["rect"][group]).annotate(**counts))
+    case_key = _LIVE_FIELD["case"][group] if group else ""
+    rect_key = _LIVE_FIELD["rect"][group] if group else ""
     out: dict[object, dict] = defaultdict(dict)
     for row in overdue:
-        out[row.get(case_key)]["overdue_now"] = row["n"]
+        if row["n"]:
+            out[row.get(case_key)]["overdue_now"] = row["n"]
     for row in rows:
-        out[row.get(rect_key)].update(
-            rectifications_open=row["open"],
-            rectifications_overdue=row["overdue"],
-            rectifications_closed=row["closed"],
-        )
+        if row["open"] or row["closed"]:
+            out[row.get(rect_key)].update(
+                rectifications_open=row["open"],
+                rectifications_overdue=row["overdue"],
+                rectifications_closed=row["closed"],
+            )
     return {k: Live(**v) for k, v in out.items()}
 
 
@@ -592,11 +595,6 @@ def _first_case_type():
         .order_by("case_id")
         .values("case__business_type_id")[:1]
     )
-
-
-def _live_group(group: str | None, kind: str) -> list[str]:
-    """The ``values()`` grouping the live figures by ``group``."""
-    return [] if group is None else [_LIVE_FIELD[kind][group]]
 
 
 _LIVE_FIELD = {
