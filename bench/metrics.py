@@ -337,9 +337,10 @@ def clone_rollups(hall, n: int) -> list:
         cursor.execute(
             f"""
             INSERT INTO counterhall_metricday
-              (hall_id, day, grain, business_type_id, window_id, teller_id, data, built_at)
-            SELECT h.id, m.day, m.grain, m.business_type_id, m.window_id, m.teller_id, m.data,
-                   m.built_at
+              (hall_id, day, period, grain, business_type_id, window_id, teller_id, data,
+               built_at)
+            SELECT h.id, m.day, m.period, m.grain, m.business_type_id, m.window_id,
+                   m.teller_id, m.data, m.built_at
             FROM counterhall_metricday m, counterhall_hall h
             WHERE m.hall_id = {hall.pk} AND h.id <> {hall.pk}
             """

@@ -27,6 +27,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -144,8 +145,15 @@ class Acc:
             self.stored[name].update(hist)
         self.ratings.update(other.ratings)
 
-    def add_data(self, data: dict) -> None:
-        """Merge a stored rollup (``as_data()``)."""
+    def add_data(self, data: dict, sign: int = 1) -> None:
+        """Merge a stored rollup (``as_data()``); ``sign=-1`` takes it away (a month row
+        less the days of it a range leaves out: exact, counts and histograms subtract)."""
+        if sign < 0:
+            data = {
+                "c": {k: -v for k, v in data.get("c", {}).items()},
+                "h": {n: {m: -v for m, v in h.items()} for n, h in data.get("h", {}).items()},
+                "r": {k: -v for k, v in data.get("r", {}).items()},
+            }
         self.counts.update(data.get("c", ()))
         stored = self.stored
         for name, hist in data.get("h", {}).items():
@@ -157,7 +165,14 @@ class Acc:
         out = Counter(self.hists.get(name, ()))
         for minute, n in self.stored.get(name, {}).items():
             out[int(minute)] += n
-        return out
+        return +out  # without the minutes a subtraction emptied
+
+    def is_empty(self) -> bool:
+        return not (
+            any(self.counts.values())
+            or any(self.ratings.values())
+            or any(any(h.values()) for h in (*self.hists.values(), *self.stored.values()))
+        )
 
     def as_data(self) -> dict:
         return {
@@ -528,17 +543,12 @@ def live(
     value (None: one key, None)."""
     ids = hall_ids(halls)
     today = timezone.localdate()
-    overdue = (
-        Case.objects.filter(
-            _case_filters(business_type, window, teller),
-            hall_id__in=ids,
-            state__in=[s for s in CaseState.values if s not in TERMINAL_STATES],
-            promised_deadline__lt=today,
-        )
-        .order_by()
-        .values(*_live_group(group, "case"))
-        .annotate(n=Count("pk"))
-    )
+    open_overdue = Case.objects.filter(
+        _case_filters(business_type, window, teller),
+        hall_id__in=ids,
+        state__in=[s for s in CaseState.values if s not in TERMINAL_STATES],
+        promised_deadline__lt=today,
+    ).order_by()
     q = Q(hall_id__in=ids, rating__visit__day__gte=start, rating__visit__day__lte=end)
     if window is not None:
         q &= Q(rating__visit__window_id=window)
@@ -549,22 +559,30 @@ def live(
         rects = rects.annotate(first_case=_first_case_type())
         if business_type is not None:
             rects = rects.filter(first_case=business_type)
-    rows = rects.values(*_live_group(group, "rect")).annotate(
-        closed=Count("pk", filter=Q(callback_at__isnull=False)),
-        open=Count("pk", filter=Q(callback_at__isnull=True)),
-        overdue=Count("pk", filter=Q(callback_at__isnull=True, deadline__lt=today)),
-    )
-    case_key = _LIVE_FIELD["case"][group] if group else None
-    rect_key = _LIVE_FIELD["rect"][group] if group else None
+    counts = {
+        "closed": Count("pk", filter=Q(callback_at__isnull=False)),
+        "open": Count("pk", filter=Q(callback_at__isnull=True)),
+        "overdue": Count("pk", filter=Q(callback_at__isnull=True, deadline__lt=today)),
+    }
+    if group is None:  # one row each: aggregate, never values() (that groups by every field)
+        overdue = [open_overdue.aggregate(n=Count("pk"))]
+        rows = [rects.aggregate(**counts)]
+    else:
+        overdue = list(open_overdue.values(_LIVE_FIELD["case"][group]).annotate(n=Count("pk")))
+        rows = list(rects.values(_LIVE_FIELD["rect"][group]).annotate(**counts))
+    case_key = _LIVE_FIELD["case"][group] if group else ""
+    rect_key = _LIVE_FIELD["rect"][group] if group else ""
     out: dict[object, dict] = defaultdict(dict)
     for row in overdue:
-        out[row.get(case_key)]["overdue_now"] = row["n"]
+        if row["n"]:
+            out[row.get(case_key)]["overdue_now"] = row["n"]
     for row in rows:
-        out[row.get(rect_key)].update(
-            rectifications_open=row["open"],
-            rectifications_overdue=row["overdue"],
-            rectifications_closed=row["closed"],
-        )
+        if row["open"] or row["closed"]:
+            out[row.get(rect_key)].update(
+                rectifications_open=row["open"],
+                rectifications_overdue=row["overdue"],
+                rectifications_closed=row["closed"],
+            )
     return {k: Live(**v) for k, v in out.items()}
 
 
@@ -577,11 +595,6 @@ def _first_case_type():
         .order_by("case_id")
         .values("case__business_type_id")[:1]
     )
-
-
-def _live_group(group: str | None, kind: str) -> list[str]:
-    """The ``values()`` grouping the live figures by ``group``."""
-    return [] if group is None else [_LIVE_FIELD[kind][group]]
 
 
 _LIVE_FIELD = {
@@ -615,7 +628,11 @@ def figures_direct(
     teller: int | None = None,
 ) -> Figures:
     """The figures computed straight from the raw rows (the reference for the rollups)."""
-    filters = {"business_type": business_type, "window": window, "teller": teller}
+    filters: dict[str, Any] = {
+        "business_type": business_type,
+        "window": window,
+        "teller": teller,
+    }
     total = Acc()
     for acc in collect(halls=halls, start=start, end=end, **filters).values():
         total.add(acc)
@@ -634,7 +651,11 @@ def figures(
 ) -> Figures:
     """The figures of ``halls`` over the hall-local days ``start``–``end`` (inclusive):
     the rollups of the past days, the raw rows of today and of any day not rolled up."""
-    filters = {"business_type": business_type, "window": window, "teller": teller}
+    filters: dict[str, Any] = {
+        "business_type": business_type,
+        "window": window,
+        "teller": teller,
+    }
     total = Acc()
     for acc in gather(halls=halls, start=start, end=end, group=None, **filters).values():
         total.add(acc)
@@ -654,7 +675,8 @@ def halls_visible_to(user) -> QuerySet[Hall]:
         return Hall.objects.none()
     if user.is_superuser:
         return Hall.objects.all()
-    return Hall.objects.filter(pk=permissions.user_hall_id(user))
+    hall_id = permissions.user_hall_id(user)
+    return Hall.objects.filter(pk=hall_id) if hall_id is not None else Hall.objects.none()
 
 
 # ------------------------------------------------------------------------------ grouping
@@ -694,7 +716,8 @@ def _grouped(
 ) -> list[tuple[object, str, Figures]]:
     keys = sorted(set(accs) | set(now), key=lambda k: (k is None, str(k) if k is not None else ""))
     if dimension == "day":
-        keys = sorted(k for k in keys if k is not None) + ([None] if None in keys else [])
+        days: list[Any] = sorted(k for k in keys if k is not None)
+        keys = days + ([None] if None in keys else [])
     names = labels(dimension, keys)
     return [
         (k, names.get(k, str(k)), to_figures(accs.get(k, Acc()), now.get(k, Live()))) for k in keys
@@ -778,7 +801,12 @@ def staff_load(*, halls, start: dt.date, end: dt.date) -> StaffLoad:
     tellers = figures_by("teller", halls=ids, start=start, end=end)
     teller_rows = [
         TellerLoad(
-            k, label, f.cases_taken_in, f.cases_completed, f.visits_served, f.service_minutes
+            cast(int, k),
+            label,
+            f.cases_taken_in,
+            f.cases_completed,
+            f.visits_served,
+            f.service_minutes,
         )
         for k, label, f in tellers
         if k is not None
@@ -948,6 +976,10 @@ def _full_months(start: dt.date, end: dt.date) -> list[dt.date]:
     return months
 
 
+def _month_len(month: dt.date) -> int:
+    return last_of_month(month).day
+
+
 def _days(start: dt.date, end: dt.date) -> list[dt.date]:
     return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
 
@@ -955,9 +987,7 @@ def _days(start: dt.date, end: dt.date) -> list[dt.date]:
 ROW_COLUMNS = ("day", "hall_id", "business_type_id", "window_id", "teller_id", "data")
 
 
-def gather(
-    *, halls, start: dt.date, end: dt.date, group: str | None, **filters
-) -> dict[object, Acc]:
+def gather(*, halls, start: dt.date, end: dt.date, group: str | None, **filters) -> dict:
     """The mergeable figures per ``group`` value (None: one key), from the rollups at the
     coarsest grain that answers: MONTH rows for the complete months of the range, day rows
     for the other past days, and the raw rows for today and any day not rolled up."""
@@ -965,9 +995,9 @@ def gather(
     index = _KEY_INDEX[group] if group else None
     out: dict[object, Acc] = defaultdict(Acc)
 
-    def merge(rows) -> None:
+    def merge(rows, sign: int = 1) -> None:
         for *key, data in rows:
-            out[key[index] if index is not None else None].add_data(data)
+            out[key[index] if index is not None else None].add_data(data, sign)
 
     today = timezone.localdate()
     past_end = min(end, today - dt.timedelta(days=1))
@@ -978,7 +1008,14 @@ def gather(
         for name in FILTER_DIMENSIONS:
             if filters.get(name) is not None:
                 dims &= Q(**{f"{name}_id": filters[name]})
-        months = _full_months(start, past_end)
+        # month rows answer every grouping but the day's
+        months = _full_months(start, past_end) if group != "day" else []
+        # a month cut by the range but mostly inside it: its month row less the days left out
+        cut = {m: [d for d in _days(m, last_of_month(m)) if not start <= d <= past_end]
+               for m in {first_of_month(start), first_of_month(past_end)}
+               if m not in months and last_of_month(m) < today and group != "day"}  # fmt: skip
+        cut = {m: out_days for m, out_days in cut.items() if 2 * len(out_days) < _month_len(m)}
+        months += list(cut)
         by_month: set[tuple[int, dt.date]] = set()
         if months:
             by_month = set(
@@ -994,6 +1031,13 @@ def gather(
             )
             if by_month:
                 merge(month_rows.order_by().values_list(*ROW_COLUMNS))
+            for month, out_days in cut.items():
+                covering = [h for h in ids if (h, month) in by_month]
+                if covering:
+                    left_out = MetricDay.objects.filter(
+                        dims, period=MetricPeriod.DAY, hall_id__in=covering, day__in=out_days
+                    )
+                    merge(left_out.order_by().values_list(*ROW_COLUMNS), sign=-1)
         # the days not read by month, per hall (halls sharing them read together)
         spans: dict[tuple[dt.date, ...], list[int]] = defaultdict(list)
         for hall in ids:
@@ -1018,15 +1062,15 @@ def gather(
         for hall in ids:
             missing.setdefault(hall, []).append(today)
     live_spans: dict[tuple, list[int]] = defaultdict(list)  # halls missing the same days
-    for hall, days in missing.items():
-        live_spans[tuple(days)].append(hall)
-    for days, span_halls in live_spans.items():
-        wanted = set(days)
-        accs = collect(halls=span_halls, start=min(days), end=max(days), **filters)
+    for hall, lacking_days in missing.items():
+        live_spans[tuple(lacking_days)].append(hall)
+    for live_days, live_halls in live_spans.items():
+        wanted = set(live_days)
+        accs = collect(halls=live_halls, start=min(live_days), end=max(live_days), **filters)
         for key, acc in accs.items():
             if key[0] in wanted:
                 out[key[index] if index is not None else None].add(acc)
-    return out
+    return {k: acc for k, acc in out.items() if not acc.is_empty()}  # as collect() gives
 
 
 # ------------------------------------------------------------------------------ the teller's own

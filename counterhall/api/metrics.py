@@ -95,7 +95,7 @@ class GroupOut(serializers.Serializer):
         allow_null=True,
         help_text="the date, business type code, window number, teller username or hall code",
     )
-    label = serializers.CharField()
+    name = serializers.CharField(help_text="what the page shows: a date, 'REG01 …', a name")
     figures = FiguresOut()
 
 
@@ -136,10 +136,10 @@ class MetricsView(APIView):
         body = MetricsQuery(data=request.query_params)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        halls = metrics.halls_visible_to(request.user)
+        visible = metrics.halls_visible_to(request.user)
         if data.get("hall"):
-            halls = halls.filter(code=data["hall"])
-        halls = list(halls)
+            visible = visible.filter(code=data["hall"])
+        halls = list(visible)
         filters = self._filters(data, halls)
         start, end = data["from"], data["to"]
         totals = metrics.figures(halls=halls, start=start, end=end, **filters)
@@ -148,7 +148,7 @@ class MetricsView(APIView):
         if dimension:
             rows = metrics.figures_by(dimension, halls=halls, start=start, end=end, **filters)
             names = _keys(dimension, [k for k, _l, _f in rows])
-            groups = [{"key": names.get(k), "label": label, "figures": f} for k, label, f in rows]
+            groups = [{"key": names.get(k), "name": label, "figures": f} for k, label, f in rows]
         answer = {
             "date_from": start,
             "date_to": end,

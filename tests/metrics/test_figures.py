@@ -92,3 +92,29 @@ def test_staff_load(scene, reviewer):
     w = {row.window: row for row in load.windows}
     assert (w[scene.w1.pk].days_open, w[scene.w1.pk].days_idle) == (2, 0)
     assert (w[scene.w2.pk].days_idle, w[scene.w2.pk].visits_served) == (0, 2)
+
+
+def test_live_figures_count_every_row(scene, reviewer):
+    """Overdue cases and rectifications are counted, not read off one row."""
+    from counterhall.models import Rectification, VisitRating, VisitStatus
+    from tests.metrics import scenario
+
+    scenario._case(scene.hall, 6, bt=scene.type_a, window=scene.w1, teller=scene.t1,
+                   state="submitted", created=scenario.at(D1, "16:00"),
+                   promised_deadline=D2)  # fmt: skip
+    v6 = scenario._visit(scene.hall, D2, 3, issued="15:00", called="15:01", start="15:02",
+                         end="15:05", status=VisitStatus.SERVED, window=scene.w1,
+                         teller=scene.t1)  # fmt: skip
+    poor = VisitRating.objects.create(visit=v6, teller=scene.t1, grade=1)
+    Rectification.objects.create(
+        rating=poor, hall=scene.hall, deadline=D2, callback_at=scenario.at(D2, "17:00")
+    )
+    f = metrics.figures_direct(halls=[scene.hall], start=D1, end=D2)
+    assert f.overdue_now == 2
+    assert (f.rectifications_open, f.rectifications_overdue, f.rectifications_closed) == (1, 1, 1)
+    assert metrics.figures(halls=[scene.hall], start=D1, end=D2) == f
+    by_teller = {
+        k: f for k, _l, f in metrics.figures_by("teller", halls=[scene.hall], start=D1, end=D2)
+    }
+    assert (by_teller[scene.t1.pk].overdue_now, by_teller[scene.t2.pk].overdue_now) == (1, 1)
+    assert by_teller[scene.t1.pk].rectifications_closed == 1

@@ -42,6 +42,8 @@ def test_rolled_up_figures_equal_direct(scene):
             (D2, D2),
             (D1 - dt.timedelta(days=3), D2),
             (NOV1, NOV30),  # a month row
+            (D2, NOV30),  # a month row less two days
+            (dt.date(2026, 10, 3), D1),  # October less two days, then days
             (dt.date(2026, 10, 20), dt.date(2026, 12, 10)),  # days, a month, days, today
         )
         for filters in cuts(scene):
@@ -51,13 +53,9 @@ def test_rolled_up_figures_equal_direct(scene):
                     metrics.figures(halls=[scene.hall], start=start, end=end, **filters) == direct
                 )
             for dim in metrics.DIMENSIONS:
-                direct = metrics.figures_by_direct(
-                    dim, halls=[scene.hall], start=D1, end=D2, **filters
-                )
-                assert (
-                    metrics.figures_by(dim, halls=[scene.hall], start=D1, end=D2, **filters)
-                    == direct
-                )
+                for start, end in ((D1, D2), (NOV1, NOV30), (D2, NOV30)):  # days, months
+                    cut = {"halls": [scene.hall], "start": start, "end": end, **filters}
+                    assert metrics.figures_by(dim, **cut) == metrics.figures_by_direct(dim, **cut)
 
 
 def test_the_rollup_is_read_not_the_raw_rows(scene, django_assert_max_num_queries):
@@ -118,18 +116,20 @@ def test_task_and_command(scene):
 
 def test_a_complete_month_is_read_from_its_month_rows(scene):
     with time_machine.travel(LATER, tick=False):
-        metrics.rollup(halls=[scene.hall], start=NOV1, end=NOV30)
-        month = MetricDay.objects.get(period=MetricPeriod.MONTH, grain=MetricGrain.HALL)
+        metrics.rollup(halls=[scene.hall], start=dt.date(2026, 10, 1), end=NOV30)
+        month = MetricDay.objects.get(period=MetricPeriod.MONTH, grain=MetricGrain.HALL, day=NOV1)
         assert month.day == NOV1 and month.data["c"]["tickets_issued"] == 5
         month.data["c"]["tickets_issued"] = 500
         month.save()
         assert metrics.figures(halls=[scene.hall], start=NOV1, end=NOV30).tickets_issued == 500
         assert metrics.figures(halls=[scene.hall], start=NOV1, end=D2).tickets_issued == 5
+        # most of a month: its month row less the days left out (D1's three tickets)
+        assert metrics.figures(halls=[scene.hall], start=D2, end=NOV30).tickets_issued == 497
         # a day of the month rolled up again: the month row is rebuilt from the days
         metrics.rollup(halls=[scene.hall], start=D1, end=D1)
         assert metrics.figures(halls=[scene.hall], start=NOV1, end=NOV30).tickets_issued == 5
         # a month missing a day has no month row: it is read by its days (and live)
         MetricDay.objects.filter(day=D2).delete()
         metrics.rollup(halls=[scene.hall], start=D1, end=D1)
-        assert not MetricDay.objects.filter(period=MetricPeriod.MONTH).exists()
+        assert not MetricDay.objects.filter(period=MetricPeriod.MONTH, day=NOV1).exists()
         assert metrics.figures(halls=[scene.hall], start=NOV1, end=NOV30).tickets_issued == 5
