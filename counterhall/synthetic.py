@@ -113,6 +113,7 @@ class HallSetup:
     signoff_time: dt.time = dt.time(16, 0)
     visits_per_window: tuple[int, int] = (8, 14)  # a general window's served tickets a day
     special_per_day: tuple[int, int] = (1, 4)
+    region: str = ""
 
 
 @dataclass(frozen=True)
