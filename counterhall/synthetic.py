@@ -282,6 +282,7 @@ class Generator:
         self.case_sequences: dict[tuple[int, dt.date], int] = {}
         self.visit_sequences: dict[tuple[int, dt.date, str], int] = {}
         self._pending_links: list[dict] = []
+        self._seen: set[str] = set()
         self._signatures: list[dict] = []
 
     # ------------------------------------------------------------------ ids and entries
@@ -363,6 +364,12 @@ class Generator:
         minutes = rng.triangular(0, 225, 40)  # 13:00–16:45, peak at 13:40
         return self.cal.at(day, dt.time(13, 0)) + dt.timedelta(minutes=minutes)
 
+    def _scaled(self, n: int) -> int:
+        """``n`` × volume, rounded up or down at random (so small volumes keep their mean)."""
+        x = n * self.volume
+        whole = int(x)
+        return whole + (1 if self.rng.random() < x - whole else 0)
+
     def _hall_day(self, hall: HallSetup, day: dt.date, batch: Batch) -> None:
         rng = self.rng
         general = [w for w in hall.windows if not w.special]
@@ -371,12 +378,12 @@ class Generator:
         n = 0
         lo, hi = hall.visits_per_window
         for _w in general:
-            for _i in range(round(rng.randint(lo, hi) * self.volume)):
+            for _i in range(self._scaled(rng.randint(lo, hi))):
                 n += 1
                 arrivals.append((self._arrival(day), n, {"category": VisitCategory.GENERAL}))
         if special:
             lo, hi = hall.special_per_day
-            for _i in range(max(0, round(rng.randint(lo, hi) * self.volume))):
+            for _i in range(self._scaled(rng.randint(lo, hi))):
                 n += 1
                 arrivals.append((self._arrival(day), n, {"category": VisitCategory.SPECIAL}))
         for ret in self._returns.pop((hall.id, day), []):
@@ -638,8 +645,16 @@ class Generator:
     # ------------------------------------------------------------------ a case
 
     def _pick_type(self, special: bool) -> TypeInfo:
+        """By weight; a type not seen yet now and then, so that even a small history holds
+        cases of every type."""
         types, weights = self._special if special else self._general
-        return self.rng.choices(types, weights)[0]
+        unseen = [t for t in types if t.code not in self._seen]
+        if unseen and self.rng.random() < 0.2:
+            choice = self.rng.choice(unseen)
+        else:
+            choice = self.rng.choices(types, weights)[0]
+        self._seen.add(choice.code)
+        return choice
 
     def _new_case(self, hall, day, window, visit, visit_label, at) -> dt.datetime:
         rng, rates = self.rng, self.rates

@@ -123,13 +123,18 @@ class Copier:
         table = connection.ops.quote_name(model._meta.db_table)
         columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
         names = [f.attname for f in fields]
+        dumps = json.JSONEncoder(ensure_ascii=False).encode
         with self.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            write = copy.write_row
             for row in rows:
-                values = [row[n] if n in row else defaults[n] for n in names]
+                if defaults:
+                    values = [row[n] if n in row else defaults[n] for n in names]
+                else:
+                    values = [row[n] for n in names]
                 for i in json_columns:
                     if values[i] is not None:
-                        values[i] = json.dumps(values[i], ensure_ascii=False)
-                copy.write_row(values)
+                        values[i] = dumps(values[i])
+                write(values)
         self.rows += len(rows)
 
 
@@ -437,7 +442,7 @@ class Command(BaseCommand):
             )
             person_rows, employment_rows, contribution_rows = [], [], []
             for i, pk in enumerate(persons):
-                number, male = resident_id(region, i)
+                number, male = resident_id(region, pk)
                 birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
                 category = "male_60" if male else rng.choice(("female_50", "female_55"))
                 person_rows.append(
@@ -499,25 +504,25 @@ class Command(BaseCommand):
                         }
                     )
                     next_bill += 1
+            cent = Decimal("0.01")
             for i, pk in enumerate(persons):
                 employer = employers[i % len(employers)]
                 base = Decimal(3000 + (pk * 37) % 9000)
+                amounts = {
+                    "person_id": pk,
+                    "employer_id": employer,
+                    "scheme": "pension",
+                    "base": base,
+                    "employer_amount": (base * Decimal("0.16")).quantize(cent),
+                    "individual_amount": (base * Decimal("0.08")).quantize(cent),
+                    "account_amount": (base * Decimal("0.08")).quantize(cent),
+                    "status": "paid",
+                    "created_at": now,
+                    "updated_at": now,
+                }
                 for period in periods:
                     contribution_rows.append(
-                        {
-                            "person_id": pk,
-                            "employer_id": employer,
-                            "period": period,
-                            "scheme": "pension",
-                            "base": base,
-                            "employer_amount": (base * Decimal("0.16")).quantize(Decimal("0.01")),
-                            "individual_amount": (base * Decimal("0.08")).quantize(Decimal("0.01")),
-                            "account_amount": (base * Decimal("0.08")).quantize(Decimal("0.01")),
-                            "status": "paid",
-                            "bill_id": bills[(employer, period)],
-                            "created_at": now,
-                            "updated_at": now,
-                        }
+                        {**amounts, "period": period, "bill_id": bills[(employer, period)]}
                     )
             totals: dict[int, list[Decimal]] = {}
             for row in contribution_rows:
