@@ -591,8 +591,8 @@ class Command(BaseCommand):
         seq = last.last_seq if last else 0
         counts = dict.fromkeys(("cases", "visits", "entries", "seals"), 0)
         copy = self.copier.copy
-        for batch in synthetic.batches(
-            generator, synthetic.day_range(start, today - dt.timedelta(1))
+        for days, batch in enumerate(
+            synthetic.batches(generator, synthetic.day_range(start, today - dt.timedelta(1))), 1
         ):
             copy(Case, batch.cases)
             copy(Visit, batch.visits)
@@ -625,6 +625,11 @@ class Command(BaseCommand):
             counts["cases"] += len(batch.cases)
             counts["visits"] += len(batch.visits)
             counts["entries"] += len(batch.entries)
+            if days % 30 == 0:
+                self.stdout.write(
+                    f"    {days} days: {counts['cases']:,} cases, {counts['entries']:,} entries"
+                )
+                self.stdout.flush()
         CaseSequence.objects.bulk_create(
             [
                 CaseSequence(hall_id=h, day=d, last=n)
