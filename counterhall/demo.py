@@ -4,6 +4,7 @@ cases with ``register(fn)`` in AppConfig.ready; each fn(hall, users) must be ide
 DEMO DATA: every demo account has the password below. Never load this into production.
 """
 
+import datetime as dt
 from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
@@ -49,9 +50,11 @@ def register(builder: Callable) -> Callable:
     return builder
 
 
-def seed(*, business_data: bool = True) -> dict:
+def seed(*, business_data: bool = True, month: bool = False) -> dict:
     """The demo hall, its windows and staff; with ``business_data`` also every app's demo
-    master data and cases (tests that need an empty queue pass False)."""
+    master data and cases (tests that need an empty queue pass False); with ``month`` also
+    the month of history before today (``seed_month``; ``manage.py seed_demo`` asks for
+    it, tests of today's journeys do not: its open cases wait in the queues)."""
     User = get_user_model()
     with transaction.atomic():
         hall, _ = Hall.objects.update_or_create(code=HALL["code"], defaults=HALL)
@@ -84,6 +87,8 @@ def seed(*, business_data: bool = True) -> dict:
         )
         for builder in _builders if business_data else []:
             builder(hall=hall, users=users)
+        if month:
+            seed_month(hall=hall, users=users)
     return {"hall": hall, "users": users, "windows": windows}
 
 
@@ -191,3 +196,155 @@ def seed_visits(*, hall, users) -> None:
         visits.visit_issue(
             actor=guide, hall=hall, category=category, applicant_name=DEMO_MARK + name
         )
+
+
+MONTH_DAYS = 30
+MONTH_SEED = 20261
+
+
+def month_setup(*, hall, users):
+    """The demo hall as the generator sees it: tellers 1–3 at windows 1–3, the special
+    clerk at window 7, both reviewers, the leader and finance officer signing."""
+    from counterhall import synthetic
+
+    windows = {w.number: w for w in hall.windows.all()}
+    counters = []
+    for username, _name, _roles, numbers in USERS:
+        for number in numbers:
+            user = users[username]
+            counters.append(
+                synthetic.Counter(
+                    window_id=windows[number].pk,
+                    number=number,
+                    special=windows[number].is_special,
+                    teller=synthetic.Person(user.pk, user.get_username()),
+                )
+            )
+
+    def person(username):
+        return synthetic.Person(users[username].pk, username)
+
+    return synthetic.HallSetup(
+        id=hall.pk,
+        code=hall.code,
+        windows=counters,
+        reviewers=[person("reviewer1"), person("reviewer2")],
+        signers={Role.LEADER.value: person("leader1"), Role.FINANCE.value: person("finance1")},
+        guide=person("admin"),
+        callback=person("admin"),
+        signoff_time=hall.signoff_time,
+    )
+
+
+def business_types() -> list:
+    """The catalogue's active types that have a handler, as the generator sees them."""
+    from counterhall import registry, synthetic
+
+    types = []
+    for bt in BusinessType.objects.filter(active=True).prefetch_related("documents"):
+        if not registry.has_handler(bt.code):
+            continue
+        types.append(
+            synthetic.TypeInfo(
+                id=bt.pk,
+                code=bt.code,
+                name=bt.name,
+                special=bt.is_special,
+                immediate=bt.completion_mode == "immediate",
+                limit_days=bt.limit_days or 0,
+                signoff_roles=tuple(bt.signoff_roles),
+                documents=tuple(d.code for d in bt.documents.all()),
+            )
+        )
+    return types
+
+
+def write_batch(batch, *, key) -> None:
+    """Write generated rows (``synthetic.insert_rows``, any database); ids are the
+    generator's; each audit entry gets its digest from ``audit.entry_row``."""
+    from counterhall import audit, synthetic
+    from counterhall.models import AuditEntry, Rectification, Signature, Visit, VisitRating
+
+    for model, rows in (
+        (Case, batch.cases),
+        (Visit, batch.visits),
+        (Visit.cases.through, batch.visit_cases),
+        (VisitRating, batch.ratings),
+        (Rectification, batch.rectifications),
+        (Signature, batch.signatures),
+        (AuditEntry, [audit.entry_row(e, key=key) for e in batch.entries]),
+    ):
+        synthetic.insert_rows(model, rows)
+
+
+def seed_month(*, hall, users) -> None:
+    """A month of plausible history before today (counterhall.synthetic): visits, cases,
+    returns, ratings and their audit entries, at their own times. Idempotent: skipped when
+    the hall has visits before today. Run ``manage.py audit_seal`` afterwards (seed_demo
+    does) so that ``audit_verify`` finds the backdated entries sealed."""
+    from django.db import connection
+    from django.db.models import Max, Model
+    from django.utils import timezone
+
+    from counterhall import audit, synthetic
+    from counterhall.models import (
+        AuditEntry,
+        CaseSequence,
+        Rectification,
+        Signature,
+        Visit,
+        VisitRating,
+        VisitSequence,
+    )
+    from counterhall.params import param
+
+    today = timezone.localdate()
+    if Visit.objects.filter(hall=hall, day__lt=today).exists():
+        return
+    start = today - dt.timedelta(days=MONTH_DAYS)
+    models: dict[str, type[Model]] = {
+        "cases": Case,
+        "visits": Visit,
+        "ratings": VisitRating,
+        "rectifications": Rectification,
+        "signatures": Signature,
+    }
+    ids = {
+        name: (model._default_manager.aggregate(m=Max("pk"))["m"] or 0) + 1
+        for name, model in models.items()
+    }
+    ids["entries"] = (AuditEntry.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+    rectify = int(str(param("rating.rectify_working_days", region=hall.region, on=today).value))
+    generator = synthetic.Generator(
+        seed=MONTH_SEED,
+        now=timezone.now(),
+        halls=[month_setup(hall=hall, users=users)],
+        types=business_types(),
+        ids=ids,
+        calendar=synthetic.calendar_for(start, today),
+        rectify_days=rectify,
+        rates=synthetic.Rates(poor_rating=0.005),
+    )
+    everything = synthetic.Batch()
+    for batch in synthetic.batches(generator, synthetic.day_range(start, today - dt.timedelta(1))):
+        for name in synthetic.TABLES:
+            getattr(everything, name).extend(getattr(batch, name))
+    write_batch(everything, key=audit.audit_key())
+    CaseSequence.objects.bulk_create(
+        [CaseSequence(hall_id=h, day=d, last=n) for (h, d), n in generator.case_sequences.items()],
+        ignore_conflicts=True,
+    )
+    VisitSequence.objects.bulk_create(
+        [
+            VisitSequence(hall_id=h, day=d, category=c, last=n)
+            for (h, d, c), n in generator.visit_sequences.items()
+        ],
+        ignore_conflicts=True,
+    )
+    if connection.vendor == "postgresql":
+        from django.core.management.color import no_style
+
+        with connection.cursor() as cursor:
+            reset: list[type[Model]] = [*models.values(), AuditEntry, Visit.cases.through]
+            for sql in connection.ops.sequence_reset_sql(no_style(), reset):
+                cursor.execute(sql)
