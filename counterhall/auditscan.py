@@ -1,0 +1,318 @@
+"""Checking the audit log's entries fast: the scan behind ``audit.verify()``.
+
+``audit.verify()`` checks the seals itself and hands the entries to ``scan()``: one stream
+of raw rows (no model instances, no Django value conversion; ``at`` read as the canonical
+UTC text and ``before``/``after`` as JSON text, see ``select_sql()``) in chain order, with
+the state the chain had before the first row. A stream is a *segment*; the log can be cut
+into segments by chain position and each scanned in its own process (``scan_ranges()``, on
+PostgreSQL, every process reading the same snapshot), because a segment needs nothing from
+the ones before it but the stored link and id of the entry just before it (``Start``),
+whether an earlier entry was keyed, and the seals. The problems are the ones a single pass
+finds, in the same order: the caller joins the segments' lists in chain order.
+
+Imports only the standard library and psycopg, so a worker process starts fast without
+Django (``multiprocessing``'s spawn).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+GENESIS = "0" * 64
+MAX_PROBLEMS = 50
+
+# The canonical serialisation of an entry's content, the digested bytes: what
+# json.dumps(content, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True) gives for
+# the content dict (audit._content_digest, the reference; a test keeps the two equal). The
+# keys are fixed, so the sorted frame is written once; strings go through json's C escaper.
+_quote = json.encoder.encode_basestring  # type: ignore[attr-defined]  # C, ensure_ascii=False
+_dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+_loads = json.loads
+_FRAME = (
+    '{{"action": {}, "actor": {}, "actor_name": {}, "after": {}, "at": {}, "before": {}, '
+    '"hall": {}, "note": {}, "target_id": {}, "target_label": {}, "target_type": {}}}'
+).format
+
+
+def canonical_content(at, actor, actor_name, hall, action, ttype, tid, tlabel, before, after, note):
+    """The digested text of one entry: ``at`` the UTC ISO text with microseconds,
+    ``before``/``after`` JSON text as stored (or None), the rest the columns' values."""
+    return _FRAME(
+        _quote(action),
+        "null" if actor is None else int(actor),
+        _quote(actor_name),
+        "null" if after is None else _dumps(_loads(after)),
+        _quote(at),
+        "null" if before is None else _dumps(_loads(before)),
+        "null" if hall is None else int(hall),
+        _quote(note),
+        _quote(tid),
+        _quote(tlabel),
+        _quote(ttype),
+    )
+
+
+def hasher(key: bytes | None) -> Callable[[bytes], str]:
+    """The digest function for one key: HMAC-SHA256 with ``key``, plain SHA-256 for None."""
+    if key is None:
+        sha256 = hashlib.sha256
+
+        def plain(data: bytes) -> str:
+            return sha256(data).hexdigest()
+
+        return plain
+    digest = hmac.digest
+
+    def keyed(data: bytes) -> str:
+        return digest(key, data, "sha256").hex()
+
+    return keyed
+
+
+# --------------------------------------------------------------------------- reading rows
+
+# The columns a scan reads, in this order.
+COLUMNS = (
+    "id",
+    "at",
+    "actor_id",
+    "actor_name",
+    "hall_id",
+    "action",
+    "target_type",
+    "target_id",
+    "target_label",
+    "before",
+    "after",
+    "note",
+    "digest",
+    "key_id",
+    "seq",
+    "chain",
+)
+# PostgreSQL writes ``at`` in the canonical form itself (what
+# datetime.astimezone(UTC).isoformat(timespec="microseconds") gives) and the JSON as text.
+_PG_AT = """to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')"""
+
+
+def select_sql(table: str, vendor: str) -> str:
+    """``SELECT <COLUMNS> FROM table``; add the WHERE and ORDER BY."""
+    columns = list(COLUMNS)
+    if vendor == "postgresql":
+        columns[1] = _PG_AT
+        columns[9] = "before::text"
+        columns[10] = "after::text"
+    else:  # SQLite: at as its stored text, fixed by at_from_sqlite()
+        columns[1] = "CAST(at AS TEXT)"
+    return f"SELECT {', '.join(columns)} FROM {table}"  # noqa: S608
+
+
+def at_from_sqlite(rows: Iterable[tuple]) -> Iterable[tuple]:
+    """SQLite stores ``at`` as 'YYYY-MM-DD HH:MM:SS[.ffffff]' in UTC: the canonical text."""
+    for row in rows:
+        at = row[1].replace(" ", "T", 1)
+        if len(at) == 19:
+            at += ".000000"
+        yield (row[0], at + "+00:00", *row[2:])
+
+
+# ------------------------------------------------------------------------------- scanning
+
+
+@dataclass(frozen=True)
+class Start:
+    """The chain just before a segment: the next position expected, the stored link and
+    id of the entry before it (from the trusted seal or GENESIS at the very start)."""
+
+    expected: int
+    link: str
+    previous_pk: int
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every segment of one verify shares."""
+
+    keys: dict[str, bytes | None]  # key id → key (None: plain SHA-256)
+    ends: dict[int, tuple[int, str, int]]  # a seal's last position → (seal id, digest, entry)
+    sealed_to: int  # the last position a seal covers
+    last_sealed_entry: int  # the last entry a seal covers
+    cutoff: str  # unsealed entries older than this (canonical UTC text) are late
+
+
+@dataclass
+class Segment:
+    """What scanning one segment found (problems in the order a single pass finds them)."""
+
+    end: Start
+    count: int = 0
+    unsealed: int = 0
+    late: int | None = None  # the first settled entry not sealed
+    keyed: bool = False  # an entry of the segment is keyed
+    problems: list[str] = field(default_factory=list)
+    more: int = 0  # problems past MAX_PROBLEMS, counted only
+
+
+def scan(rows: Iterable[tuple], ctx: Context, start: Start, *, keyed_before: bool) -> Segment:
+    """Check a stream of rows (``COLUMNS``): sealed ones in chain-position order, or the
+    unsealed ones in id order. ``keyed_before``: an entry earlier in the log is keyed."""
+    hashers = {key_id: hasher(key) for key_id, key in ctx.keys.items()}
+    ends, sealed_to, last_sealed_entry = ctx.ends, ctx.sealed_to, ctx.last_sealed_entry
+    cutoff = ctx.cutoff
+    problems: list[str] = []
+    more = 0
+
+    def add(text: str) -> None:
+        nonlocal more
+        if len(problems) < MAX_PROBLEMS:
+            problems.append(text)
+        else:
+            more += 1
+
+    count, unsealed, late = 0, 0, None
+    expected, link, previous_pk = start.expected, start.link, start.previous_pk
+    keyed_seen = keyed_before
+    keyed = False
+    for row in rows:
+        count += 1
+        pk, digest, key_id, seq, chain = row[0], row[12], row[13], row[14], row[15]
+        digest_of = hashers.get(key_id)
+        if digest_of is None:
+            add(f"entry #{pk}: digested with an unknown key ({key_id})")
+        elif digest_of(canonical_content(*row[1:12]).encode()) != digest:
+            add(f"entry #{pk}: content does not match its digest (altered)")
+        if key_id:
+            keyed_seen = keyed = True
+        elif keyed_seen:
+            add(f"entry #{pk}: not keyed although earlier entries are (rehashed)")
+        if seq is None:
+            unsealed += 1
+            if pk <= last_sealed_entry:
+                add(
+                    f"entry #{pk}: inside the sealed range (up to #{last_sealed_entry}) but "
+                    "not chained (inserted after sealing)"
+                )
+            elif late is None and row[1] < cutoff:
+                late = pk
+            continue
+        if seq > expected:
+            missing = f"{expected}" if seq == expected + 1 else f"{expected}–{seq - 1}"
+            add(
+                f"entry at chain position {missing} is missing (deleted): "
+                f"between entry #{previous_pk} and entry #{pk}"
+            )
+        elif seq < expected:  # a position already passed: not part of the chain here
+            add(f"entry #{pk}: out of order (chain position {seq}, expected {expected})")
+            continue
+        elif pk <= previous_pk:
+            add(f"entry #{pk}: out of order (chain position {seq} after entry #{previous_pk})")
+        if digest_of is not None and digest_of(f"{link}:{pk}:{digest}".encode()) != chain:
+            add(
+                f"entry #{pk}: chain link at position {seq} does not match "
+                "(rehashed, replaced or moved)"
+            )
+        end = ends.get(seq)
+        if end is not None and (end[1] != chain or end[2] != pk):
+            add(f"seal #{end[0]}: its digest is not the chain at entry #{pk}")
+        if seq > sealed_to:
+            add(
+                f"entry #{pk}: chained at position {seq} but no seal covers it (a seal was deleted)"
+            )
+        expected, link, previous_pk = seq + 1, chain, pk
+    return Segment(
+        end=Start(expected, link, previous_pk),
+        count=count,
+        unsealed=unsealed,
+        late=late,
+        keyed=keyed,
+        problems=problems,
+        more=more,
+    )
+
+
+# ------------------------------------------------------- segments in parallel (PostgreSQL)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One verify's segments for worker processes: where to read and what they share."""
+
+    conninfo: str
+    snapshot: str  # pg_export_snapshot() of the verifying transaction
+    table: str
+    since_seq: int  # positions up to here are trusted (0: full)
+    start: Start  # the chain before position since_seq + 1
+    ctx: Context
+    itersize: int = 5000
+
+
+_worker: dict = {}
+
+
+def _worker_init(job: Job) -> None:
+    import psycopg
+    from psycopg import sql
+
+    conn = psycopg.connect(job.conninfo, autocommit=True)
+    conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(job.snapshot)))
+    _worker.update(conn=conn, job=job)
+
+
+def pg_rows(conn, sql: str, params: list, itersize: int) -> Iterable[tuple]:
+    """Rows of ``sql`` through a server-side cursor (psycopg), ``itersize`` at a time."""
+    with conn.cursor(name="counterhall_audit_scan") as cursor:
+        cursor.itersize = itersize
+        cursor.execute(sql, params)
+        yield from cursor
+
+
+def segment_start(conn, job: Job, lower: int | None) -> Start:
+    """The chain before position ``lower``: the stored link of the last chained entry
+    before it (as a single pass carries it), or the job's start."""
+    if lower is None:
+        return job.start
+    row = conn.execute(
+        f"SELECT seq, id, chain FROM {job.table} WHERE seq > %s AND seq < %s "  # noqa: S608
+        "ORDER BY seq DESC LIMIT 1",
+        [job.since_seq, lower],
+    ).fetchone()
+    return job.start if row is None else Start(row[0] + 1, row[2], row[1])
+
+
+def range_where(job: Job, lower: int | None, upper: int | None) -> tuple[str, list]:
+    """Chained entries from ``lower`` (None: every position after the trusted ones and,
+    in a full run, the ones out of the chain below 1) to before ``upper`` (None: the end)."""
+    where, params = ["seq IS NOT NULL"], []
+    if lower is not None:
+        where.append("seq >= %s")
+        params.append(lower)
+    elif job.since_seq:
+        where.append("seq > %s")
+        params.append(job.since_seq)
+    if upper is not None:
+        where.append("seq < %s")
+        params.append(upper)
+    return " WHERE " + " AND ".join(where) + " ORDER BY seq", params
+
+
+def scan_range(task: tuple[int | None, int | None, bool]) -> Segment:
+    """Worker: scan the chained entries in [lower, upper) (see ``range_where``)."""
+    lower, upper, keyed_before = task
+    conn, job = _worker["conn"], _worker["job"]
+    where, params = range_where(job, lower, upper)
+    rows = pg_rows(conn, select_sql(job.table, "postgresql") + where, params, job.itersize)
+    return scan(rows, job.ctx, segment_start(conn, job, lower), keyed_before=keyed_before)
+
+
+def scan_ranges(job: Job, tasks: list[tuple[int | None, int | None, bool]], jobs: int):
+    """The segments' results in order, scanned by ``jobs`` worker processes."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(jobs, initializer=_worker_init, initargs=(job,)) as pool:
+        return pool.map(scan_range, tasks, chunksize=1)
