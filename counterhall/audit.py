@@ -87,6 +87,7 @@ ACTIONS: dict[str, StrOrPromise] = {
     "admin.delete": _("后台删除"),
     "admin.grant": _("后台授权"),
     "audit.verify": _("审计日志校验"),
+    "audit.key_rotate": _("审计密钥轮换"),
     "api.token_issue": _("签发接口令牌"),
     "api.token_refused": _("接口令牌申请被拒绝"),
     "api.token_revoke": _("撤销接口令牌"),
@@ -189,6 +190,44 @@ def _key_for(key_id: str, keys: dict[str, bytes | None] | None = None) -> bytes 
     if key is None:
         raise UnknownKey(key_id)
     return key
+
+
+def key_usage() -> dict[str, int]:
+    """How many entries each key id digested ("" = none): a rotation checks the keyring."""
+    from django.db.models import Count
+
+    from counterhall.models import AuditEntry
+
+    rows = AuditEntry.objects.order_by().values_list("key_id").annotate(n=Count("pk"))
+    return dict(rows.values_list("key_id", "n"))
+
+
+def record_key_rotation():
+    """Record that the current key took over (``manage.py audit_rotate_key``): the key id
+    before it (the latest entry's with another key) and the retired ones in the keyring;
+    None when the latest rotation recorded is to this key already."""
+    from counterhall.models import AuditEntry
+
+    key = audit_key()
+    if key is None:
+        raise UnknownKey("")
+    current = key_fingerprint(key)
+    latest = AuditEntry.objects.filter(action="audit.key_rotate").order_by("-pk").first()
+    if latest is not None and (latest.after or {}).get("key_id") == current:
+        return None
+    previous = (
+        AuditEntry.objects.exclude(key_id=current)
+        .order_by("-pk")
+        .values_list("key_id", flat=True)
+        .first()
+    )
+    retired = sorted(k for k in audit_keys() if k and k != current)
+    return record(
+        actor=None,
+        action="audit.key_rotate",
+        before={"key_id": previous or ""},
+        after={"key_id": current, "retired": retired},
+    )
 
 
 def entry_digest(entry) -> str:

@@ -17,7 +17,6 @@ Django (``multiprocessing``'s spawn).
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -28,26 +27,56 @@ MAX_PROBLEMS = 50
 # The canonical serialisation of an entry's content, the digested bytes: what
 # json.dumps(content, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True) gives for
 # the content dict (audit._content_digest, the reference; a test keeps the two equal). The
-# keys are fixed, so the sorted frame is written once; strings go through json's C escaper.
+# keys are fixed, so the sorted frame is written once; strings go through json's C escaper,
+# the JSON columns through json's C scanner and C encoder (what json.loads and dumps call,
+# without rebuilding the encoder on every call).
 _quote = json.encoder.encode_basestring  # type: ignore[attr-defined]  # C, ensure_ascii=False
-_dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
-_loads = json.loads
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+_make_encoder = json.encoder.c_make_encoder  # type: ignore[attr-defined]  # None: no C
+_encode = (
+    _make_encoder(None, _ENCODER.default, _quote, None, ": ", ", ", True, False, True)
+    if _make_encoder is not None
+    else None
+)
+_scan = json.decoder.JSONDecoder().scan_once
 _FRAME = (
-    '{{"action": {}, "actor": {}, "actor_name": {}, "after": {}, "at": {}, "before": {}, '
-    '"hall": {}, "note": {}, "target_id": {}, "target_label": {}, "target_type": {}}}'
-).format
+    '{"action": %s, "actor": %s, "actor_name": %s, "after": %s, "at": %s, "before": %s, '
+    '"hall": %s, "note": %s, "target_id": %s, "target_label": %s, "target_type": %s}'
+)
+# Canonical forms of JSON texts seen (a log repeats small values such as {"state": …}).
+_json_seen: dict[str, str] = {}
+_JSON_SEEN_MAX = 4096
+
+
+def canonical_json(text: str | None) -> str:
+    """The canonical form of a stored JSON text: parsed, then dumped with sorted keys."""
+    if text is None:
+        return "null"
+    found = _json_seen.get(text)
+    if found is not None:
+        return found
+    try:
+        value, end = _scan(text, 0)
+    except StopIteration:
+        value, end = json.loads(text), len(text)  # raises the proper error
+    if end != len(text):
+        value = json.loads(text)  # trailing characters: json.loads says what is wrong
+    found = "".join(_encode(value, 0)) if _encode is not None else _ENCODER.encode(value)
+    if len(_json_seen) < _JSON_SEEN_MAX and len(text) <= 200:
+        _json_seen[text] = found
+    return found
 
 
 def canonical_content(at, actor, actor_name, hall, action, ttype, tid, tlabel, before, after, note):
     """The digested text of one entry: ``at`` the UTC ISO text with microseconds,
     ``before``/``after`` JSON text as stored (or None), the rest the columns' values."""
-    return _FRAME(
+    return _FRAME % (
         _quote(action),
         "null" if actor is None else int(actor),
         _quote(actor_name),
-        "null" if after is None else _dumps(_loads(after)),
+        canonical_json(after),
         _quote(at),
-        "null" if before is None else _dumps(_loads(before)),
+        canonical_json(before),
         "null" if hall is None else int(hall),
         _quote(note),
         _quote(tid),
@@ -57,18 +86,27 @@ def canonical_content(at, actor, actor_name, hall, action, ttype, tid, tlabel, b
 
 
 def hasher(key: bytes | None) -> Callable[[bytes], str]:
-    """The digest function for one key: HMAC-SHA256 with ``key``, plain SHA-256 for None."""
+    """The digest function for one key: HMAC-SHA256 with ``key`` (RFC 2104, the padded
+    key's inner and outer states computed once and copied), plain SHA-256 for None."""
+    sha256 = hashlib.sha256
     if key is None:
-        sha256 = hashlib.sha256
 
         def plain(data: bytes) -> str:
             return sha256(data).hexdigest()
 
         return plain
-    digest = hmac.digest
+    if len(key) > 64:  # SHA-256's block size
+        key = sha256(key).digest()
+    key = key.ljust(64, b"\0")
+    inner = sha256(bytes(b ^ 0x36 for b in key))
+    outer = sha256(bytes(b ^ 0x5C for b in key))
 
     def keyed(data: bytes) -> str:
-        return digest(key, data, "sha256").hex()
+        i = inner.copy()
+        i.update(data)
+        o = outer.copy()
+        o.update(i.digest())
+        return o.hexdigest()
 
     return keyed
 
