@@ -596,7 +596,7 @@ def _verify(*, since, against, max_unsealed_seconds, jobs: int, snapshot) -> Ver
         ends={s.last_seq: (s.pk, s.digest, s.last_entry_id) for s in seals},
         sealed_to=sealed_to,
         last_sealed_entry=last_sealed_entry,
-        cutoff=cutoff.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        cutoff=cutoff.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ", "microseconds"),
     )
     job = auditscan.Job(
         conninfo=_conninfo() if jobs > 1 else "",
@@ -670,17 +670,17 @@ def _verify(*, since, against, max_unsealed_seconds, jobs: int, snapshot) -> Ver
 
 
 def _rows(job: auditscan.Job, where: str, params: list):
-    """The rows of ``where`` for ``auditscan.scan()``, streamed: a server-side cursor on
+    """The rows of ``where`` for ``auditscan.scan()``, in batches: a server-side cursor on
     PostgreSQL (inside verify's transaction), batches of a plain cursor elsewhere."""
     sql = auditscan.select_sql(job.table, connection.vendor) + where
     if connection.vendor == "postgresql":
         connection.ensure_connection()
-        yield from auditscan.pg_rows(connection.connection, sql, params, job.itersize)
+        yield from auditscan.pg_batches(connection.connection, sql, params, job.itersize)
         return
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(job.itersize):
-            yield from auditscan.at_from_sqlite(batch)
+            yield batch
 
 
 def _segments(job: auditscan.Job, jobs: int) -> list[tuple[int | None, int | None, bool]]:

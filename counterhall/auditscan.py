@@ -17,7 +17,9 @@ Django (``multiprocessing``'s spawn).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -40,9 +42,22 @@ _encode = (
 )
 _scan = json.decoder.JSONDecoder().scan_once
 _FRAME = (
-    '{"action": %s, "actor": %s, "actor_name": %s, "after": %s, "at": %s, "before": %s, '
+    '{"action": %s, "actor": %s, "actor_name": %s, "after": %s, "at": "%sT%s+00:00", "before": %s, '
     '"hall": %s, "note": %s, "target_id": %s, "target_label": %s, "target_type": %s}'
 )
+
+
+class _Quoted(dict):
+    """Quoted forms of the few values a column repeats (actions, staff names, types)."""
+
+    def __missing__(self, value: str) -> str:
+        quoted = _quote(value)
+        if len(self) < 4096:
+            self[value] = quoted
+        return quoted
+
+
+_quoted = _Quoted()
 # Canonical forms of JSON texts seen (a log repeats small values such as {"state": …}).
 _json_seen: dict[str, str] = {}
 _JSON_SEEN_MAX = 4096
@@ -68,21 +83,33 @@ def canonical_json(text: str | None) -> str:
 
 
 def canonical_content(at, actor, actor_name, hall, action, ttype, tid, tlabel, before, after, note):
-    """The digested text of one entry: ``at`` the UTC ISO text with microseconds,
-    ``before``/``after`` JSON text as stored (or None), the rest the columns' values."""
+    """The digested text of one entry: ``at`` the UTC time as the database writes it
+    (``select_sql``), ``before``/``after`` JSON text as stored (or None), the rest the
+    columns' values."""
+    seen, quoted = _json_seen, _quoted
+    if len(at) != 26:
+        at = _full_microseconds(at)
     return _FRAME % (
-        _quote(action),
-        "null" if actor is None else int(actor),
-        _quote(actor_name),
-        canonical_json(after),
-        _quote(at),
-        canonical_json(before),
-        "null" if hall is None else int(hall),
-        _quote(note),
-        _quote(tid),
-        _quote(tlabel),
-        _quote(ttype),
+        quoted[action],
+        "null" if actor is None else actor,
+        quoted[actor_name],
+        seen.get(after) or canonical_json(after),
+        at[:10],
+        at[11:],
+        seen.get(before) or canonical_json(before),
+        "null" if hall is None else hall,
+        _quote(note) if note else '""',
+        _quote(tid) if tid else '""',
+        _quote(tlabel) if tlabel else '""',
+        quoted[ttype],
     )
+
+
+def _full_microseconds(at: str) -> str:
+    """'YYYY-MM-DD HH:MM:SS[.f…]' with the fraction written to six digits (PostgreSQL drops
+    trailing zeros, SQLite a zero fraction; the digest has isoformat's six)."""
+    whole, _, fraction = at.partition(".")
+    return f"{whole}.{fraction:0<6}"
 
 
 def hasher(key: bytes | None) -> Callable[[bytes], str]:
@@ -132,30 +159,20 @@ COLUMNS = (
     "seq",
     "chain",
 )
-# PostgreSQL writes ``at`` in the canonical form itself (what
-# datetime.astimezone(UTC).isoformat(timespec="microseconds") gives) and the JSON as text.
-_PG_AT = """to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')"""
 
 
 def select_sql(table: str, vendor: str) -> str:
-    """``SELECT <COLUMNS> FROM table``; add the WHERE and ORDER BY."""
+    """``SELECT <COLUMNS> FROM table``; add the WHERE and ORDER BY. ``at`` is read as the
+    UTC time's text, 'YYYY-MM-DD HH:MM:SS[.ffffff]' (canonical_content makes it ISO), and
+    the JSON columns as text."""
     columns = list(COLUMNS)
     if vendor == "postgresql":
-        columns[1] = _PG_AT
+        columns[1] = "(at AT TIME ZONE 'UTC')::text"
         columns[9] = "before::text"
         columns[10] = "after::text"
-    else:  # SQLite: at as its stored text, fixed by at_from_sqlite()
+    else:  # SQLite stores the UTC time as that text, and JSON as text
         columns[1] = "CAST(at AS TEXT)"
     return f"SELECT {', '.join(columns)} FROM {table}"  # noqa: S608
-
-
-def at_from_sqlite(rows: Iterable[tuple]) -> Iterable[tuple]:
-    """SQLite stores ``at`` as 'YYYY-MM-DD HH:MM:SS[.ffffff]' in UTC: the canonical text."""
-    for row in rows:
-        at = row[1].replace(" ", "T", 1)
-        if len(at) == 19:
-            at += ".000000"
-        yield (row[0], at + "+00:00", *row[2:])
 
 
 # ------------------------------------------------------------------------------- scanning
@@ -179,7 +196,7 @@ class Context:
     ends: dict[int, tuple[int, str, int]]  # a seal's last position → (seal id, digest, entry)
     sealed_to: int  # the last position a seal covers
     last_sealed_entry: int  # the last entry a seal covers
-    cutoff: str  # unsealed entries older than this (canonical UTC text) are late
+    cutoff: str  # unsealed entries older than this are late ('YYYY-MM-DD HH:MM:SS.ffffff' UTC)
 
 
 @dataclass
@@ -193,11 +210,16 @@ class Segment:
     keyed: bool = False  # an entry of the segment is keyed
     problems: list[str] = field(default_factory=list)
     more: int = 0  # problems past MAX_PROBLEMS, counted only
+    cpu: float = 0.0  # CPU seconds the scan took in its process (reading included)
 
 
-def scan(rows: Iterable[tuple], ctx: Context, start: Start, *, keyed_before: bool) -> Segment:
-    """Check a stream of rows (``COLUMNS``): sealed ones in chain-position order, or the
-    unsealed ones in id order. ``keyed_before``: an entry earlier in the log is keyed."""
+def scan(
+    batches: Iterable[list[tuple]], ctx: Context, start: Start, *, keyed_before: bool
+) -> Segment:
+    """Check a stream of rows (``COLUMNS``), in batches: sealed ones in chain-position
+    order, or the unsealed ones in id order. ``keyed_before``: an entry earlier in the log
+    is keyed."""
+    cpu = time.process_time()
     hashers = {key_id: hasher(key) for key_id, key in ctx.keys.items()}
     ends, sealed_to, last_sealed_entry = ctx.ends, ctx.sealed_to, ctx.last_sealed_entry
     cutoff = ctx.cutoff
@@ -215,7 +237,7 @@ def scan(rows: Iterable[tuple], ctx: Context, start: Start, *, keyed_before: boo
     expected, link, previous_pk = start.expected, start.link, start.previous_pk
     keyed_seen = keyed_before
     keyed = False
-    for row in rows:
+    for row in itertools.chain.from_iterable(batches):
         count += 1
         pk, digest, key_id, seq, chain = row[0], row[12], row[13], row[14], row[15]
         digest_of = hashers.get(key_id)
@@ -269,6 +291,7 @@ def scan(rows: Iterable[tuple], ctx: Context, start: Start, *, keyed_before: boo
         keyed=keyed,
         problems=problems,
         more=more,
+        cpu=time.process_time() - cpu,
     )
 
 
@@ -301,12 +324,12 @@ def _worker_init(job: Job) -> None:
     _worker.update(conn=conn, job=job)
 
 
-def pg_rows(conn, sql: str, params: list, itersize: int) -> Iterable[tuple]:
+def pg_batches(conn, sql: str, params: list, itersize: int) -> Iterable[list[tuple]]:
     """Rows of ``sql`` through a server-side cursor (psycopg), ``itersize`` at a time."""
-    with conn.cursor(name="counterhall_audit_scan") as cursor:
-        cursor.itersize = itersize
+    with conn.cursor(name="counterhall_audit_scan", binary=True) as cursor:
         cursor.execute(sql, params)
-        yield from cursor
+        while batch := cursor.fetchmany(itersize):
+            yield batch
 
 
 def segment_start(conn, job: Job, lower: int | None) -> Start:
@@ -343,8 +366,8 @@ def scan_range(task: tuple[int | None, int | None, bool]) -> Segment:
     lower, upper, keyed_before = task
     conn, job = _worker["conn"], _worker["job"]
     where, params = range_where(job, lower, upper)
-    rows = pg_rows(conn, select_sql(job.table, "postgresql") + where, params, job.itersize)
-    return scan(rows, job.ctx, segment_start(conn, job, lower), keyed_before=keyed_before)
+    batches = pg_batches(conn, select_sql(job.table, "postgresql") + where, params, job.itersize)
+    return scan(batches, job.ctx, segment_start(conn, job, lower), keyed_before=keyed_before)
 
 
 def scan_ranges(job: Job, tasks: list[tuple[int | None, int | None, bool]], jobs: int):
