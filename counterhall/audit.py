@@ -478,6 +478,7 @@ class Verification:
     unsealed: int = 0  # entries not sealed yet (all recent when ok)
     notes: list[str] = field(default_factory=list)
     segments: int = 1  # the chained entries were scanned in this many segments
+    worker_cpu: float = 0.0  # CPU seconds of the segments' scans (in worker processes)
 
     @property
     def ok(self) -> bool:
@@ -666,6 +667,7 @@ def _verify(*, since, against, max_unsealed_seconds, jobs: int, snapshot) -> Ver
         unsealed=pending.unsealed,
         notes=notes,
         segments=len(chained),
+        worker_cpu=sum(segment.cpu for segment in chained),
     )
 
 
