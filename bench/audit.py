@@ -182,7 +182,6 @@ def main() -> None:
     from django.conf import settings
     from django.db import connection
 
-
     try:
         hall, window, teller, reviewer = build()
         load = " ".join(f"{x:.2f}" for x in os.getloadavg())

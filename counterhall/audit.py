@@ -718,5 +718,8 @@ def _conninfo() -> str:
 
     params = connection.get_connection_params()
     return make_conninfo(
-        **{k: v for k, v in params.items() if isinstance(v, str | int) and k != "prepare_threshold"}
+        "",
+        **{
+            k: v for k, v in params.items() if isinstance(v, str | int) and k != "prepare_threshold"
+        },
     )

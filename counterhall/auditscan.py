@@ -32,7 +32,7 @@ MAX_PROBLEMS = 50
 # keys are fixed, so the sorted frame is written once; strings go through json's C escaper,
 # the JSON columns through json's C scanner and C encoder (what json.loads and dumps call,
 # without rebuilding the encoder on every call).
-_quote = json.encoder.encode_basestring  # type: ignore[attr-defined]  # C, ensure_ascii=False
+_quote = json.encoder.encode_basestring  # C, ensure_ascii=False
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 _make_encoder = json.encoder.c_make_encoder  # type: ignore[attr-defined]  # None: no C
 _encode = (
@@ -40,7 +40,7 @@ _encode = (
     if _make_encoder is not None
     else None
 )
-_scan = json.decoder.JSONDecoder().scan_once
+_scan = json.decoder.JSONDecoder().scan_once  # type: ignore[attr-defined]
 _FRAME = (
     '{"action": %s, "actor": %s, "actor_name": %s, "after": %s, "at": "%sT%s+00:00", "before": %s, '
     '"hall": %s, "note": %s, "target_id": %s, "target_label": %s, "target_type": %s}'
@@ -371,9 +371,15 @@ def scan_range(task: tuple[int | None, int | None, bool]) -> Segment:
 
 
 def scan_ranges(job: Job, tasks: list[tuple[int | None, int | None, bool]], jobs: int):
-    """The segments' results in order, scanned by ``jobs`` worker processes."""
+    """The segments' results in order, scanned by ``jobs`` spawned worker processes (a
+    worker that cannot start breaks the pool: the verify fails instead of waiting)."""
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(jobs, initializer=_worker_init, initargs=(job,)) as pool:
-        return pool.map(scan_range, tasks, chunksize=1)
+    with ProcessPoolExecutor(
+        jobs,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_worker_init,
+        initargs=(job,),
+    ) as pool:
+        return list(pool.map(scan_range, tasks))

@@ -156,3 +156,11 @@ def test_the_command_verifies_in_worker_processes(log, capsys):
         AuditEntry.objects.filter(pk=log[12]).update(note="改过")
     with pytest.raises(Exception, match=f"entry #{log[12]}: content does not match"):
         call_command("audit_verify", "--full", "--jobs", "2")
+
+
+def test_a_worker_that_cannot_connect_fails_the_verify_instead_of_hanging(log, monkeypatch):
+    from concurrent.futures.process import BrokenProcessPool
+
+    monkeypatch.setattr(audit, "_conninfo", lambda: "host=127.0.0.1 port=1 dbname=none")
+    with pytest.raises(BrokenProcessPool):
+        audit.verify(jobs=2)
