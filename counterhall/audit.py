@@ -694,8 +694,9 @@ def _segments(job: auditscan.Job, jobs: int) -> list[tuple[int | None, int | Non
             [job.since_seq],
         )
         low, high = cursor.fetchone()
-        if low is None:
-            return []
+        size = max(SEGMENT_MIN, -(-(high - low + 1) // (4 * jobs))) if low is not None else 0
+        if low is None or high - low < size:
+            return []  # one segment: scanned in this process
         # the first keyed entry in the stream (the rehash check carries "keyed" forward)
         cursor.execute(
             f"SELECT min(seq) FROM {job.table} "  # noqa: S608
@@ -703,7 +704,6 @@ def _segments(job: auditscan.Job, jobs: int) -> list[tuple[int | None, int | Non
             [job.since_seq] if job.since_seq else [],
         )
         first_keyed = cursor.fetchone()[0]
-    size = max(SEGMENT_MIN, -(-(high - low + 1) // (4 * jobs)))
     bounds = list(range(low + size, high + 1, size))
     lowers, uppers = [None, *bounds], [*bounds, None]
     return [
