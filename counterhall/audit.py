@@ -611,7 +611,6 @@ def _verify(*, since, against, max_unsealed_seconds, jobs: int, snapshot) -> Ver
     if len(tasks) > 1:
         chained = auditscan.scan_ranges(job, tasks, jobs)
     else:
-        tasks = [(None, None, False)]
         where, params = auditscan.range_where(job, None, None)
         chained = [auditscan.scan(_rows(job, where, params), ctx, job.start, keyed_before=False)]
     keyed_before = any(segment.keyed for segment in chained)
