@@ -20,10 +20,10 @@ It is tamper-evident without a global lock on the hot path:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
-import itertools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +35,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
+
+from counterhall import auditscan
 
 if TYPE_CHECKING:
     from counterhall.models import AuditSeal
@@ -85,6 +87,7 @@ ACTIONS: dict[str, StrOrPromise] = {
     "admin.delete": _("后台删除"),
     "admin.grant": _("后台授权"),
     "audit.verify": _("审计日志校验"),
+    "audit.key_rotate": _("审计密钥轮换"),
     "api.token_issue": _("签发接口令牌"),
     "api.token_refused": _("接口令牌申请被拒绝"),
     "api.token_revoke": _("撤销接口令牌"),
@@ -100,7 +103,7 @@ def action_label(name: str) -> str:
     return str(ACTIONS.get(name, name))
 
 
-GENESIS = "0" * 64
+GENESIS = auditscan.GENESIS
 # The columns an entry's digest covers, in the order verify() reads them.
 CONTENT = (
     "at",
@@ -127,9 +130,21 @@ def _canonical(value) -> str:
 
 
 def audit_key() -> bytes | None:
-    """The HMAC key (``COUNTERHALL_AUDIT_KEY``), kept outside the database; None: plain."""
+    """The current HMAC key (``COUNTERHALL_AUDIT_KEY``), kept outside the database, that
+    new entries are digested with; None: plain SHA-256."""
     key = getattr(settings, "AUDIT_KEY", "")
     return key.encode() if key else None
+
+
+def audit_keys() -> dict[str, bytes | None]:
+    """Every key an entry may be digested with, by key id: none (""), the current key and
+    the retired ones (``COUNTERHALL_AUDIT_RETIRED_KEYS``, kept after a rotation so that the
+    entries made with them still verify; docs/deployment.md)."""
+    keys: dict[str, bytes | None] = {"": None}
+    for key in (*getattr(settings, "AUDIT_RETIRED_KEYS", ()), getattr(settings, "AUDIT_KEY", "")):
+        if key:
+            keys[key_fingerprint(key.encode())] = key.encode()
+    return keys
 
 
 def key_fingerprint(key: bytes | None) -> str:
@@ -167,13 +182,52 @@ class UnknownKey(Exception):
     pass
 
 
-def _key_for(key_id: str) -> bytes | None:
+def _key_for(key_id: str, keys: dict[str, bytes | None] | None = None) -> bytes | None:
+    """The key of ``key_id`` in the keyring (``keys``: audit_keys(), when at hand)."""
     if not key_id:
         return None
-    key = audit_key()
-    if key is None or key_fingerprint(key) != key_id:
+    key = (keys if keys is not None else audit_keys()).get(key_id)
+    if key is None:
         raise UnknownKey(key_id)
     return key
+
+
+def key_usage() -> dict[str, int]:
+    """How many entries each key id digested ("" = none): a rotation checks the keyring."""
+    from django.db.models import Count
+
+    from counterhall.models import AuditEntry
+
+    rows = AuditEntry.objects.order_by().values_list("key_id").annotate(n=Count("pk"))
+    return dict(rows.values_list("key_id", "n"))
+
+
+def record_key_rotation():
+    """Record that the current key took over (``manage.py audit_rotate_key``): the key id
+    before it (the latest entry's with another key) and the retired ones in the keyring;
+    None when the latest rotation recorded is to this key already."""
+    from counterhall.models import AuditEntry
+
+    key = audit_key()
+    if key is None:
+        raise UnknownKey("")
+    current = key_fingerprint(key)
+    latest = AuditEntry.objects.filter(action="audit.key_rotate").order_by("-pk").first()
+    if latest is not None and (latest.after or {}).get("key_id") == current:
+        return None
+    previous = (
+        AuditEntry.objects.exclude(key_id=current)
+        .order_by("-pk")
+        .values_list("key_id", flat=True)
+        .first()
+    )
+    retired = sorted(k for k in audit_keys() if k and k != current)
+    return record(
+        actor=None,
+        action="audit.key_rotate",
+        before={"key_id": previous or ""},
+        after={"key_id": current, "retired": retired},
+    )
 
 
 def entry_digest(entry) -> str:
@@ -311,9 +365,10 @@ def seal(*, settle_seconds: int | None = None):
         first_seq = last.last_seq + 1 if last else 1
         links = []
         link = previous
+        keys = audit_keys()
         for pk, digest, key_id in rows:
             # each link is keyed like its entry: a keyed entry's link needs the key too
-            link = _link(link, pk, digest, _key_for(key_id))
+            link = _link(link, pk, digest, _key_for(key_id, keys))
             links.append(link)
         _set_chain([pk for pk, _d, _k in rows], first_seq, links)
         sealed = AuditSeal.objects.create(
@@ -448,13 +503,15 @@ class Verification:
     more: int = 0  # problems not listed (MAX_PROBLEMS)
     unsealed: int = 0  # entries not sealed yet (all recent when ok)
     notes: list[str] = field(default_factory=list)
+    segments: int = 1  # the chained entries were scanned in this many segments
+    worker_cpu: float = 0.0  # CPU seconds of the segments' scans (in worker processes)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-MAX_PROBLEMS = 50
+MAX_PROBLEMS = auditscan.MAX_PROBLEMS
 
 
 class _Problems(list):
@@ -491,14 +548,46 @@ def last_verified_seal():
     return s
 
 
-def verify(*, since=None, against: Path | None = None, max_unsealed_seconds=None) -> Verification:
+# A full verify cuts the chain into segments of at least this many positions, scanned in
+# parallel worker processes (``jobs``) on PostgreSQL.
+SEGMENT_MIN = 10_000
+
+
+def verify(
+    *, since=None, against: Path | None = None, max_unsealed_seconds=None, jobs: int = 1
+) -> Verification:
     """Recompute entry digests, the chain and the seals; name the first entry that is wrong.
 
     ``since``: a seal trusted as verified (an incremental run checks the positions after
     it); None checks everything. ``against``: the export file whose seal heads the database
     must still match. Entries older than ``max_unsealed_seconds`` (default
-    ``settings.AUDIT_MAX_UNSEALED_SECONDS``) must be sealed.
+    ``settings.AUDIT_MAX_UNSEALED_SECONDS``) must be sealed. ``jobs``: worker processes
+    for the chained entries (PostgreSQL, outside a transaction; see counterhall.auditscan).
+
+    On PostgreSQL outside a transaction, everything is read in one REPEATABLE READ
+    snapshot, which the worker processes share (``pg_export_snapshot()``).
     """
+    snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with _snapshot() if snapshot else contextlib.nullcontext() as exported:
+        return _verify(
+            since=since,
+            against=against,
+            max_unsealed_seconds=max_unsealed_seconds,
+            jobs=jobs if exported else 1,
+            snapshot=exported,
+        )
+
+
+@contextlib.contextmanager
+def _snapshot():
+    """A read-only REPEATABLE READ transaction and its exported snapshot's name."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        cursor.execute("SELECT pg_export_snapshot()")
+        yield cursor.fetchone()[0]
+
+
+def _verify(*, since, against, max_unsealed_seconds, jobs: int, snapshot) -> Verification:
     from counterhall.models import AuditEntry, AuditSeal
 
     if max_unsealed_seconds is None:
@@ -509,7 +598,6 @@ def verify(*, since=None, against: Path | None = None, max_unsealed_seconds=None
 
     # 1. the seals follow one another: no gap, no overlap, each on the previous digest
     seals = list(AuditSeal.objects.filter(first_seq__gt=start_seq).order_by("first_seq", "pk"))
-    ends: dict[int, AuditSeal] = {}
     sealed_to, previous = start_seq, start_link
     for s in seals:
         if s.first_seq > sealed_to + 1:
@@ -524,84 +612,50 @@ def verify(*, since=None, against: Path | None = None, max_unsealed_seconds=None
             )
         if s.previous_digest != previous and s.first_seq == sealed_to + 1:
             problems.add(f"seal #{s.pk} does not follow the previous seal's digest")
-        ends[s.last_seq] = s
         sealed_to, previous = max(sealed_to, s.last_seq), s.digest
     last_sealed_entry = seals[-1].last_entry_id if seals else (since.last_entry_id if since else 0)
 
-    # 2. the entries, in chain order, then the unsealed ones in id order
-    keys: dict[str, bytes | None] = {"": None}
-    key = audit_key()
-    if key is not None:
-        keys[key_fingerprint(key)] = key
+    # 2. the entries: the chained ones by position (in segments, in parallel when asked),
+    # then the unsealed ones by id; read as raw rows (auditscan)
     cutoff = timezone.now() - dt.timedelta(seconds=max_unsealed_seconds)
-    # sealed entries by chain position (the unique index on seq), then the unsealed by id
-    columns = ("pk", *CONTENT, "digest", "key_id", "seq", "chain")
-    sealed = AuditEntry.objects.filter(seq__isnull=False).order_by("seq")
-    if since is not None:
-        sealed = sealed.filter(seq__gt=start_seq)
-    pending = AuditEntry.objects.filter(seq__isnull=True).order_by("pk")
-    rows = itertools.chain(
-        sealed.values_list(*columns).iterator(chunk_size=10000),
-        pending.values_list(*columns).iterator(chunk_size=10000),
+    ctx = auditscan.Context(
+        keys=audit_keys(),
+        ends={s.last_seq: (s.pk, s.digest, s.last_entry_id) for s in seals},
+        sealed_to=sealed_to,
+        last_sealed_entry=last_sealed_entry,
+        cutoff=cutoff.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ", "microseconds"),
     )
-    count, unsealed, late = 0, 0, None
-    expected, link, previous_pk = start_seq + 1, start_link, since.last_entry_id if since else 0
-    keyed_seen = False
-    for row in rows:
-        count += 1
-        pk, digest, key_id, seq, chain = row[0], row[12], row[13], row[14], row[15]
-        if key_id not in keys:
-            problems.add(f"entry #{pk}: digested with an unknown key ({key_id})")
-        elif _content_digest(row[1:12], keys[key_id]) != digest:
-            problems.add(f"entry #{pk}: content does not match its digest (altered)")
-        if key_id:
-            keyed_seen = True
-        elif keyed_seen:
-            problems.add(f"entry #{pk}: not keyed although earlier entries are (rehashed)")
-        if seq is None:
-            unsealed += 1
-            if pk <= last_sealed_entry:
-                problems.add(
-                    f"entry #{pk}: inside the sealed range (up to #{last_sealed_entry}) but "
-                    "not chained (inserted after sealing)"
-                )
-            elif row[1] < cutoff and late is None:
-                late = pk
-            continue
-        if seq > expected:
-            missing = f"{expected}" if seq == expected + 1 else f"{expected}–{seq - 1}"
-            problems.add(
-                f"entry at chain position {missing} is missing (deleted): "
-                f"between entry #{previous_pk} and entry #{pk}"
-            )
-        elif seq < expected:  # a position already passed: not part of the chain here
-            problems.add(f"entry #{pk}: out of order (chain position {seq}, expected {expected})")
-            continue
-        elif pk <= previous_pk:
-            problems.add(
-                f"entry #{pk}: out of order (chain position {seq} after entry #{previous_pk})"
-            )
-        if key_id in keys and _link(link, pk, digest, keys[key_id]) != chain:
-            problems.add(
-                f"entry #{pk}: chain link at position {seq} does not match "
-                "(rehashed, replaced or moved)"
-            )
-        end = ends.get(seq)
-        if end is not None and (end.digest != chain or end.last_entry_id != pk):
-            problems.add(f"seal #{end.pk}: its digest is not the chain at entry #{pk}")
-        if seq > sealed_to:
-            problems.add(
-                f"entry #{pk}: chained at position {seq} but no seal covers it (a seal was deleted)"
-            )
-        expected, link, previous_pk = seq + 1, chain, pk
+    job = auditscan.Job(
+        conninfo=_conninfo() if jobs > 1 else "",
+        snapshot=snapshot or "",
+        table=connection.ops.quote_name(AuditEntry._meta.db_table),
+        since_seq=start_seq,
+        start=auditscan.Start(start_seq + 1, start_link, since.last_entry_id if since else 0),
+        ctx=ctx,
+    )
+    tasks = _segments(job, jobs) if jobs > 1 else []
+    if len(tasks) > 1:
+        chained = auditscan.scan_ranges(job, tasks, jobs)
+    else:
+        where, params = auditscan.range_where(job, None, None)
+        chained = [auditscan.scan(_rows(job, where, params), ctx, job.start, keyed_before=False)]
+    keyed_before = any(segment.keyed for segment in chained)
+    pending = auditscan.scan(
+        _rows(job, " WHERE seq IS NULL ORDER BY id", []), ctx, job.start, keyed_before=keyed_before
+    )
+    for segment in [*chained, pending]:
+        for problem in segment.problems:
+            problems.add(problem)
+        problems.more += segment.more
+    expected, previous_pk = chained[-1].end.expected, chained[-1].end.previous_pk
     if sealed_to >= expected:
         problems.add(
             f"the chain ends at position {expected - 1} (entry #{previous_pk}) but the seals "
             f"cover up to position {sealed_to}: entries at the tail were deleted"
         )
-    if late is not None:
+    if pending.late is not None:
         problems.add(
-            f"entry #{late}: settled but not sealed (run audit_seal; entries older than "
+            f"entry #{pending.late}: settled but not sealed (run audit_seal; entries older than "
             f"{max_unsealed_seconds} s must be sealed)"
         )
 
@@ -629,12 +683,68 @@ def verify(*, since=None, against: Path | None = None, max_unsealed_seconds=None
             notes.append(f"{len(not_exported)} seal(s) newer than the export file")
 
     return Verification(
-        entries=count,
+        entries=sum(segment.count for segment in chained) + pending.count,
         seals=len(seals),
         problems=list(problems),
         head=seals[-1] if seals else since,
         since_seq=start_seq,
         more=problems.more,
-        unsealed=unsealed,
+        unsealed=pending.unsealed,
         notes=notes,
+        segments=len(chained),
+        worker_cpu=sum(segment.cpu for segment in chained),
+    )
+
+
+def _rows(job: auditscan.Job, where: str, params: list):
+    """The rows of ``where`` for ``auditscan.scan()``, in batches: a server-side cursor on
+    PostgreSQL (inside verify's transaction), batches of a plain cursor elsewhere."""
+    sql = auditscan.select_sql(job.table, connection.vendor) + where
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        yield from auditscan.pg_batches(connection.connection, sql, params, job.itersize)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(job.itersize):
+            yield batch
+
+
+def _segments(job: auditscan.Job, jobs: int) -> list[tuple[int | None, int | None, bool]]:
+    """The chain cut into position ranges for ``jobs`` workers: about four per worker, at
+    least ``SEGMENT_MIN`` positions each; with whether an entry before each is keyed."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT min(seq), max(seq) FROM {job.table} WHERE seq > %s",  # noqa: S608
+            [job.since_seq],
+        )
+        low, high = cursor.fetchone()
+        size = max(SEGMENT_MIN, -(-(high - low + 1) // (4 * jobs))) if low is not None else 0
+        if low is None or high - low < size:
+            return []  # one segment: scanned in this process
+        # the first keyed entry in the stream (the rehash check carries "keyed" forward)
+        cursor.execute(
+            f"SELECT min(seq) FROM {job.table} "  # noqa: S608
+            "WHERE seq IS NOT NULL AND key_id <> ''" + (" AND seq > %s" if job.since_seq else ""),
+            [job.since_seq] if job.since_seq else [],
+        )
+        first_keyed = cursor.fetchone()[0]
+    bounds = list(range(low + size, high + 1, size))
+    lowers, uppers = [None, *bounds], [*bounds, None]
+    return [
+        (lower, upper, lower is not None and first_keyed is not None and first_keyed < lower)
+        for lower, upper in zip(lowers, uppers, strict=True)
+    ]
+
+
+def _conninfo() -> str:
+    """The libpq connection string of the default database, for worker processes."""
+    from psycopg.conninfo import make_conninfo
+
+    params = connection.get_connection_params()
+    return make_conninfo(
+        "",
+        **{
+            k: v for k, v in params.items() if isinstance(v, str | int) and k != "prepare_threshold"
+        },
     )

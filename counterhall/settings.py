@@ -308,3 +308,8 @@ AUDIT_KEY = os.environ.get("COUNTERHALL_AUDIT_KEY", "")
 AUDIT_EXPORT_PATH = os.environ.get("COUNTERHALL_AUDIT_EXPORT", "")
 AUDIT_SETTLE_SECONDS = int(os.environ.get("COUNTERHALL_AUDIT_SETTLE_SECONDS", "300"))
 AUDIT_MAX_UNSEALED_SECONDS = int(os.environ.get("COUNTERHALL_AUDIT_MAX_UNSEALED_SECONDS", "1800"))
+# Earlier audit keys, kept after a rotation so the entries digested with them still verify
+# (comma-separated; manage.py audit_rotate_key, docs/deployment.md "The audit key").
+AUDIT_RETIRED_KEYS = [
+    k.strip() for k in os.environ.get("COUNTERHALL_AUDIT_RETIRED_KEYS", "").split(",") if k.strip()
+]

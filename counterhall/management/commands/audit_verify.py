@@ -1,3 +1,4 @@
+import os
 import time
 from pathlib import Path
 
@@ -20,8 +21,14 @@ class Command(BaseCommand):
             metavar="FILE",
             help="the export file of seal heads (default: COUNTERHALL_AUDIT_EXPORT if set)",
         )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="worker processes for a large verify on PostgreSQL (default: the CPU count)",
+        )
 
-    def handle(self, *args, full, against, **options):
+    def handle(self, *args, full, against, jobs, **options):
         path = Path(against) if against else audit.export_path()
         if against and not Path(against).exists():
             raise CommandError(f"no export file at {against}")
@@ -29,7 +36,7 @@ class Command(BaseCommand):
             path = None  # configured but nothing sealed and exported yet
         since = None if full else audit.last_verified_seal()
         started = time.perf_counter()
-        result = audit.verify(since=since, against=path)
+        result = audit.verify(since=since, against=path, jobs=max(jobs, 1))
         seconds = time.perf_counter() - started
         for problem in result.problems:
             self.stderr.write(problem)
@@ -63,4 +70,5 @@ class Command(BaseCommand):
             f"{result.unsealed} not sealed yet"
             + (f", checked against {path}" if path else "")
             + f" in {seconds:.2f} s"
+            + (f" ({result.segments} segments in {jobs} processes)" if result.segments > 1 else "")
         )
