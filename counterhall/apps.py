@@ -13,6 +13,7 @@ class CounterhallConfig(AppConfig):
         register_core_actions()
         register_casefile_actions()
         register_visit_panels()
+        register_job_panels()
 
 
 def register_casefile_actions() -> None:
@@ -46,5 +47,21 @@ def register_visit_panels() -> None:
             roles=frozenset({Role.HALL_ADMIN, Role.LEADER}),
             template="counterhall/_rectification_panel.html",
             context=lambda user: visit_selectors.rectification_panel(user=user),
+        )
+    )
+
+
+def register_job_panels() -> None:
+    """The failed background tasks on the hall admin's home page (counterhall.jobs)."""
+    from counterhall import job_selectors
+    from counterhall.home import HomePanel, register_panel
+    from counterhall.roles import Role
+
+    register_panel(
+        HomePanel(
+            name="failed-tasks",
+            roles=frozenset({Role.HALL_ADMIN}),
+            template="counterhall/_failed_tasks_panel.html",
+            context=lambda user: job_selectors.failed_tasks(),
         )
     )

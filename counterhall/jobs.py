@@ -99,10 +99,10 @@ def prune_task_results(min_age_days: int = 30) -> str:
     for alias in aliases:
         call_command(
             "prune_db_task_results",
-            backend=alias,
-            queue_name="*",
-            min_age_days=min_age_days,
-            failed_min_age_days=2 * min_age_days,
+            f"--backend={alias}",
+            "--queue-name=*",
+            f"--min-age-days={min_age_days}",
+            f"--failed-min-age-days={2 * min_age_days}",
             stdout=out,
         )
     return out.getvalue().strip()
