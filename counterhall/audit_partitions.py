@@ -305,7 +305,7 @@ def verify_archive(month_text: str) -> ArchiveCheck:
     current, link, expected = None, "", None
     for entry in rows:
         check.entries += 1
-        pk, seq, chain = entry.pk, entry.seq, entry.chain
+        pk, seq, chain = entry.pk, entry.seq or 0, entry.chain  # archived: all sealed
         key = audit._key_for(entry.key_id)
         if audit.entry_digest(entry) != entry.digest:
             check.problems.append(f"entry #{pk}: content does not match its digest (altered)")
