@@ -161,6 +161,9 @@ def convert(*, ahead: int = 3) -> list[str]:
         for name, definition in foreign_keys:
             cursor.execute(f"ALTER TABLE {TABLE} ADD CONSTRAINT {name} {definition}")
         cursor.execute(_trigger_sql(TABLE))
+        # the new tables have no planner statistics yet: gather them before the desk's
+        # queries are planned on guesses
+        cursor.execute(f"ANALYZE {TABLE}")
     return created
 
 
