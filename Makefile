@@ -24,10 +24,16 @@ install: $(VENV)/.installed messages
 messages: $(VENV)/.installed
 	DJANGO_DEBUG=1 $(BIN)/python manage.py compilecatalogues
 
+# The demo: the web server, a task worker and the scheduler (docs/deployment.md), on
+# SQLite unless DATABASE_URL says otherwise; Ctrl-C stops all three.
 run: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
-	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
+	@export DJANGO_DEBUG=1; \
+	$(BIN)/python manage.py db_worker --queue-name='*' --interval=2 --no-reload & worker=$$!; \
+	$(BIN)/python manage.py scheduler & scheduler=$$!; \
+	trap 'kill $$worker $$scheduler 2>/dev/null; wait $$worker $$scheduler' EXIT INT TERM; \
+	$(BIN)/python manage.py runserver $(HOST)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -15,6 +15,7 @@ class CounterhallConfig(AppConfig):
         register_visit_panels()
         register_metrics_panel()
         register_efficiency_panel()
+        register_job_panels()
 
 
 def register_casefile_actions() -> None:
@@ -80,5 +81,22 @@ def register_efficiency_panel() -> None:
             roles=frozenset({Role.HALL_ADMIN, Role.LEADER}),
             template="counterhall/_efficiency_panel.html",
             context=lambda user: {},
+        )
+    )
+
+
+
+def register_job_panels() -> None:
+    """The failed background tasks on the hall admin's home page (counterhall.jobs)."""
+    from counterhall import job_selectors
+    from counterhall.home import HomePanel, register_panel
+    from counterhall.roles import Role
+
+    register_panel(
+        HomePanel(
+            name="failed-tasks",
+            roles=frozenset({Role.HALL_ADMIN}),
+            template="counterhall/_failed_tasks_panel.html",
+            context=lambda user: job_selectors.failed_tasks(),
         )
     )

@@ -197,6 +197,8 @@ class Context:
     sealed_to: int  # the last position a seal covers
     last_sealed_entry: int  # the last entry a seal covers
     cutoff: str  # unsealed entries older than this are late ('YYYY-MM-DD HH:MM:SS.ffffff' UTC)
+    # archived months' ranges by first position (counterhall.audit_partitions)
+    archived: dict[int, dict] = field(default_factory=dict)
 
 
 @dataclass
@@ -259,6 +261,9 @@ def scan(
             elif late is None and row[1] < cutoff:
                 late = pk
             continue
+        while seq > expected and expected in ctx.archived:
+            r = ctx.archived[expected]
+            expected, link, previous_pk = r["last_seq"] + 1, r["last_chain"], r["last_id"]
         if seq > expected:
             missing = f"{expected}" if seq == expected + 1 else f"{expected}–{seq - 1}"
             add(

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks_db",
     "counterhall",
     "registration",
     "contributions",
@@ -105,9 +106,31 @@ DATABASES = {
     "default": dj_database_url.parse(
         # An empty DATABASE_URL means the default SQLite, as when it is unset.
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
     )
 }
+# Production keeps its PostgreSQL connections (DJANGO_CONN_MAX_AGE seconds, 60 by default)
+# and checks one is alive before a request reuses it; SQLite and the test suite open one per
+# request as before (docs/scaling.md: pooling).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not TESTING:
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DJANGO_CONN_MAX_AGE", "60"))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DJANGO_CONN_MAX_AGE", "0"))
+# A read replica (streaming replication) for the audit log and metrics reads
+# (counterhall.routers.ReplicaRouter); everything else and every write goes to default.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=DATABASES["default"].get("CONN_HEALTH_CHECKS", False),
+    )
+elif TESTING:
+    # The suite's replica is the default database under another alias (a test mirror), so
+    # a test can turn the router on and see where each query goes (tests/counterhall/
+    # test_routers.py); routing is off unless COUNTERHALL_READ_REPLICA names the alias.
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+COUNTERHALL_READ_REPLICA = "replica" if os.environ.get("DATABASE_REPLICA_URL") else ""
+DATABASE_ROUTERS = ["counterhall.routers.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for the single writer instead of failing at once; IMMEDIATE takes the write
     # lock at BEGIN so two transactions never deadlock upgrading a read lock.
@@ -288,7 +311,25 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Django tasks (docs/deployment.md "Worker and scheduler"): stored in the database
+# (django-tasks-db) and run by `manage.py db_worker` processes, with `manage.py scheduler`
+# enqueuing the periodic jobs of counterhall.schedule. COUNTERHALL_TASKS=immediate runs a
+# task inside the call that enqueues it (no worker): the test suite's default. The suite
+# also has the database backend as "database", to enqueue there and run a worker.
+_TASK_BACKENDS = {
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "immediate": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"},
+}
+TASKS_MODE = os.environ.get("COUNTERHALL_TASKS", "immediate" if TESTING else "database")
+if TASKS_MODE not in _TASK_BACKENDS:
+    raise ImproperlyConfigured("COUNTERHALL_TASKS must be 'database' or 'immediate'.")
+TASKS = {"default": _TASK_BACKENDS[TASKS_MODE]}
+if TASKS_MODE != "database":
+    TASKS["database"] = _TASK_BACKENDS["database"]
+# A failed periodic job is enqueued again this many times in all, after a backoff that
+# doubles from COUNTERHALL_TASK_RETRY_SECONDS (counterhall.jobs.retried).
+COUNTERHALL_TASK_ATTEMPTS = int(os.environ.get("COUNTERHALL_TASK_ATTEMPTS", "3"))
+COUNTERHALL_TASK_RETRY_SECONDS = int(os.environ.get("COUNTERHALL_TASK_RETRY_SECONDS", "60"))
 
 LOGGING = {
     "version": 1,

@@ -1,17 +1,17 @@
-"""Django tasks of the hall's core, run by a task worker on a timer."""
+"""Django tasks of the hall's core, run by a task worker on a timer (counterhall.jobs.SCHEDULE)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.tasks import task
 from django.utils import timezone
 
 from counterhall import metrics
+from counterhall.jobs import job
 from counterhall.models import Hall
 
 
-@task
+@job
 def rollup_metrics(day: str | None = None, hall_id: int | None = None) -> int:
     """Roll up the efficiency figures of one hall-local day (ISO date; default yesterday)
     for one hall (default every hall). Idempotent: the day is replaced. Returns the rows

@@ -343,11 +343,10 @@ def release_idle_claims(*, hall_id: int | None = None, now: dt.datetime | None =
     """Put claims left idle longer than their hall's ``claim_idle_minutes`` back in the
     queue, at their place (submission time unchanged), as the system.
 
-    Run by the task timer (``review.tasks.release_idle_claims_task``, ``manage.py
-    release_idle_claims``) and, at most once a minute per hall, enqueued from the queue
-    page (``review.tasks.release_idle_claims_soon``). When nothing is idle it only reads
-    (the halls, then one query per hall): no lock, no write. Claims being worked on right
-    now (row locked by a decision in flight) are skipped, never waited for.
+    Run by the task timer every minute (``review.tasks.release_idle_claims_task`` in
+    counterhall.jobs.SCHEDULE) or ``manage.py release_idle_claims``. When nothing is idle
+    it only reads (the halls, then one query per hall): no lock, no write. Claims being
+    worked on right now (row locked by a decision in flight) are skipped, never waited for.
     """
     now = now or timezone.now()
     halls = Hall.objects.all() if hall_id is None else Hall.objects.filter(pk=hall_id)

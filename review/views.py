@@ -24,7 +24,6 @@ from counterhall.views import HtmxLoginRequiredMixin, pages_context
 from counterhall.web import user_errors
 from review import selectors, services
 from review.forms import DecisionForm, DelegationForm, ReturnForm
-from review.tasks import release_idle_claims_soon
 
 POLL_SECONDS = 5
 
@@ -38,18 +37,14 @@ class ReviewerRequiredMixin(HtmxLoginRequiredMixin):
 
 class QueueView(ReviewerRequiredMixin, TemplateView):
     """The hall's review queue with its figures; the live part re-renders every few seconds
-    (htmx polling ``review:queue-live``). A read enqueues the idle-claim release for the
-    hall at most once a minute (review.tasks.release_idle_claims_soon); the GET itself
-    writes nothing."""
+    (htmx polling ``review:queue-live``). A read writes and enqueues nothing: idle claims
+    are released by the scheduler's job every minute (counterhall.jobs.SCHEDULE)."""
 
     template_name = "review/queue.html"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        hall_id = permissions.user_hall_id(user)
-        if hall_id is not None:
-            release_idle_claims_soon(hall_id)
         ctx.update(
             stats=selectors.queue_stats(user=user),
             head=selectors.queue_head(user=user),

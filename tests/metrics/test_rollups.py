@@ -104,9 +104,9 @@ def test_quiet_day_has_its_hall_row(hall):
 
 def test_task_and_command(scene):
     with time_machine.travel(at(D2 + dt.timedelta(days=1), "02:00"), tick=False):
-        assert rollup_metrics.call() > 0  # yesterday, every hall
+        assert rollup_metrics.enqueue().return_value > 0  # yesterday, every hall
         assert MetricDay.objects.filter(day=D2, grain=MetricGrain.HALL).count() == 1
-        assert rollup_metrics.call(day=D1.isoformat(), hall_id=scene.hall.pk) > 0
+        assert rollup_metrics.enqueue(day=D1.isoformat(), hall_id=scene.hall.pk).return_value > 0
         MetricDay.objects.all().delete()
         out = io.StringIO()
         call_command("metrics_rollup", "--from", D1.isoformat(), "--to", D2.isoformat(), stdout=out)

@@ -17,8 +17,7 @@ def load_return_reasons():
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """The queue page enqueues the idle release once a minute per hall, remembered in the
-    cache: every test starts with nobody having asked yet."""
+    """Every test starts with an empty cache."""
     from django.core.cache import cache
 
     cache.clear()

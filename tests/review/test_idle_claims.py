@@ -1,6 +1,6 @@
 """A claim left idle longer than the hall's claim_idle_minutes returns to the queue by
-itself: by the task on its timer (or manage.py release_idle_claims), and enqueued by a read
-of the queue pages at most once a minute per hall."""
+itself: by the task the scheduler enqueues every minute (or manage.py release_idle_claims);
+a read of the queue pages releases nothing and enqueues nothing."""
 
 import datetime as dt
 
@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from counterhall import permissions
+from counterhall.jobs import SCHEDULE
 from counterhall.models import AuditEntry, Case, CaseState
 from review.services import case_take_next, release_idle_claims
 from review.tasks import release_idle_claims_task
@@ -60,7 +61,9 @@ def test_hall_setting_is_used(submitted, reviewer, hall):
     assert release_idle_claims() == [case.pk]
 
 
-def test_reading_the_queue_returns_idle_claims(client, submitted, reviewer, other_reviewer, hall):
+def test_reading_the_queue_leaves_idle_claims_to_the_scheduler(
+    client, submitted, reviewer, other_reviewer, hall
+):
     case = submitted()
     case_take_next(actor=reviewer)
     _age_claim(case, hall.claim_idle_minutes + 1)
@@ -70,8 +73,12 @@ def test_reading_the_queue_returns_idle_claims(client, submitted, reviewer, othe
 
     assert response.status_code == 200
     case.refresh_from_db()
+    assert case.state == CaseState.IN_REVIEW
+    # the scheduler's minute job releases it
+    assert ("* * * * *", "review.tasks.release_idle_claims_task") in SCHEDULE
+    assert release_idle_claims_task.enqueue().return_value == 1
+    case.refresh_from_db()
     assert case.state == CaseState.SUBMITTED
-    assert case.number in response.content.decode()
 
 
 def test_command_and_task_release_idle_claims(submitted, reviewer, hall):
@@ -89,35 +96,10 @@ def test_command_and_task_release_idle_claims(submitted, reviewer, hall):
     assert second.state == CaseState.SUBMITTED
 
 
-def test_queue_reads_release_idle_claims_at_most_once_a_minute(
-    client, submitted, reviewer, other_reviewer, hall
-):
-    # given an idle claim, and a second claim still being worked on
-    first, second = submitted(), submitted()
-    case_take_next(actor=reviewer)
-    case_take_next(actor=reviewer)
-    _age_claim(first, hall.claim_idle_minutes + 1)
-    client.force_login(other_reviewer)
-
-    # when the queue is read, then the second claim goes idle and it is read again
-    client.get(reverse("review:queue"))
-    _age_claim(second, hall.claim_idle_minutes + 1)
-    client.get(reverse("review:queue-live"))
-
-    # then the first read released the idle claim, the poll a few seconds later did not
-    # run the release again (the second claim waits for the timer or the next minute)
-    first.refresh_from_db()
-    second.refresh_from_db()
-    assert first.state == CaseState.SUBMITTED
-    assert second.state == CaseState.IN_REVIEW
-    assert AuditEntry.objects.filter(action="case.release").count() == 1
-    assert release_idle_claims_task.enqueue(hall_id=hall.pk).return_value == 1
-
-
-def test_queue_reads_write_nothing_when_nothing_is_idle(client, submitted, reviewer, hall):
+def test_queue_reads_write_nothing_even_when_a_claim_is_idle(client, submitted, reviewer, hall):
     case = submitted()
     case_take_next(actor=reviewer)
-    _age_claim(case, hall.claim_idle_minutes - 1)
+    _age_claim(case, hall.claim_idle_minutes + 1)
     client.force_login(reviewer)
 
     for name in ("review:queue", "review:queue-live", "review:queue-live"):
