@@ -1,0 +1,157 @@
+"""Polls that cost almost nothing when nothing changed.
+
+The pages poll live fragments every few seconds (htmx ``hx-trigger="every 5s"``): the
+teller's worklist and call panel, a case's state, the review queue, the hall display, the
+rating tablet. Each fragment carries the version of the data it shows in its
+``X-Counterhall-Version`` request header (``hx-headers``, rendered with the fragment); the
+server compares it with the hall's current version in ONE query and answers
+``204 No Content`` when it is the same — htmx swaps nothing on a 204 — so an unchanged poll
+costs the session, the user and that query. Otherwise the fragment renders anew with its
+new version.
+
+The version (``PollVersion``: two counters per hall) is bumped by ``audit.record`` and
+``audit.record_many`` — inside the writing service's transaction, with its audit entry:
+every write in the hall is audited, so no write can forget the bump, and a poll never sees
+the bump before the data (both commit together). ``visit.*`` and ``rectification.*`` bump
+``visits``; reads that are audited (``READ_ACTIONS``: a full number shown, a page viewed, a
+login) bump nothing; every other action bumps ``cases``; ``admin.*`` (window grants …) bumps
+both. The row lock this takes is held from the write's first audit entry to its commit; it
+serialises the hall's audited writes for that short moment (one row per hall, so two
+scopes never deadlock with each other).
+
+A fragment whose text depends on the clock (waiting times, the display's clock) adds a time
+bucket to its version (``bucket_seconds``), and every version holds the hall's date, so a
+fragment is at most one bucket old.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import F
+from django.http import HttpResponse
+from django.utils import timezone
+
+from counterhall.models import PollVersion
+
+VERSION_HEADER = "X-Counterhall-Version"
+SESSION_HALL = "poll_hall"
+
+CASES = "cases"
+VISITS = "visits"
+SCOPES = (CASES, VISITS)
+
+READ_ACTIONS = frozenset(
+    {
+        "pii.view",
+        "page.view",
+        "person.lookup",
+        "case.casefile",
+        "abroad.notice_print",
+        "audit.verify",
+    }
+)
+READ_PREFIXES = ("auth.", "api.")
+
+
+def scopes_of(action: str) -> tuple[str, ...]:
+    """What an audited action changes, for the polls."""
+    if action in READ_ACTIONS or action.startswith(READ_PREFIXES):
+        return ()
+    if action.startswith(("visit.", "rectification.")):
+        return (VISITS,)
+    if action.startswith("admin."):
+        return SCOPES
+    return (CASES,)
+
+
+def bump(hall_id: int | None, actions: Iterable[str]) -> None:
+    """Inside the writer's transaction: one UPDATE of the hall's row (created on the first
+    write of a hall)."""
+    if hall_id is None:
+        return
+    scopes = {s for action in actions for s in scopes_of(action)}
+    if not scopes:
+        return
+    changes = {s: F(s) + 1 for s in scopes}
+    if PollVersion.objects.filter(hall_id=hall_id).update(**changes):
+        return
+    PollVersion.objects.get_or_create(hall_id=hall_id)  # a savepoint: a racing first write
+    PollVersion.objects.filter(hall_id=hall_id).update(**changes)
+
+
+def version(
+    *,
+    hall_id: int | None = None,
+    hall_code: str | None = None,
+    scopes: tuple[str, ...] = SCOPES,
+    bucket_seconds: int | None = None,
+    extra: str = "",
+) -> str:
+    """The current version of a hall's fragment: one query."""
+    qs = PollVersion.objects.all()
+    qs = qs.filter(hall_id=hall_id) if hall_code is None else qs.filter(hall__code=hall_code)
+    row = qs.values_list(*scopes).first() or (0,) * len(scopes)
+    parts = [str(hall_id or hall_code), *map(str, row), timezone.localdate().isoformat()]
+    if bucket_seconds:
+        parts.append(str(int(timezone.now().timestamp()) // bucket_seconds))
+    if extra:
+        parts.append(extra)
+    return ".".join(parts)
+
+
+def unchanged(request, current: str) -> bool:
+    return request.headers.get(VERSION_HEADER) == current
+
+
+def not_modified() -> HttpResponse:
+    """What an unchanged poll gets: htmx swaps nothing on a 204."""
+    return HttpResponse(status=204)
+
+
+def session_hall_id(request) -> int | None:
+    """The signed-in user's hall id, kept in the session by the fragment's first render
+    (``remember_hall``), so an unchanged poll loads no staff profile."""
+    value = request.session.get(SESSION_HALL)
+    return value if isinstance(value, int) else None
+
+
+def remember_hall(request, hall_id: int | None) -> None:
+    if hall_id is not None and request.session.get(SESSION_HALL) != hall_id:
+        request.session[SESSION_HALL] = hall_id
+
+
+class PolledFragmentMixin:
+    """For a signed-in fragment view: ``poll_scopes``, ``poll_bucket_seconds``; the template
+    sends ``{{ poll_version }}`` in its ``hx-headers``. Put it after the login mixin."""
+
+    poll_scopes: tuple[str, ...] = (CASES,)
+    poll_bucket_seconds: int | None = None
+
+    def poll_extra(self) -> str:
+        """What besides the hall's data the fragment depends on (the user, a URL part)."""
+        return str(self.request.user.pk)  # type: ignore[attr-defined]
+
+    def get(self, request, *args, **kwargs):
+        from counterhall import permissions
+
+        hall_id = session_hall_id(request)
+        cached = hall_id is not None
+        if hall_id is None:
+            hall_id = permissions.user_hall_id(request.user)
+        current = version(
+            hall_id=hall_id,
+            scopes=self.poll_scopes,
+            bucket_seconds=self.poll_bucket_seconds,
+            extra=self.poll_extra(),
+        )
+        if cached and unchanged(request, current):
+            return not_modified()
+        remember_hall(request, hall_id)
+        self.poll_version = current
+        return super().get(request, *args, **kwargs)  # type: ignore[misc]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)  # type: ignore[misc]
+        ctx["poll_version"] = getattr(self, "poll_version", "")
+        return ctx
