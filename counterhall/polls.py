@@ -80,24 +80,39 @@ def bump(hall_id: int | None, actions: Iterable[str]) -> None:
     PollVersion.objects.filter(hall_id=hall_id).update(**changes)
 
 
-def version(
-    *,
-    hall_id: int | None = None,
-    hall_code: str | None = None,
-    scopes: tuple[str, ...] = SCOPES,
-    bucket_seconds: int | None = None,
-    extra: str = "",
-) -> str:
-    """The current version of a hall's fragment: one query."""
-    qs = PollVersion.objects.all()
-    qs = qs.filter(hall_id=hall_id) if hall_code is None else qs.filter(hall__code=hall_code)
-    row = qs.values_list(*scopes).first() or (0,) * len(scopes)
-    parts = [str(hall_id or hall_code), *map(str, row), timezone.localdate().isoformat()]
+def hall_with_version(
+    code: str, scopes: tuple[str, ...], *, bucket_seconds: int | None = None, extra: str = ""
+):
+    """A hall by its code with its fragment version, in one query (the hall's screens,
+    which have no session): (hall or None, version)."""
+    from counterhall.models import Hall
+
+    names = {f"poll_{s}": F(f"poll_version__{s}") for s in scopes}
+    hall = Hall.objects.annotate(**names).filter(code=code).first()
+    row = tuple(getattr(hall, n) or 0 for n in names) if hall else (0,) * len(scopes)
+    return hall, _version(list(row), bucket_seconds=bucket_seconds, extra=extra)
+
+
+def _version(parts: list, *, bucket_seconds: int | None = None, extra: str = "") -> str:
+    parts = [*map(str, parts), timezone.localdate().isoformat()]
     if bucket_seconds:
         parts.append(str(int(timezone.now().timestamp()) // bucket_seconds))
     if extra:
         parts.append(extra)
     return ".".join(parts)
+
+
+def version(
+    *,
+    hall_id: int | None,
+    scopes: tuple[str, ...] = SCOPES,
+    bucket_seconds: int | None = None,
+    extra: str = "",
+) -> str:
+    """The current version of a hall's fragment: one query."""
+    qs = PollVersion.objects.filter(hall_id=hall_id)
+    row = qs.values_list(*scopes).first() or (0,) * len(scopes)
+    return _version([hall_id, *row], bucket_seconds=bucket_seconds, extra=extra)
 
 
 def unchanged(request, current: str) -> bool:
@@ -123,7 +138,9 @@ def remember_hall(request, hall_id: int | None) -> None:
 
 class PolledFragmentMixin:
     """For a signed-in fragment view: ``poll_scopes``, ``poll_bucket_seconds``; the template
-    sends ``{{ poll_version }}`` in its ``hx-headers``. Put it after the login mixin."""
+    sends ``{{ poll_version }}`` in its ``hx-headers``. First in the bases: the unchanged
+    answer comes before the view's own role checks (a 204 shows nothing; a version is only
+    ever learnt from a render, which made them)."""
 
     poll_scopes: tuple[str, ...] = (CASES,)
     poll_bucket_seconds: int | None = None
@@ -132,23 +149,29 @@ class PolledFragmentMixin:
         """What besides the hall's data the fragment depends on (the user, a URL part)."""
         return str(self.request.user.pk)  # type: ignore[attr-defined]
 
-    def get(self, request, *args, **kwargs):
-        from counterhall import permissions
-
-        hall_id = session_hall_id(request)
-        cached = hall_id is not None
-        if hall_id is None:
-            hall_id = permissions.user_hall_id(request.user)
-        current = version(
+    def poll_current(self, hall_id: int | None) -> str:
+        return version(
             hall_id=hall_id,
             scopes=self.poll_scopes,
             bucket_seconds=self.poll_bucket_seconds,
             extra=self.poll_extra(),
         )
-        if cached and unchanged(request, current):
-            return not_modified()
-        remember_hall(request, hall_id)
-        self.poll_version = current
+
+    def dispatch(self, request, *args, **kwargs):
+        hall_id = session_hall_id(request) if request.user.is_authenticated else None
+        if request.method == "GET" and hall_id is not None:
+            self.poll_version = self.poll_current(hall_id)
+            if unchanged(request, self.poll_version):
+                return not_modified()
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+    def get(self, request, *args, **kwargs):
+        if not hasattr(self, "poll_version"):  # the first poll: the hall is not in the session
+            from counterhall import permissions
+
+            hall_id = permissions.user_hall_id(request.user)
+            self.poll_version = self.poll_current(hall_id)
+            remember_hall(request, hall_id)
         return super().get(request, *args, **kwargs)  # type: ignore[misc]
 
     def get_context_data(self, **kwargs):
