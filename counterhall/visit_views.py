@@ -237,7 +237,7 @@ class CallPanelView(LoginRequiredMixin, polls.PolledFragmentMixin, TemplateView)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["data"] = visit_selectors.call_panel(user=self.request.user)
+        ctx["data"] = {"windows": visit_selectors.call_queue(user=self.request.user)}
         return ctx
 
 
