@@ -110,7 +110,7 @@ def version(
     extra: str = "",
 ) -> str:
     """The current version of a hall's fragment: one query."""
-    qs = PollVersion.objects.filter(hall_id=hall_id)
+    qs = PollVersion.objects.filter(hall_id=hall_id or 0)  # no hall: no row, zeros
     row = qs.values_list(*scopes).first() or (0,) * len(scopes)
     return _version([hall_id, *row], bucket_seconds=bucket_seconds, extra=extra)
 

@@ -245,7 +245,7 @@ class VisitOut(serializers.Serializer):
 
     @extend_schema_field(VisitCaseOut(many=True))
     def get_cases(self, visit) -> list[dict]:
-        return VisitCaseOut(self._visible(visit.cases.all()), many=True).data
+        return list(VisitCaseOut(self._visible(visit.cases.all()), many=True).data)
 
     @extend_schema_field(BundleIntakeOut(many=True))
     def get_bundle_intakes(self, visit) -> list[dict]:
@@ -299,7 +299,7 @@ class BundleOut(serializers.Serializer):
                     doc.code, {"code": doc.code, "name": doc.name, "business_types": []}
                 )
                 row["business_types"].append(item.business_type.code)
-        return BundleDocumentOut(list(rows.values()), many=True).data
+        return list(BundleDocumentOut(list(rows.values()), many=True).data)
 
 
 # --------------------------------------------------------------------------- reads

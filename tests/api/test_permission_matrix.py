@@ -3,8 +3,9 @@ table, each cell the status expected — object-level included: a teller of wind
 window 1's general case (one hall, any window) but may not act on it (403); a case the
 caller may not read is 404 (a general teller and the special clerk's case, its pages and
 its case file; a reviewer and a case not yet submitted); an act not possible from the
-case's state is 409; only an auditor draws spot checks and records findings; a special-business visit is 404 to
-a general teller, and only the visit's teller acts on it (403)."""
+case's state is 409; only an auditor draws spot checks and records findings; a
+special-business visit is 404 to a general teller, and only the visit's teller acts on it
+(403)."""
 
 import datetime as dt
 import functools
