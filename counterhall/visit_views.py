@@ -28,6 +28,7 @@ from counterhall.models import (
     VisitCategory,
     Window,
 )
+from counterhall.views import HtmxLoginRequiredMixin
 from counterhall.web import user_errors
 
 # Common reasons offered with a rating (GB/T 39735-2020 lists the service's aspects).
@@ -228,7 +229,7 @@ class VisitTransferView(LoginRequiredMixin, View):
         return _back(request)
 
 
-class CallPanelView(LoginRequiredMixin, polls.PolledFragmentMixin, TemplateView):
+class CallPanelView(HtmxLoginRequiredMixin, polls.PolledFragmentMixin, TemplateView):
     """htmx: the call panel's queue lengths (polled from the home page; "unchanged" answers
     204 from the hall's visits version: ``counterhall.polls``)."""
 

@@ -260,3 +260,24 @@ def test_a_poll_keeps_the_idle_logout(client, teller):
     ):
         response, _ = poll(client, url, version)
     assert response.status_code == 204 and response["HX-Redirect"].startswith(reverse("login"))
+
+
+def test_the_call_panels_polls_keep_no_session_alive(client, teller):
+    """The call panel's poll now carries X-Counterhall-Poll like the others: a home page
+    left open ends its session, and the next poll goes to the login page."""
+    import datetime as dt
+
+    import time_machine
+    from django.conf import settings
+    from django.utils import timezone
+
+    client.force_login(teller)
+    client.get(reverse("home"))
+    url = reverse("visit-panel")
+    start = timezone.now()
+    with time_machine.travel(start + dt.timedelta(minutes=10), tick=False):
+        assert poll(client, url, None)[0].status_code == 200
+    idle = settings.COUNTERHALL_IDLE_MINUTES
+    with time_machine.travel(start + dt.timedelta(minutes=idle + 1), tick=False):
+        response, _ = poll(client, url, None)
+    assert response.status_code == 204 and response["HX-Redirect"].startswith(reverse("login"))
