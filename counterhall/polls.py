@@ -9,15 +9,15 @@ server compares it with the hall's current version in ONE query and answers
 costs the session, the user and that query. Otherwise the fragment renders anew with its
 new version.
 
-The version (``PollVersion``: two counters per hall) is bumped by ``audit.record`` and
-``audit.record_many`` — inside the writing service's transaction, with its audit entry:
-every write in the hall is audited, so no write can forget the bump, and a poll never sees
-the bump before the data (both commit together). ``visit.*`` and ``rectification.*`` bump
+The version (``PollVersion``: two counters per hall) is bumped through ``audit.record`` and
+``audit.record_many``: every write in the hall is audited, so no write can forget the bump.
+The bump runs when the writer's transaction commits (``transaction.on_commit``), as its own
+one-row UPDATE: it holds no lock inside business transactions, is never visible before the
+data, and a rolled-back write bumps nothing. ``visit.*`` and ``rectification.*`` bump
 ``visits``; reads that are audited (``READ_ACTIONS``: a full number shown, a page viewed, a
-login) bump nothing; every other action bumps ``cases``; ``admin.*`` (window grants …) bumps
-both. The row lock this takes is held from the write's first audit entry to its commit; it
-serialises the hall's audited writes for that short moment (one row per hall, so two
-scopes never deadlock with each other).
+login) bump nothing; every other action bumps ``cases``; ``admin.*`` (window grants …)
+bumps both. Should a process die between its commit and its bump, every fragment still
+re-renders within ``SAFETY_SECONDS`` (a time bucket in every version).
 
 A fragment whose text depends on the clock (waiting times, the display's clock) adds a time
 bucket to its version (``bucket_seconds``), and every version holds the hall's date, so a
@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import transaction
 from django.db.models import F
 from django.http import HttpResponse
 from django.utils import timezone
@@ -35,6 +36,7 @@ from django.utils import timezone
 from counterhall.models import PollVersion
 
 VERSION_HEADER = "X-Counterhall-Version"
+SAFETY_SECONDS = 300
 SESSION_HALL = "poll_hall"
 
 CASES = "cases"
@@ -66,18 +68,26 @@ def scopes_of(action: str) -> tuple[str, ...]:
 
 
 def bump(hall_id: int | None, actions: Iterable[str]) -> None:
-    """Inside the writer's transaction: one UPDATE of the hall's row (created on the first
-    write of a hall)."""
+    """Called by ``audit.record`` inside the writer's transaction: once that transaction
+    commits, one UPDATE of the hall's row (created on the first write of a hall), in its
+    own statement — so a bump never holds a lock inside a business transaction (an
+    in-transaction UPDATE deadlocked eight windows calling at once on PostgreSQL), and is
+    never seen before the data (a poll that reads the old version with the new data just
+    renders once more). A rolled-back write bumps nothing."""
     if hall_id is None:
         return
-    scopes = {s for action in actions for s in scopes_of(action)}
-    if not scopes:
-        return
+    scopes = sorted({s for action in actions for s in scopes_of(action)})
+    if scopes:
+        transaction.on_commit(lambda: _apply(hall_id, scopes), robust=True)
+
+
+def _apply(hall_id: int, scopes: list[str]) -> None:
     changes = {s: F(s) + 1 for s in scopes}
     if PollVersion.objects.filter(hall_id=hall_id).update(**changes):
         return
-    PollVersion.objects.get_or_create(hall_id=hall_id)  # a savepoint: a racing first write
-    PollVersion.objects.filter(hall_id=hall_id).update(**changes)
+    with transaction.atomic():
+        PollVersion.objects.get_or_create(hall_id=hall_id)  # a racing first write waits here
+        PollVersion.objects.filter(hall_id=hall_id).update(**changes)
 
 
 def hall_with_version(
@@ -95,8 +105,8 @@ def hall_with_version(
 
 def _version(parts: list, *, bucket_seconds: int | None = None, extra: str = "") -> str:
     parts = [*map(str, parts), timezone.localdate().isoformat()]
-    if bucket_seconds:
-        parts.append(str(int(timezone.now().timestamp()) // bucket_seconds))
+    bucket = min(bucket_seconds or SAFETY_SECONDS, SAFETY_SECONDS)
+    parts.append(str(int(timezone.now().timestamp()) // bucket))
     if extra:
         parts.append(extra)
     return ".".join(parts)

@@ -25,6 +25,15 @@ SESSION_AND_USER = 2
 RENDER_BUDGET = 5  # queries beyond the session and the user
 
 
+@pytest.fixture(autouse=True)
+def immediate_commits(monkeypatch):
+    """The test's transaction never commits: the bumps run at once instead of at commit
+    (``test_the_bump_waits_for_the_commit`` checks the real timing)."""
+    monkeypatch.setattr(
+        "django.db.transaction.on_commit", lambda func, using=None, robust=False: func()
+    )
+
+
 @pytest.fixture
 def guide(hall):
     return factories.UserFactory(username="g1", roles=[Role.HALL_ADMIN], hall=hall)
@@ -281,3 +290,52 @@ def test_the_call_panels_polls_keep_no_session_alive(client, teller):
     with time_machine.travel(start + dt.timedelta(minutes=idle + 1), tick=False):
         response, _ = poll(client, url, None)
     assert response.status_code == 204 and response["HX-Redirect"].startswith(reverse("login"))
+
+
+def test_the_bump_waits_for_the_commit(
+    hall, guide, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        visits.visit_issue(actor=guide, hall=hall, category=VisitCategory.GENERAL)
+        assert not PollVersion.objects.filter(hall=hall).exists()  # not inside the write
+    assert callbacks
+    for callback in callbacks:
+        callback()
+    assert PollVersion.objects.get(hall=hall).visits == 1
+
+
+def test_a_rolled_back_write_bumps_nothing(
+    hall, guide, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    monkeypatch.undo()
+
+    class Boom(Exception):
+        pass
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(Boom),
+        transaction.atomic(),
+    ):
+        visits.visit_issue(actor=guide, hall=hall, category=VisitCategory.GENERAL)
+        raise Boom
+    assert callbacks == [] and not PollVersion.objects.exists()
+
+
+def test_every_fragment_renders_again_within_the_safety_bucket(client, teller):
+    """Should a bump be lost (a process dying between its commit and its bump), the
+    fragment still renders anew within ``SAFETY_SECONDS``."""
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    client.force_login(teller)
+    url = reverse("case-worklist")
+    version = settled(client, url)
+    later = timezone.now() + dt.timedelta(seconds=polls.SAFETY_SECONDS + 1)
+    with time_machine.travel(later, tick=False):
+        assert poll(client, url, version)[0].status_code == 200
