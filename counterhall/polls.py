@@ -135,8 +135,9 @@ def not_modified() -> HttpResponse:
 
 
 def session_hall_id(request) -> int | None:
-    """The signed-in user's hall id, kept in the session by the fragment's first render
-    (``remember_hall``), so an unchanged poll loads no staff profile."""
+    """The signed-in user's hall id, kept in the session at login (``counterhall.signals``;
+    for a session older than that, by the fragment's first render: ``remember_hall``), so
+    an unchanged poll loads no staff profile and a poll writes no session."""
     value = request.session.get(SESSION_HALL)
     return value if isinstance(value, int) else None
 

@@ -545,16 +545,17 @@ class CaseStateView(HtmxLoginRequiredMixin, View):
     has moved the case since the page was drawn, the whole page reloads (HX-Refresh)."""
 
     def get(self, request, pk):
-        hall_id = polls.session_hall_id(request)
+        cached = polls.session_hall_id(request)
+        hall_id = cached if cached is not None else permissions.user_hall_id(request.user)
         current = polls.version(
-            hall_id=hall_id if hall_id is not None else permissions.user_hall_id(request.user),
+            hall_id=hall_id,
             scopes=(polls.CASES,),
             extra=f"{request.user.pk}.{pk}",
         )
-        if hall_id is not None and polls.unchanged(request, current):
+        if cached is not None and polls.unchanged(request, current):
             return polls.not_modified()
         case = selectors.case_detail(user=request.user, case_id=pk)
-        polls.remember_hall(request, case.hall_id)
+        polls.remember_hall(request, hall_id)
         seen = (request.GET.get("state", ""), request.GET.get("teller", ""))
         if seen != (case.state, str(case.teller_id)):
             response = HttpResponse(status=204)
