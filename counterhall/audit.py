@@ -278,20 +278,28 @@ def _entry(*, actor, action: str, target=None, before=None, after=None, note: st
 
 
 def record(*, actor, action: str, target=None, before=None, after=None, note: str = "", hall=None):
-    """Append one entry. Call it inside the service's transaction."""
+    """Append one entry and bump the hall's poll version (``counterhall.polls``). Call it
+    inside the service's transaction."""
     entry = _entry(
         actor=actor, action=action, target=target, before=before, after=after, note=note, hall=hall
     )
     entry.save(force_insert=True)
+    from counterhall import polls
+
+    polls.bump(entry.hall_id, [action])  # the hall's live fragments see the write
     return entry
 
 
 def record_many(entries: list[dict]) -> list:
     """Append many entries in one INSERT (a batch act, e.g. the daily sign-off); each dict
     takes ``record()``'s arguments. Call it inside the service's transaction."""
+    from counterhall import polls
     from counterhall.models import AuditEntry
 
-    return AuditEntry.objects.bulk_create([_entry(**e) for e in entries])
+    created = AuditEntry.objects.bulk_create([_entry(**e) for e in entries])
+    for hall_id in {e.hall_id for e in created}:
+        polls.bump(hall_id, [e.action for e in created if e.hall_id == hall_id])
+    return created
 
 
 def content_digest(values, key: bytes | None) -> str:
@@ -338,7 +346,8 @@ def seal(*, settle_seconds: int | None = None):
     Entries are sealed only once they have settled (older than ``settle_seconds``, default
     ``settings.AUDIT_SETTLE_SECONDS``), and the run stops at the first unsettled one, so
     that a transaction still open when the seal runs (with a lower id than a committed one)
-    is not skipped. Only this function locks (the latest seal); ``record()`` never waits.
+    is not skipped. Only this function locks the latest seal; ``record()`` never waits on the
+    seal (it bumps the hall's poll version: ``counterhall.polls``).
     """
     from counterhall.lock_objects import lock_last_seal
     from counterhall.models import AuditEntry, AuditSeal

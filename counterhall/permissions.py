@@ -499,3 +499,26 @@ def can_read_metrics(user) -> bool:
 def can_read_own_metrics(user) -> bool:
     """A teller's own figures on their home page."""
     return _active(user) and user_hall_id(user) is not None
+DENIED_RATING = _("只有本大厅的导办人员、柜员或大厅管理员可以代办事人提交评价。")
+
+
+def can_read_visit(visit, user) -> bool:
+    """A visit is read by the staff of its hall; a special-business ticket (身后一件事 …)
+    only by those who may read the special window's cases: the special clerk, a reviewer
+    with the special authorisation, and the hall-wide readers (auditor, hall admin, leader,
+    finance). The visit's cases are listed further through ``cases_visible_to``."""
+    if not _active(user) or user_hall_id(user) != visit.hall_id:
+        return False
+    if visit.category != "special":
+        return True
+    roles = user_roles(user)
+    return bool(roles & {*READ_ALL_ROLES, Role.SPECIAL_CLERK}) or (
+        Role.REVIEWER in roles and user.has_perm(REVIEW_SPECIAL)
+    )
+
+
+def can_record_rating(user, hall) -> bool:
+    """Who may submit a rating for the applicant through the API (a tablet app or the
+    provincial 好差评 platform signed in as the hall's front desk): those who issue its
+    tickets. The hall's own tablet page needs no login (visit_views.RatingTabletView)."""
+    return can_issue_ticket(user, hall)

@@ -57,3 +57,9 @@ def masked(value):
     if isinstance(value, list | tuple):
         return [masked(v) for v in value]
     return value
+
+
+def mask_name(value: str) -> str:
+    """张三 → 张*, 欧阳明月 → 欧***: a name in an API answer about a visit."""
+    value = (value or "").strip()
+    return value[:1] + "*" * (len(value) - 1) if value else ""

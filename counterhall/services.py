@@ -351,12 +351,11 @@ def case_notify_missing(*, actor, case_id: int, seen_state: str | None) -> Case:
 
 
 def case_documents_received(*, actor, case_id: int, seen_state: str | None) -> Case:
-    """The applicant came back with the documents: the visit is counted."""
+    """The applicant came back with the documents: the case joins their visit (trips are
+    counted from visits)."""
     with transaction.atomic():
         case = lock_case(case_id, seen_state=seen_state)
-        fire(
-            case.documents_received, actor=actor, audit_after={"visits": case.applicant_visits + 1}
-        )
+        fire(case.documents_received, actor=actor)
         visit_link_case(actor=actor, case=case, via="documents_received")
     return case
 

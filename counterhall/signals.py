@@ -27,6 +27,10 @@ def start_counter_session(sender, request, user, **kwargs):
 
     if request is not None and hasattr(request, "session"):
         mark_human_action(request)
+        from counterhall.permissions import user_hall_id
+        from counterhall.polls import remember_hall
+
+        remember_hall(request, user_hall_id(user))  # polls need no staff profile, no write
 
 
 @receiver(user_login_failed)

@@ -17,7 +17,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_fsm import can_proceed, has_transition_perm
 
-from counterhall import pages, permissions, registry, selectors, services, spotchecks
+from counterhall import pages, permissions, polls, registry, selectors, services, spotchecks
 from counterhall.actions import CaseAction, all_actions, get_action
 from counterhall.exceptions import DomainError, StorageUnavailable
 from counterhall.forms import (
@@ -81,8 +81,9 @@ class HtmxLoginRequiredMixin(LoginRequiredMixin):
         return super().handle_no_permission()
 
 
-class WorkListView(HtmxLoginRequiredMixin, TemplateView):
-    """The teller's open cases with their live internal status (polled by the home page)."""
+class WorkListView(HtmxLoginRequiredMixin, polls.PolledFragmentMixin, TemplateView):
+    """The teller's open cases with their live internal status (polled by the home page;
+    "unchanged" answers 204 from the hall's cases version: ``counterhall.polls``)."""
 
     template_name = "counterhall/_worklist.html"
 
@@ -544,13 +545,25 @@ class CaseStateView(HtmxLoginRequiredMixin, View):
     has moved the case since the page was drawn, the whole page reloads (HX-Refresh)."""
 
     def get(self, request, pk):
+        cached = polls.session_hall_id(request)
+        hall_id = cached if cached is not None else permissions.user_hall_id(request.user)
+        current = polls.version(
+            hall_id=hall_id,
+            scopes=(polls.CASES,),
+            extra=f"{request.user.pk}.{pk}",
+        )
+        if cached is not None and polls.unchanged(request, current):
+            return polls.not_modified()
         case = selectors.case_detail(user=request.user, case_id=pk)
+        polls.remember_hall(request, hall_id)
         seen = (request.GET.get("state", ""), request.GET.get("teller", ""))
         if seen != (case.state, str(case.teller_id)):
             response = HttpResponse(status=204)
             response["HX-Refresh"] = "true"
             return response
-        return TemplateResponse(request, "counterhall/_case_state.html", {"case": case})
+        return TemplateResponse(
+            request, "counterhall/_case_state.html", {"case": case, "poll_version": current}
+        )
 
 
 class CaseTakeOverView(LoginRequiredMixin, View):

@@ -51,12 +51,18 @@ def waiting_counts(hall: Hall) -> dict[str, int]:
     return {row["category"]: row["n"] for row in rows}
 
 
+def call_queue(*, user) -> list[tuple[Window, int]]:
+    """The polled part of the call panel: the teller's windows with the queue length each
+    may call (1 + one count per window)."""
+    windows = permissions.windows_for(user).order_by("number")
+    return [(w, waiting_for(w).count()) for w in windows]
+
+
 def call_panel(*, user) -> dict:
     """The teller's call panel on the home page: their windows with the queue length each
     may call, the visit they have called or are serving, the windows it may go to."""
-    windows = list(permissions.windows_for(user).select_related("hall").order_by("number"))
     current = current_visit(user)
-    rows = [(w, waiting_for(w).count()) for w in windows]
+    rows = call_queue(user=user)
     transfer_to: list[Window] = []
     if current is not None and current.window is not None:
         transfer_to = list(

@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,15 +20,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from counterhall import permissions, visit_selectors, visit_services
+from counterhall import permissions, polls, visit_selectors, visit_services
 from counterhall.models import (
-    Hall,
     RatingGrade,
     Rectification,
     Visit,
     VisitCategory,
     Window,
 )
+from counterhall.views import HtmxLoginRequiredMixin
 from counterhall.web import user_errors
 
 # Common reasons offered with a rating (GB/T 39735-2020 lists the service's aspects).
@@ -228,14 +229,16 @@ class VisitTransferView(LoginRequiredMixin, View):
         return _back(request)
 
 
-class CallPanelView(LoginRequiredMixin, TemplateView):
-    """htmx: the call panel's queue lengths (polled from the home page)."""
+class CallPanelView(HtmxLoginRequiredMixin, polls.PolledFragmentMixin, TemplateView):
+    """htmx: the call panel's queue lengths (polled from the home page; "unchanged" answers
+    204 from the hall's visits version: ``counterhall.polls``)."""
 
     template_name = "counterhall/_call_queue.html"
+    poll_scopes = (polls.VISITS,)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["data"] = visit_selectors.call_panel(user=self.request.user)
+        ctx["data"] = {"windows": visit_selectors.call_queue(user=self.request.user)}
         return ctx
 
 
@@ -252,10 +255,24 @@ class HallDisplayView(TemplateView):
             return ["counterhall/_display_board.html"]
         return [self.template_name]
 
+    def get(self, request, *args, **kwargs):
+        # the hall with its visits version in one query; the board shows the clock's minute
+        self.hall, self.poll_version = polls.hall_with_version(
+            kwargs["code"], (polls.VISITS,), bucket_seconds=60
+        )
+        if self.hall is None:
+            raise Http404
+        if request.headers.get("HX-Request") and polls.unchanged(request, self.poll_version):
+            return polls.not_modified()
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        hall = get_object_or_404(Hall, code=kwargs["code"])
-        ctx.update(visit_selectors.display_board(hall), now=timezone.localtime())
+        ctx.update(
+            visit_selectors.display_board(self.hall),
+            now=timezone.localtime(),
+            poll_version=self.poll_version,
+        )
         return ctx
 
 
@@ -275,11 +292,21 @@ class RatingTabletView(TemplateView):
             return ["counterhall/_rate_panel.html"]
         return [self.template_name]
 
+    def get(self, request, *args, **kwargs):
+        if request.headers.get("HX-Request"):
+            _hall, self.poll_version = polls.hall_with_version(
+                kwargs["code"], (polls.VISITS,), extra=str(kwargs["number"])
+            )
+            if polls.unchanged(request, self.poll_version):
+                return polls.not_modified()
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         window = self._window(kwargs["code"], kwargs["number"])
         visit = visit_selectors.visit_to_rate(window)
         ctx.update(
+            poll_version=getattr(self, "poll_version", ""),
             window=window,
             visit=visit,
             grades=RatingGrade.choices,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from counterhall import permissions
+from counterhall import permissions, polls
 from counterhall import selectors as core_selectors
 from counterhall.models import DELEGABLE_ROLES, CaseState
 from counterhall.roles import Role, has_role, own_roles
@@ -57,8 +57,13 @@ class QueueView(ReviewerRequiredMixin, TemplateView):
         return ctx
 
 
-class QueueLiveView(QueueView):
+class QueueLiveView(polls.PolledFragmentMixin, QueueView):
+    """The live part, polled: "unchanged" answers 204 from the hall's cases version
+    (``counterhall.polls``), re-rendered at least once a minute (its waiting times, and the
+    idle-claim release a read enqueues)."""
+
     template_name = "review/_queue_live.html"
+    poll_bucket_seconds = 60
 
 
 def _seen_at(value: str | None):

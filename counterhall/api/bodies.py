@@ -107,7 +107,10 @@ class CaseOut(CaseSummary):
     documents = serializers.JSONField()
     documents_due = serializers.DateField(allow_null=True)
     missing_notice = serializers.JSONField(allow_null=True)
-    applicant_visits = serializers.IntegerField()
+    applicant_visits = serializers.SerializerMethodField(
+        help_text="到厅次数: the visits the case was opened or continued in"
+    )
+    visits = serializers.SerializerMethodField(help_text="ids of those visits (GET /visits/{id}/)")
     round_trips = serializers.IntegerField()
     signoff_roles = serializers.ListField(child=serializers.CharField())
     signatures = SignatureOut(many=True, source="signatures.all")
@@ -126,6 +129,14 @@ class CaseOut(CaseSummary):
     @extend_schema_field(serializers.DictField())
     def get_payload(self, case) -> dict:
         return mask_tree("", case.payload or {})
+
+    @extend_schema_field(serializers.IntegerField())
+    def get_applicant_visits(self, case) -> int:
+        return len(self.get_visits(case))
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_visits(self, case) -> list[int]:
+        return sorted(v.pk for v in case.visits.all())
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_transitions(self, case) -> list[str]:
@@ -155,6 +166,11 @@ class CaseCreate(BoundedInput):
         child=serializers.CharField(max_length=40), required=False, max_length=100
     )
     deferred = DeferredIn(many=True, required=False, max_length=100)  # type: ignore[call-arg]
+    visit = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="the visit (ticket) the caller has called or is serving: the case joins it",
+    )
 
 
 class DateRange(serializers.Serializer):

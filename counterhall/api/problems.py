@@ -8,7 +8,8 @@ that does not validate, ``errors``: the messages per field. The mapping:
   malformed or too deeply nested JSON → 400; a number too large for the arithmetic → 400;
 - not signed in → 401; ``PermissionDenied`` → 403 with its sentence; a case the caller may
   not read → 404 (``cases_visible_to``: it does not exist for them);
-- ``StaleCase`` (a lost race) and ``TransitionNotPossible`` (not from this state) → 409;
+- ``StaleCase`` / ``StaleVisit`` (a lost race) and ``TransitionNotPossible`` (not from
+  this state) → 409; a visit act its state does not allow → 409 (``api.visits``);
 - wrong content type → 415; too many requests → 429 (with ``Retry-After``); the case
   file's storage not answering (``StorageUnavailable``) → 503;
 - and, for any path under /api/, Django's own 404 and 500 (``page_not_found``,
@@ -30,6 +31,7 @@ from counterhall.exceptions import (
     DomainError,
     HandlerMissing,
     StaleCase,
+    StaleVisit,
     StorageUnavailable,
     TransitionNotPossible,
 )
@@ -140,7 +142,7 @@ def problem_exception_handler(exc, context):
             exc.args[0] if exc.args and exc.args[0] else exceptions.PermissionDenied.default_detail
         )
         return _response(problem(403, detail), 403)
-    if isinstance(exc, StaleCase | TransitionNotPossible):
+    if isinstance(exc, StaleCase | StaleVisit | TransitionNotPossible):
         return _response(problem(409, exc.message), 409)
     if isinstance(exc, StorageUnavailable):
         return _response(problem(503, exc.message), 503, {"Retry-After": "60"})

@@ -4,7 +4,7 @@ app), the calculation previews, the OpenAPI schema and Swagger UI (vendored asse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from counterhall.api import auditdesk, casefile, metrics, views
+from counterhall.api import auditdesk, casefile, metrics, views, visits
 from counterhall.api.acts import ALL_ACTS
 
 ACT_VIEWS = views.act_views()
@@ -43,6 +43,15 @@ urlpatterns = [
         name="api-spot-check-finding",
     ),
     path("metrics/", metrics.MetricsView.as_view(), name="api-metrics"),
+    path("tickets/", visits.TicketView.as_view(), name="api-tickets"),
+    path("windows/<int:pk>/call-next/", visits.CallNextView.as_view(), name="api-call-next"),
+    path("visits/<int:pk>/", visits.VisitDetailView.as_view(), name="api-visit"),
+    *[
+        path(f"visits/<int:pk>/{act}/", view.as_view(), name=f"api-visit-{act}")
+        for act, view in visits.VISIT_ACTS.items()
+    ],
+    path("visits/<int:pk>/rating/", visits.VisitRatingView.as_view(), name="api-visit-rating"),
+    path("bundles/", visits.BundleListView.as_view(), name="api-bundles"),
     path("calculations/", include("counterhall.api_urls")),
     path("", include("registration.api_urls")),
     path("", include("review.api_urls")),

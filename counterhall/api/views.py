@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from counterhall import auditlog, permissions, registry, selectors, services
+from counterhall import auditlog, permissions, registry, selectors, services, visit_services
 from counterhall.api import IsHallStaff
 from counterhall.api import bodies as s
 from counterhall.api.acts import ACTS, CONTINUE, registered_act
@@ -36,7 +36,7 @@ from counterhall.api.auth import (
 from counterhall.api.form_schema import form_json_schema
 from counterhall.api.problems import ProblemSerializer
 from counterhall.auditdesk import DENIED_AUDIT
-from counterhall.models import BusinessType, Case, RequiredDocument, Signature, Window
+from counterhall.models import BusinessType, Case, RequiredDocument, Signature, Visit, Window
 from counterhall.transitions import permission_reason
 
 PROBLEM = OpenApiResponse(ProblemSerializer, description="problem details (RFC 9457)")
@@ -70,6 +70,8 @@ RESOURCES = (
     ("audit-verify", "api-audit-verify"),
     ("spot-checks", "api-spot-checks"),
     ("metrics", "api-metrics"),
+    ("tickets", "api-tickets"),
+    ("bundles", "api-bundles"),
     ("calculations-contribution", "api-calc-contribution"),
     ("schema", "api-schema"),
     ("docs", "api-docs"),
@@ -189,6 +191,7 @@ class CatalogueDetailView(APIView):
 # --------------------------------------------------------------------------- cases
 
 LIST_RELATED = ("business_type", "window", "hall", "teller", "reviewer")
+NOT_CURRENT_VISIT = _("此号不是您正在叫号或办理的号，不能将业务计入此次办事。")
 
 
 def case_for(request, pk: int) -> Case:
@@ -201,7 +204,8 @@ def case_answer(request, case: Case, status_code: int = 200) -> Response:
         Case.objects.select_related(*LIST_RELATED).prefetch_related(
             Prefetch(
                 "signatures", queryset=Signature.objects.select_related("signer", "acting_for")
-            )
+            ),
+            Prefetch("visits", queryset=Visit.objects.only("pk")),
         ),
         pk=case.pk,
     )
@@ -286,7 +290,12 @@ class CaseListView(generics.ListCreateAPIView):
             raise exceptions.ValidationError({"business_type": [_("没有此业务类型。")]})
         window = resolve_window(request.user, bt, data.get("window"))
         user = request.user
+        if data.get("visit") is not None:
+            current = visit_services.current_visit(user)
+            if current is None or current.pk != data["visit"]:
+                raise exceptions.ValidationError({"visit": [NOT_CURRENT_VISIT]})
         with transaction.atomic():
+            # case_open links the case to the caller's open visit (visit_link_case)
             case = services.case_open(
                 actor=user,
                 window=window,

@@ -11,6 +11,7 @@
 - spotcheck: SpotCheckSample, SpotCheckFinding (抽查)
 - visit: Visit (ticket to end of service), VisitSequence, VisitRating, Rectification
 - bundle: Bundle, BundleItem (一件事), BundleIntake (one taken in)
+- poll: PollVersion (what a hall's live fragments show, for cheap polls)
 """
 
 from counterhall.models.audit import AuditEntry, AuditSeal
@@ -51,6 +52,7 @@ from counterhall.models.parameters import (
     ParameterTag,
     PolicyParameter,
 )
+from counterhall.models.poll import PollVersion
 from counterhall.models.spotcheck import FindingVerdict, SpotCheckFinding, SpotCheckSample
 from counterhall.models.visit import (
     OPEN_VISIT_STATUSES,
@@ -98,6 +100,7 @@ __all__ = [
     "PageType",
     "ParameterTag",
     "PolicyParameter",
+    "PollVersion",
     "RatingGrade",
     "Rectification",
     "RequiredDocument",

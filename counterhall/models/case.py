@@ -125,7 +125,6 @@ class Case(ConcurrentTransitionMixin, TimeStampedModel):
     )
     documents_due = models.DateField(_("容缺要件承诺补交日期"), null=True, blank=True)
 
-    applicant_visits = models.PositiveSmallIntegerField(_("办事人到厅次数"), default=1)
     round_trips = models.PositiveSmallIntegerField(_("退回重交次数"), default=0)
     is_immediate = models.BooleanField(_("即时办结"), default=False)
     promised_deadline = models.DateField(_("承诺办结日期"), null=True, blank=True)
@@ -233,7 +232,9 @@ class Case(ConcurrentTransitionMixin, TimeStampedModel):
         permission=permissions.can_change_case,
     )
     def documents_received(self) -> None:
-        self.applicant_visits += 1
+        """The applicant brought the missing documents back; the return visit is a Visit
+        linked by the service (``visit_services.visit_link_case``): trips are counted from
+        visits, not by a counter."""
 
     @transition(
         field=state,

@@ -3,9 +3,12 @@ table, each cell the status expected — object-level included: a teller of wind
 window 1's general case (one hall, any window) but may not act on it (403); a case the
 caller may not read is 404 (a general teller and the special clerk's case, its pages and
 its case file; a reviewer and a case not yet submitted); an act not possible from the
-case's state is 409; only an auditor draws spot checks and records findings."""
+case's state is 409; only an auditor draws spot checks and records findings; a
+special-business visit is 404 to a general teller, and only the visit's teller acts on it
+(403)."""
 
 import datetime as dt
+import functools
 
 import pytest
 from django.core.cache import cache
@@ -13,7 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from counterhall import services, spotchecks
+from counterhall import services, spotchecks, visit_services
+from counterhall.models import VisitCategory
 from counterhall.roles import Role
 from tests import casework, factories
 from tests import masterdata as md
@@ -92,6 +96,13 @@ ENDPOINTS = {
         {"verdict": "in_order"},
     ),
     "metrics": ("get", "/api/v1/metrics/?group_by=teller", None),
+    "tickets": ("post", "/api/v1/tickets/", {"category": "general"}),
+    "call-next": ("post", "/api/v1/windows/1/call-next/", None),
+    "visit-general": ("get", "/api/v1/visits/{served}/", None),
+    "visit-special": ("get", "/api/v1/visits/{special_visit}/", None),
+    "visit-recall": ("post", "/api/v1/visits/{called}/recall/", {}),
+    "visit-rating": ("post", "/api/v1/visits/{served}/rating/", {"grade": 5}),
+    "bundles": ("get", "/api/v1/bundles/", None),
     "calculation": (
         "post",
         "/api/v1/calculations/contribution/",
@@ -142,6 +153,13 @@ MATRIX = {
     "spot-check-finding": (403, 403, 403, 403, 403, 403, 200, 403, 401),
     "metrics":            (403, 403, 403, 403, 200, 403, 200, 200, 401),
     "calculation":        (200, 200, 200, 200, 200, 200, 200, 200, 401),
+    "tickets":            (201, 201, 201, 403, 403, 403, 403, 201, 401),
+    "call-next":          (200, 403, 403, 403, 403, 403, 403, 403, 401),
+    "visit-general":      (200, 200, 200, 200, 200, 200, 200, 200, 401),
+    "visit-special":      (404, 404, 200, 200, 200, 200, 200, 200, 401),
+    "visit-recall":       (403, 200, 403, 403, 403, 403, 403, 403, 401),
+    "visit-rating":       (201, 201, 201, 403, 403, 403, 403, 201, 401),
+    "bundles":            (200, 200, 200, 200, 200, 200, 200, 200, 401),
 }
 # fmt: on
 
@@ -196,7 +214,20 @@ def world(hall, window, other_window, special_window, test_types):
     md.employer()
     md.person()
     ids = {"general": general.pk, "special": special.pk}
-    return users, {**ids, "sample": sample.pk, "finding": finding.pk}
+    # visits: one served and one called by teller2 at window 2, one general ticket waiting
+    # (for window 1's call-next) and one special ticket
+    ticket = functools.partial(visit_services.visit_issue, actor=users["hall_admin"], hall=hall)
+    t2 = users["teller2"]
+    ticket(category=VisitCategory.GENERAL)
+    served = visit_services.visit_call(actor=t2, window=other_window)
+    visit_services.visit_start(actor=t2, visit_id=served.pk)
+    visit_services.visit_end(actor=t2, visit_id=served.pk)
+    ticket(category=VisitCategory.GENERAL)
+    called = visit_services.visit_call(actor=t2, window=other_window)
+    ticket(category=VisitCategory.GENERAL)
+    special_visit = ticket(category=VisitCategory.SPECIAL)
+    visits = {"served": served.pk, "called": called.pk, "special_visit": special_visit.pk}
+    return users, {**ids, **visits, "sample": sample.pk, "finding": finding.pk}
 
 
 class Rollback(Exception):
