@@ -218,23 +218,33 @@ class AuditActionFilter(admin.SimpleListFilter):
         return queryset.filter(action=self.value()) if self.value() else queryset
 
 
-def year_filter(field: str, title, years: int = 10) -> type[admin.SimpleListFilter]:
-    """A filter on an integer year column offering this year and the ``years - 1`` before
-    (no DISTINCT over the table)."""
+def fixed_filter(field: str, title, choices) -> type[admin.SimpleListFilter]:
+    """A filter on ``field`` offering a fixed list — ``choices()`` gives (value, label)
+    pairs — instead of Django's DISTINCT over the table (``AllValuesFieldListFilter``)."""
 
-    class YearFilter(admin.SimpleListFilter):
+    class FixedFilter(admin.SimpleListFilter):
         parameter_name = field
 
         def lookups(self, request, model_admin):
-            this = timezone.localdate().year
-            return [(str(y), str(y)) for y in range(this, this - years, -1)]
+            return choices()
 
         def queryset(self, request, queryset):
+            known = {str(value) for value, _label in choices()}
             value = self.value()
-            return queryset.filter(**{field: int(value)}) if value and value.isdigit() else queryset
+            return queryset.filter(**{field: value}) if value in known else queryset
 
-    YearFilter.title = title
-    return YearFilter
+    FixedFilter.title = title
+    return FixedFilter
+
+
+def year_filter(field: str, title, years: int = 10) -> type[admin.SimpleListFilter]:
+    """An integer year column: this year and the ``years - 1`` before."""
+
+    def choices():
+        this = timezone.localdate().year
+        return [(str(y), str(y)) for y in range(this, this - years, -1)]
+
+    return fixed_filter(field, title, choices)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

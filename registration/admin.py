@@ -2,8 +2,9 @@
 registration.services (with its audit entry), never through the admin."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from counterhall.admin import BigTableAdmin, MaskedReadOnlyAdmin
+from counterhall.admin import BigTableAdmin, MaskedReadOnlyAdmin, fixed_filter
 from registration.models import Employer, Employment, Enrollment, FlexibleWorker, InsuredPerson
 
 
@@ -23,7 +24,14 @@ class EmployerAdmin(BigTableAdmin, MaskedReadOnlyAdmin):
     masked_model = Employer
     pii_fields = ("bank_account",)
     list_display = ["uscc", "name", "injury_class", "status", "registered_on", "deregistered_on"]
-    list_filter = ["status", "injury_class"]
+    list_filter = [
+        "status",
+        fixed_filter(
+            "injury_class",
+            _("工伤保险行业风险类别"),
+            lambda: [(str(c), str(c)) for c in range(1, 9)],
+        ),
+    ]
     search_fields = ["uscc__startswith", "name__exact"]
     ordering = ("name", "pk")
     sortable_by = ("name",)
