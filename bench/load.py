@@ -150,9 +150,7 @@ def seed(args) -> None:
     }
     bulk(args, halls=halls, hall_windows=hall_windows, staff=staff)
     bt = BusinessType.objects.get(code="REG02")
-    case_ids = list(
-        hall.cases.order_by("?").values_list("pk", flat=True)[:200]
-    )
+    case_ids = list(hall.cases.order_by("?").values_list("pk", flat=True)[:200])
     CONFIG.write_text(
         json.dumps(
             {

@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import ClassVar
 
 from django import forms
 from django.contrib import admin
@@ -153,7 +154,8 @@ class BoundedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        counted = self.object_list.order_by()[: self.cap + 1].count()
+        rows = self.object_list.order_by()  # type: ignore[attr-defined]
+        counted = rows[: self.cap + 1].count()
         self.capped = counted > self.cap
         return min(counted, self.cap)
 
@@ -170,8 +172,8 @@ class BigTableAdmin(admin.ModelAdmin):
     paginator = BoundedCountPaginator
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
-    sortable_by: tuple[str, ...] = ()
-    ordering: tuple[str, ...] | None = ("-pk",)
+    sortable_by: ClassVar[tuple[str, ...]] = ()
+    ordering: ClassVar[tuple[str, ...]] = ("-pk",)
 
 
 class RecentFilter(admin.SimpleListFilter):
