@@ -26,6 +26,7 @@ PAUSE = float(os.environ.get("COUNTERHALL_PAUSE_SCALE", "1"))  # <1 = faster hum
 POLL = {"X-Counterhall-Poll": "1", "HX-Request": "true"}
 DOC_FIELD = re.compile(r'name="(doc_[A-Za-z0-9_]+)"')
 CASE_URL = re.compile(r"/cases/(\d+)/$")
+STATE_POLL = re.compile(r'id="case-state" hx-get="([^"]+)"')
 REVIEW_URL = re.compile(r"/review/cases/(\d+)/$")
 _accounts: dict[str, itertools.cycle] = {
     role: itertools.cycle(names) for role, names in CONFIG["users"].items()
@@ -130,21 +131,25 @@ class Teller(Staff):
             "case application (post)",
         )
         pause(2, 4)
-        self.post(f"{case}submit/", {"seen_state": "draft"}, "case submit (post)")
-        state = f"{case}state/?state=submitted"
-        self.open_page(case, "case detail", state, "case state (poll)")
-        for _ in range(24):  # the applicant waits at the window, up to two minutes
-            pause(5, 5)
-            if (
-                self.client.get(f"{case}state/", name="case state (poll)", headers=POLL).text.find(
-                    "state-approved"
-                )
-                >= 0
-            ):
-                self.open_page(case, "case detail", None)
+        page = self.post(f"{case}submit/", {"seen_state": "draft"}, "case submit (post)")
+        # the case page is open with the applicant at the window: its state polls (the
+        # state and teller the page was drawn with) until a reviewer moves the case, then
+        # the page reloads (HX-Refresh) and the teller completes it
+        self.poll_url = None
+        found = STATE_POLL.search(page.text)
+        if not found:
+            return
+        state_url = found.group(1).replace("&amp;", "&")
+        for _ in range(36):  # up to three minutes
+            gevent.sleep(POLL_SECONDS)
+            polled = self.client.get(state_url, headers=POLL, name="case state (poll)")
+            if polled.headers.get("HX-Refresh") != "true":
+                continue
+            page = self.client.get(case, name="case detail")
+            if 'class="badge big state-approved"' in page.text:
                 pause(2, 5)
                 self.post(f"{case}complete/", {"seen_state": "approved"}, "case complete (post)")
-                break
+            break
 
     @task(2)
     def browse(self) -> None:
