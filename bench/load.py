@@ -376,7 +376,7 @@ def counts(url: str) -> str:
 
 
 def run(args) -> None:
-    url = json.loads(CONFIG.read_text(encoding="utf-8"))["database"]
+    url = args.database or json.loads(CONFIG.read_text(encoding="utf-8"))["database"]
     print(f"database: {counts(url)}; load average {os.getloadavg()[0]:.1f}", flush=True)
     server = gunicorn(args, url)
     try:
@@ -434,6 +434,9 @@ def main() -> None:
         p.add_argument("--port", type=int, default=8106)
         p.add_argument("--conn-max-age", type=int, default=60)
         p.add_argument("--seconds", type=int, default=180)
+        # another database seeded the same way (e.g. grown in SQL): the staff, windows and
+        # employers of the config must be there
+        p.add_argument("--database", default="")
     r.add_argument("--users", type=int, default=32)
     g.add_argument("--start", type=int, default=32)
     g.add_argument("--step", type=int, default=32)
