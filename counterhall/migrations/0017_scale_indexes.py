@@ -3,8 +3,12 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from counterhall.migration_ops import AddIndexConcurrentlyOnPostgres
+
 
 class Migration(migrations.Migration):
+    # CREATE INDEX CONCURRENTLY on PostgreSQL: no lock on the hall's writes while it builds
+    atomic = False
 
     dependencies = [
         ('counterhall', '0014_ascii_region'),
@@ -13,15 +17,15 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexConcurrentlyOnPostgres(
             model_name='auditentry',
             index=models.Index(fields=['hall', 'action', 'at'], name='audit_hall_action_at_idx'),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrentlyOnPostgres(
             model_name='case',
             index=models.Index(fields=['hall', '-created_at', '-id'], name='case_hall_created_idx'),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrentlyOnPostgres(
             model_name='case',
             index=models.Index(fields=['-created_at', '-id'], name='case_created_idx'),
         ),

@@ -2,19 +2,23 @@
 
 from django.db import migrations, models
 
+from counterhall.migration_ops import AddIndexConcurrentlyOnPostgres
+
 
 class Migration(migrations.Migration):
+    # CREATE INDEX CONCURRENTLY on PostgreSQL: no lock on the hall's writes while it builds
+    atomic = False
 
     dependencies = [
         ('registration', '0005_ascii_region'),
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexConcurrentlyOnPostgres(
             model_name='employer',
             index=models.Index(fields=['name', 'id'], name='employer_name_idx'),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrentlyOnPostgres(
             model_name='insuredperson',
             index=models.Index(fields=['name', 'id'], name='person_name_idx'),
         ),
