@@ -17,7 +17,7 @@ from counterhall.models import AuditEntry, BusinessType, Case, Hall, Window
 from registration.models import InsuredPerson
 from tests import factories
 from tests.counterhall.test_audit_desk import bulk_entries
-from tests.counterhall.test_case_list import bulk_cases
+from tests.counterhall.test_case_list import bulk_cases, still_clock  # noqa: F401 (fixture)
 
 # Past the admin's count cap (10,000), so the larger size is counted only that far.
 MANY = 30_000 if connection.vendor == "postgresql" else 12_000
@@ -88,6 +88,7 @@ def test_every_big_table_admin_counts_boundedly_and_filters_without_reading_the_
         assert "__" in search, f"{label}: {search} would be icontains over every row"
 
 
+@pytest.mark.usefixtures("still_clock")
 def test_admin_case_list_answers_in_the_same_queries_at_10_and_many_cases(
     admin_client, teller, window, test_types
 ):
@@ -113,6 +114,7 @@ def test_admin_case_list_answers_in_the_same_queries_at_10_and_many_cases(
     assert found.context["cl"].result_count == 10
 
 
+@pytest.mark.usefixtures("still_clock")
 def test_admin_audit_list_answers_in_the_same_queries_at_10_and_many_entries(
     admin_client, hall, teller
 ):
@@ -157,6 +159,7 @@ def test_recent_filter_uses_the_halls_local_days(admin_client, hall, teller):
     assert len(admin_client.get(url, submits).context["cl"].result_list) == 2
 
 
+@pytest.mark.usefixtures("still_clock")
 def test_admin_person_list_answers_in_the_same_queries_at_10_and_many_persons(admin_client):
     url = "/admin/registration/insuredperson/"
 
