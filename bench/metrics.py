@@ -107,11 +107,11 @@ def fill(*, hall, windows, tellers, reviewers, leader, types, cases, visits, sta
     case_sql = f"""
     INSERT INTO counterhall_case
       (created_at, updated_at, number, hall_id, window_id, business_type_id, teller_id,
-       reviewer_id, state, applicant_name, payload, figures, documents, applicant_visits,
+       reviewer_id, state, applicant_name, payload, figures, documents,
        round_trips, is_immediate, promised_deadline, signoff_roles, return_reasons,
        decision_note, completed_at, closed_at)
     SELECT c.created, c.created, 'BM-' || k, {h}, ({win})[1 + k % 10], ({bts})[1 + k % {nt}],
-           ({tel})[1 + k % 10], ({rev})[1 + k % 2], c.state, '', '{{}}', '{{}}', '{{}}', 1,
+           ({tel})[1 + k % 10], ({rev})[1 + k % 2], c.state, '', '{{}}', '{{}}', '{{}}',
            CASE WHEN k % 20 = 1 AND k % 3 <> 0 AND c.state = 'completed' THEN 1 ELSE 0 END,
            k % 3 = 0, c.promised, '[]', '[]', '',
            CASE WHEN c.state = 'completed' THEN c.done END,

@@ -1,6 +1,7 @@
 """Read-only admin views of contribution data (writes go through contributions.services)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from contributions.models import (
     AccountEntry,
@@ -10,6 +11,7 @@ from contributions.models import (
     DeclaredBase,
     Refund,
 )
+from counterhall.admin import BigTableAdmin, year_filter
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -24,21 +26,21 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(DeclaredBase)
-class DeclaredBaseAdmin(ReadOnlyAdmin):
+class DeclaredBaseAdmin(BigTableAdmin, ReadOnlyAdmin):
     list_display = ["person", "employer", "year", "declared_wage", "base"]
-    list_filter = ["year"]
+    list_filter = [year_filter("year", _("年度"))]
     list_select_related = ["person", "employer"]
 
 
 @admin.register(AssessmentBill)
-class AssessmentBillAdmin(ReadOnlyAdmin):
+class AssessmentBillAdmin(BigTableAdmin, ReadOnlyAdmin):
     list_display = ["kind", "employer", "person", "period", "total", "late_fee", "status"]
     list_filter = ["kind", "status", "period"]
     list_select_related = ["person", "employer"]
 
 
 @admin.register(Contribution)
-class ContributionAdmin(ReadOnlyAdmin):
+class ContributionAdmin(BigTableAdmin, ReadOnlyAdmin):
     list_display = [
         "person",
         "period",
@@ -53,21 +55,21 @@ class ContributionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AccountEntry)
-class AccountEntryAdmin(ReadOnlyAdmin):
+class AccountEntryAdmin(BigTableAdmin, ReadOnlyAdmin):
     list_display = ["person", "on", "kind", "amount"]
-    list_filter = ["kind", "year"]
+    list_filter = ["kind", year_filter("year", _("记账年度"))]
     list_select_related = ["person"]
 
 
 @admin.register(Refund)
-class RefundAdmin(ReadOnlyAdmin):
+class RefundAdmin(BigTableAdmin, ReadOnlyAdmin):
     list_display = ["employer", "person", "amount", "status", "created_at"]
     list_filter = ["status"]
     list_select_related = ["person", "employer"]
 
 
 @admin.register(CreditedMonth)
-class CreditedMonthAdmin(ReadOnlyAdmin):
+class CreditedMonthAdmin(BigTableAdmin, ReadOnlyAdmin):
     list_display = ["person", "scheme", "period", "base", "source_agency"]
     list_filter = ["scheme"]
     list_select_related = ["person"]

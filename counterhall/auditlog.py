@@ -17,7 +17,7 @@ from counterhall import audit
 from counterhall.models import AuditEntry, Case, Signature
 from counterhall.permissions import can_read_audit, cases_visible_to, user_hall_id
 from counterhall.pii import mask_text, masked
-from counterhall.selectors import keyset_cursor, parse_cursor
+from counterhall.selectors import day_start, keyset_cursor, parse_cursor
 
 CASE_TARGET = "counterhall.case"
 LOG_PAGE = 50
@@ -38,11 +38,6 @@ def entries_visible_to(user) -> QuerySet[AuditEntry]:
 
     staff = StaffProfile.objects.filter(hall_id=hall_id).values("user_id")
     return AuditEntry.objects.filter(Q(hall_id=hall_id) | Q(hall__isnull=True, actor_id__in=staff))
-
-
-def day_start(day: dt.date) -> dt.datetime:
-    """Midnight of a hall date, aware (so the filter uses the (…, at) indexes)."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def _case_ids(cases: QuerySet[Case]) -> QuerySet:

@@ -682,7 +682,6 @@ class Generator:
             "documents": {code: {"status": DocumentStatus.MISSING} for code in bt.documents},
             "missing_notice": None,
             "documents_due": None,
-            "applicant_visits": 1,
             "round_trips": 0,
             "is_immediate": False,
             "promised_deadline": None,
@@ -786,16 +785,7 @@ class Generator:
             case["_stopped"] = True
             return at
         if case["state"] == CaseState.AWAITING_DOCUMENTS:
-            visits = case["applicant_visits"] + 1
-            self._fire(
-                case,
-                at,
-                teller,
-                "case.documents_received",
-                CaseState.DRAFT,
-                after={"visits": visits},
-                applicant_visits=visits,
-            )
+            self._fire(case, at, teller, "case.documents_received", CaseState.DRAFT)
             self._link(case, visit, visit_label, at, "documents_received")
             at += dt.timedelta(minutes=rng.uniform(1, 3))
             before = case["documents"]

@@ -2,8 +2,9 @@
 registration.services (with its audit entry), never through the admin."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from counterhall.admin import MaskedReadOnlyAdmin
+from counterhall.admin import BigTableAdmin, MaskedReadOnlyAdmin, fixed_filter
 from registration.models import Employer, Employment, Enrollment, FlexibleWorker, InsuredPerson
 
 
@@ -19,37 +20,48 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Employer)
-class EmployerAdmin(MaskedReadOnlyAdmin):
+class EmployerAdmin(BigTableAdmin, MaskedReadOnlyAdmin):
     masked_model = Employer
     pii_fields = ("bank_account",)
     list_display = ["uscc", "name", "injury_class", "status", "registered_on", "deregistered_on"]
-    list_filter = ["status", "injury_class"]
-    search_fields = ["uscc", "name"]
+    list_filter = [
+        "status",
+        fixed_filter(
+            "injury_class",
+            _("工伤保险行业风险类别"),
+            lambda: [(str(c), str(c)) for c in range(1, 9)],
+        ),
+    ]
+    search_fields = ["uscc__startswith", "name__exact"]
+    ordering = ("name", "pk")
+    sortable_by = ("name",)
 
 
 @admin.register(InsuredPerson)
-class InsuredPersonAdmin(ReadOnlyAdmin):
+class InsuredPersonAdmin(BigTableAdmin, ReadOnlyAdmin):
     list_display = ["name", "id_masked", "sex", "birth_date", "retirement_category", "status"]
     list_filter = ["status", "retirement_category", "sex"]
-    search_fields = ["name", "=id_number"]
+    search_fields = ["name__exact", "id_number__exact"]
+    ordering = ("name", "pk")
+    sortable_by = ("name",)
     exclude = ["id_number"]
     readonly_fields = ["id_masked"]
 
 
 @admin.register(Employment)
-class EmploymentAdmin(ReadOnlyAdmin):
+class EmploymentAdmin(BigTableAdmin, ReadOnlyAdmin):
     list_display = ["person", "employer", "start", "end", "end_reason"]
     list_select_related = ["person", "employer"]
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(ReadOnlyAdmin):
+class EnrollmentAdmin(BigTableAdmin, ReadOnlyAdmin):
     list_display = ["person", "scheme", "employer", "status", "start", "end"]
     list_filter = ["scheme", "status"]
     list_select_related = ["person", "employer"]
 
 
 @admin.register(FlexibleWorker)
-class FlexibleWorkerAdmin(ReadOnlyAdmin):
+class FlexibleWorkerAdmin(BigTableAdmin, ReadOnlyAdmin):
     list_display = ["person", "base_ratio", "start", "end"]
     list_select_related = ["person"]

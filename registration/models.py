@@ -76,6 +76,8 @@ class Employer(TimeStampedModel):
 
     class Meta:
         ordering = ["name"]
+        # the admin's list, by name
+        indexes = [models.Index(fields=["name", "id"], name="employer_name_idx")]
         verbose_name = _("参保单位")
         verbose_name_plural = _("参保单位")
         constraints = [
@@ -167,6 +169,8 @@ class InsuredPerson(TimeStampedModel):
         ordering = ["name", "pk"]
         verbose_name = _("参保人员")
         verbose_name_plural = _("参保人员")
+        # the admin's list, by name
+        indexes = [models.Index(fields=["name", "id"], name="person_name_idx")]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.id_masked}）"

@@ -59,6 +59,8 @@ class AuditEntry(models.Model):
             models.Index(fields=["hall", "-at", "-id"], name="audit_hall_at_idx"),
             models.Index(fields=["actor", "-at", "-id"], name="audit_actor_at_idx"),
             models.Index(fields=["action", "-at", "-id"], name="audit_action_at_idx"),
+            # the review queue's statistics: one hall's claims (an action) since a time
+            models.Index(fields=["hall", "action", "at"], name="audit_hall_action_at_idx"),
         ]
 
     def __str__(self) -> str:

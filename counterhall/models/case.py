@@ -150,8 +150,11 @@ class Case(ConcurrentTransitionMixin, TimeStampedModel):
         indexes = [
             models.Index(fields=["hall", "state", "submitted_at"], name="case_queue_idx"),
             models.Index(fields=["teller", "state"], name="case_teller_state_idx"),
-            # the efficiency figures: cases taken in and closed per hall and day
-            models.Index(fields=["hall", "created_at"], name="case_hall_created_idx"),
+            # the case list (one hall, newest first, keyset on (created_at, id)) and the
+            # admin's case list (every hall)
+            models.Index(fields=["hall", "-created_at", "-id"], name="case_hall_created_idx"),
+            models.Index(fields=["-created_at", "-id"], name="case_created_idx"),
+            # the efficiency figures: cases closed per hall and day (taken in: the above)
             models.Index(fields=["hall", "closed_at"], name="case_hall_closed_idx"),
         ]
 

@@ -145,3 +145,14 @@ def test_a_bad_cursor_shows_the_first_page(client, teller, window, test_types, c
     bulk_cases(3, teller=teller, window=window, business_type=test_types.general)
     client.force_login(teller)
     assert len(client.get(reverse("case-list"), {"after": cursor}).context["cases"]) == 3
+
+
+def test_date_filters_are_ranges_on_the_indexed_column(teller):
+    """``created_at__date`` casts every row (no index); a range on created_at uses
+    (hall, -created_at, -id)."""
+    from counterhall.selectors import filtered_cases
+
+    day = dt.date(2026, 3, 1)
+    sql = str(filtered_cases(user=teller, filters={"date_from": day, "date_to": day}).query)
+    assert "cast_date" not in sql.lower() and "at time zone" not in sql.lower()
+    assert "created_at" in sql

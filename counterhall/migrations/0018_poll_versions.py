@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('counterhall', '0014_ascii_region'),
+        ('counterhall', '0017_scale_indexes'),
     ]
 
     operations = [
