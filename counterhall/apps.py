@@ -85,7 +85,6 @@ def register_efficiency_panel() -> None:
     )
 
 
-
 def register_job_panels() -> None:
     """The failed background tasks on the hall admin's home page (counterhall.jobs)."""
     from counterhall import job_selectors

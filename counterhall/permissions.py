@@ -499,6 +499,8 @@ def can_read_metrics(user) -> bool:
 def can_read_own_metrics(user) -> bool:
     """A teller's own figures on their home page."""
     return _active(user) and user_hall_id(user) is not None
+
+
 DENIED_RATING = _("只有本大厅的导办人员、柜员或大厅管理员可以代办事人提交评价。")
 
 
