@@ -106,19 +106,7 @@ def action_label(name: str) -> str:
 
 GENESIS = auditscan.GENESIS
 # The columns an entry's digest covers, in the order verify() reads them.
-CONTENT = (
-    "at",
-    "actor_id",
-    "actor_name",
-    "hall_id",
-    "action",
-    "target_type",
-    "target_id",
-    "target_label",
-    "before",
-    "after",
-    "note",
-)
+CONTENT = auditscan.CONTENT
 
 
 # One encoder, built once: what json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False,

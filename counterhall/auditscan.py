@@ -140,9 +140,8 @@ def hasher(key: bytes | None) -> Callable[[bytes], str]:
 
 # --------------------------------------------------------------------------- reading rows
 
-# The columns a scan reads, in this order.
-COLUMNS = (
-    "id",
+# The columns an entry's digest covers, in the order canonical_content() takes them.
+CONTENT = (
     "at",
     "actor_id",
     "actor_name",
@@ -154,11 +153,9 @@ COLUMNS = (
     "before",
     "after",
     "note",
-    "digest",
-    "key_id",
-    "seq",
-    "chain",
 )
+# The columns a scan reads, in this order.
+COLUMNS = ("id", *CONTENT, "digest", "key_id", "seq", "chain")
 
 
 def select_sql(table: str, vendor: str) -> str:
