@@ -58,21 +58,34 @@ class QueueStats:
     claims_today: int
 
 
-def queue_stats(*, user, now: dt.datetime | None = None) -> QueueStats:
+def review_entries_today(*, user) -> list[tuple]:
+    """Today's claims and decisions in the user's hall, one query: ``(actor_id, target_id,
+    action, at, waited_seconds)`` — what ``queue_stats`` and ``reviewer_today`` count (the
+    live queue passes it to both)."""
+    hall_id = user_hall_id(user)
+    if hall_id is None:
+        return []
+    return list(
+        AuditEntry.objects.filter(
+            hall_id=hall_id,
+            action__in=("case.claim", *DECISIONS),
+            target_type=CASE_TARGET,
+            at__gte=start_of_today(),
+        ).values_list("actor_id", "target_id", "action", "at", "after__waited_seconds")
+    )
+
+
+def queue_stats(
+    *, user, now: dt.datetime | None = None, entries: list[tuple] | None = None
+) -> QueueStats:
     """Queue length, the oldest case's wait, and today's median wait from submission to
-    claim (from the claims' audit entries). Two queries."""
+    claim (from the claims' audit entries: ``review_entries_today``, read here unless
+    given). Two queries, one with ``entries``."""
     now = now or timezone.now()
     agg = queue(user=user).order_by().aggregate(n=Count("pk"), oldest=Min("submitted_at"))
-    waits = []
-    hall_id = user_hall_id(user)
-    if hall_id is not None:
-        waits = [
-            w
-            for w in AuditEntry.objects.filter(
-                hall_id=hall_id, action="case.claim", at__gte=start_of_today()
-            ).values_list("after__waited_seconds", flat=True)
-            if w is not None
-        ]
+    if entries is None:
+        entries = review_entries_today(user=user)
+    waits = [w for _a, _t, action, _at, w in entries if action == "case.claim" and w is not None]
     return QueueStats(
         length=agg["n"],
         oldest_wait=now - agg["oldest"] if agg["oldest"] else None,
@@ -108,29 +121,37 @@ class ReviewerToday:
         return self.approved / self.decided if self.decided else None
 
 
-def reviewer_today(*, user, now: dt.datetime | None = None) -> ReviewerToday:
+def reviewer_today(
+    *, user, now: dt.datetime | None = None, entries: list[tuple] | None = None
+) -> ReviewerToday:
     """Today's figures for one reviewer from their audit entries: cases decided, approvals,
-    and the median time from claim to decision. Two queries."""
+    and the median time from claim to decision. From ``review_entries_today`` (read here
+    unless given); one more query only for a decision whose claim was before today."""
     now = now or timezone.now()
-    decisions = list(
-        AuditEntry.objects.filter(
-            actor=user, action__in=DECISIONS, target_type=CASE_TARGET, at__gte=start_of_today()
-        ).values_list("target_id", "action", "at")
-    )
+    if entries is None:
+        entries = review_entries_today(user=user)
+    mine = [(t, action, at) for actor, t, action, at, _w in entries if actor == user.pk]
+    decisions = [d for d in mine if d[1] in DECISIONS]
     claims: dict[str, list[dt.datetime]] = {}
-    if decisions:
+    for target_id, action, at in sorted(mine, key=lambda m: m[2]):
+        if action == "case.claim" and at <= now:
+            claims.setdefault(target_id, []).append(at)
+    earlier = {t for t, _action, at in decisions if not any(c <= at for c in claims.get(t, ()))}
+    if earlier:  # claimed before today: that claim is not among today's entries
         for target_id, at in (
             AuditEntry.objects.filter(
                 actor=user,
                 action="case.claim",
                 target_type=CASE_TARGET,
-                target_id__in={d[0] for d in decisions},
-                at__lte=now,
+                target_id__in=earlier,
+                at__lt=start_of_today(),
             )
             .order_by("at")
             .values_list("target_id", "at")
         ):
             claims.setdefault(target_id, []).append(at)
+        for found in claims.values():
+            found.sort()
     times = []
     for target_id, _action, at in decisions:
         before = [c for c in claims.get(target_id, []) if c <= at]

@@ -45,11 +45,12 @@ class QueueView(ReviewerRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
+        entries = selectors.review_entries_today(user=user)
         ctx.update(
-            stats=selectors.queue_stats(user=user),
+            stats=selectors.queue_stats(user=user, entries=entries),
             head=selectors.queue_head(user=user),
             in_review=selectors.in_review(user=user),
-            mine=selectors.reviewer_today(user=user),
+            mine=selectors.reviewer_today(user=user, entries=entries),
             poll_seconds=POLL_SECONDS,
             rendered_at=timezone.now().isoformat(),
             page_size=selectors.QUEUE_PAGE,
