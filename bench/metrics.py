@@ -349,6 +349,34 @@ def clone_rollups(hall, n: int) -> list:
     return halls
 
 
+def page(user, url: str, repeat: int = 3) -> tuple[float, int]:
+    """The best of ``repeat`` renders of a page through Django's whole stack (middleware,
+    session, view, template) as ``user``, and its query count."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    client = Client()
+    client.force_login(user)
+    times, queries = [], 0
+    plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    with override_settings(
+        ALLOWED_HOSTS=["*"],
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": plain,
+        },
+    ):
+        for _ in range(repeat):
+            with CaptureQueriesContext(connection) as captured:
+                t0 = time.perf_counter()
+                response = client.get(url, secure=True)
+                times.append(time.perf_counter() - t0)
+            assert response.status_code == 200, (url, response.status_code)
+            queries = len(captured)
+    return min(times), queries
+
+
 def best(fn, repeat: int = 3):
     times, result = [], None
     for _ in range(repeat):
@@ -438,6 +466,13 @@ def main() -> None:
         print("\nbusy hall's year (best of 3, seconds)")
         for name, fn in calls.items():
             print(f"  {name:<28} {best(fn)[0]:7.3f}")
+        year_query = f"period=custom&start={start.isoformat()}&end={today.isoformat()}"
+        for name, url in (
+            ("dashboard page (leader)", f"/efficiency/?{year_query}"),
+            ("before/after page", f"/efficiency/before-after/?{year_query}"),
+        ):
+            seconds, queries = page(leader, url)
+            print(f"  {name:<28} {seconds:7.3f}   ({queries} queries)")
 
         halls = clone_rollups(hall, args.halls)
         print(
@@ -453,6 +488,15 @@ def main() -> None:
         }
         for name, fn in calls.items():
             print(f"  {name:<28} {best(fn)[0]:7.3f}")
+        from django.contrib.auth import get_user_model
+
+        province_user = get_user_model().objects.create_superuser("bench-province", None, None)
+        for name, url in (
+            ("dashboard page (province)", f"/efficiency/?{year_query}"),
+            ("before/after page", f"/efficiency/before-after/?{year_query}"),
+        ):
+            seconds, queries = page(province_user, url)
+            print(f"  {name:<28} {seconds:7.3f}   ({queries} queries)")
         load = " ".join(f"{x:.2f}" for x in os.getloadavg())
         print(f"\nload average after: {load}")
     finally:

@@ -24,7 +24,11 @@ class EfficiencyMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not permissions.can_read_metrics(request.user):
             raise PermissionDenied(permissions.DENIED_METRICS)
-        return super().dispatch(request, *args, **kwargs)
+        with metrics.sharing():  # today's raw rows read once for every figure of the page
+            response = super().dispatch(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+            return response
 
     def picked(self):
         """(form, period, compared period, comparison kind) from the query string."""
@@ -51,8 +55,12 @@ class DashboardView(EfficiencyMixin, TemplateView):
         span = {"halls": halls, "start": period.start, "end": period.end}
         now = metrics.figures(**span)
         before = metrics.figures(halls=halls, start=before_period.start, end=before_period.end)
+        grouped = {
+            dimension: metrics.figures_by(dimension, **span)
+            for dimension in ("business_type", "window", "teller")
+        }
         tables = [
-            efficiency.table(dimension, title, metrics.figures_by(dimension, **span), period)
+            efficiency.table(dimension, title, grouped[dimension], period)
             for dimension, title in (
                 ("business_type", _("按业务类型")),
                 ("window", _("按窗口")),
@@ -63,19 +71,17 @@ class DashboardView(EfficiencyMixin, TemplateView):
             tables.append(
                 efficiency.table("hall", _("按大厅"), metrics.figures_by("hall", **span), period)
             )
-        by_day = {key: f for key, _label, f in metrics.figures_by("day", **span)}
+        day_names = ("cases_taken_in", "cases_completed", "visits_served")
+        by_day = metrics.day_counts(**span, names=day_names)
         day_rows = [
-            (
-                f"{day:%m-%d}",
-                (by_day[day].cases_taken_in, by_day[day].cases_completed, by_day[day].visits_served)
-                if day in by_day
-                else (0, 0, 0),
-            )
+            (f"{day:%m-%d}", tuple(by_day.get(day, {}).get(n, 0) for n in day_names))
             for day in efficiency.days_of(period)
         ]
         by_type = tables[0]
         rating_rows = efficiency.rating_rows(now)
-        load = metrics.staff_load(**span)
+        load = metrics.staff_load(
+            **span, overall=now, tellers=grouped["teller"], windows=grouped["window"]
+        )
         ctx.update(
             form=form,
             period=period,

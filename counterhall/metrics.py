@@ -21,17 +21,19 @@ mean of the two middle values for an even count, the 90th percentile the nearest
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -74,6 +76,7 @@ HISTOGRAMS = ("wait", "service", "intake_to_completion", "review_wait", "signoff
 DECLINED = "declined"
 SATISFIED_GRADES = ("5", "4", "3")  # 非常满意, 满意, 基本满意 (GB/T 39735: not 差评)
 RETURN_ACTIONS = ("case.return", "case.hold")  # back to the teller: a round trip
+REVIEW_DECISIONS = ("case.approve", "case.return", "case.reject")  # a reviewer's load
 # The queue a stint in each state is waiting in.
 STINTS = {"review_wait": CaseState.SUBMITTED, "signoff_wait": CaseState.AWAITING_SIGNOFF}
 CHUNK = 2000
@@ -121,6 +124,7 @@ class Figures:
     rectifications_overdue: int
     rectifications_closed: int
     service_minutes: int = 0  # the sum of the served visits' whole minutes (staff load)
+    reviews: dict[int, int] = field(default_factory=dict)  # reviewer id → decisions (load)
 
 
 # ------------------------------------------------------------------------------ accumulator
@@ -136,6 +140,7 @@ class Acc:
     hists: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     ratings: Counter = field(default_factory=Counter)
     stored: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    reviews: Counter = field(default_factory=Counter)  # reviewer id → review decisions
 
     def add(self, other: Acc) -> None:
         self.counts.update(other.counts)
@@ -144,6 +149,7 @@ class Acc:
         for name, hist in other.stored.items():
             self.stored[name].update(hist)
         self.ratings.update(other.ratings)
+        self.reviews.update(other.reviews)
 
     def add_data(self, data: dict, sign: int = 1) -> None:
         """Merge a stored rollup (``as_data()``); ``sign=-1`` takes it away (a month row
@@ -153,12 +159,15 @@ class Acc:
                 "c": {k: -v for k, v in data.get("c", {}).items()},
                 "h": {n: {m: -v for m, v in h.items()} for n, h in data.get("h", {}).items()},
                 "r": {k: -v for k, v in data.get("r", {}).items()},
+                "v": {k: -v for k, v in data.get("v", {}).items()},
             }
         self.counts.update(data.get("c", ()))
         stored = self.stored
         for name, hist in data.get("h", {}).items():
             stored[name].update(hist)
         self.ratings.update(data.get("r", ()))
+        if reviews := data.get("v"):
+            self.reviews.update({int(k): n for k, n in reviews.items()})
 
     def hist(self, name: str) -> Counter:
         """One histogram, minute → count, whatever its sources."""
@@ -171,6 +180,7 @@ class Acc:
         return not (
             any(self.counts.values())
             or any(self.ratings.values())
+            or any(self.reviews.values())
             or any(any(h.values()) for h in (*self.hists.values(), *self.stored.values()))
         )
 
@@ -183,6 +193,7 @@ class Acc:
                 if (h := self.hist(name))
             },
             "r": {k: v for k, v in self.ratings.items() if v},
+            "v": {str(k): v for k, v in sorted(self.reviews.items()) if v},
         }
 
 
@@ -265,6 +276,7 @@ def to_figures(acc: Acc, live: Live) -> Figures:
         rectifications_overdue=live.rectifications_overdue,
         rectifications_closed=live.rectifications_closed,
         service_minutes=sum(m * n for m, n in service.items()),
+        reviews={k: n for k, n in sorted(acc.reviews.items()) if n},
     )
 
 
@@ -386,6 +398,7 @@ def collect(
     _collect_visits(accs, ids, start, end, business_type, window, teller)
     _collect_cases(accs, ids, lo, hi, business_type, window, teller)
     _collect_stints(accs, ids, lo, hi, business_type, window, teller)
+    _collect_reviews(accs, ids, lo, hi, business_type, window, teller)
     return accs
 
 
@@ -530,6 +543,38 @@ def _collect_stints(accs, ids, lo, hi, business_type, window, teller) -> None:
                 if lo <= left < hi:
                     key = (local_day(left), hall, bt, win, tel)
                     accs[key].hists[name][minutes(entered, left)] += 1
+
+
+def _collect_reviews(accs, ids, lo, hi, business_type, window, teller) -> None:
+    """Each review decision (approve, return, reject from ``in_review``) to its reviewer,
+    on the day it was taken, under the case's type, window and teller."""
+    decisions = list(
+        AuditEntry.objects.filter(
+            hall_id__in=ids,
+            at__gte=lo,
+            at__lt=hi,
+            target_type=CASE_TARGET,
+            action__in=REVIEW_DECISIONS,
+            before__state=CaseState.IN_REVIEW,
+        )
+        .exclude(actor_id=None)
+        .order_by()
+        .values_list("target_id", "actor_id", "at")
+    )
+    if not decisions:
+        return
+    dims = _case_filters(business_type, window, teller)
+    cases = {}
+    for ids_ in _chunks(sorted({int(d[0]) for d in decisions})):
+        for pk, hall, bt, win, tel in (
+            Case.objects.filter(dims, pk__in=ids_)
+            .order_by()
+            .values_list("pk", "hall_id", "business_type_id", "window_id", "teller_id")
+        ):
+            cases[pk] = (hall, bt, win, tel)
+    for target, actor, at in decisions:
+        if (case := cases.get(int(target))) is not None:
+            accs[(local_day(at), *case)].reviews[actor] += 1
 
 
 # ------------------------------------------------------------------------------ live figures
@@ -786,19 +831,33 @@ class StaffLoad:
     windows: list[WindowIdle]
 
 
-REVIEW_DECISIONS = ("case.approve", "case.return", "case.reject")
-
-
-def staff_load(*, halls, start: dt.date, end: dt.date) -> StaffLoad:
+def staff_load(
+    *,
+    halls,
+    start: dt.date,
+    end: dt.date,
+    overall: Figures | None = None,
+    tellers: list | None = None,
+    windows: list | None = None,
+) -> StaffLoad:
     """Cases and service minutes per teller, review decisions per reviewer, and idle
-    windows (a window that served nobody on a day the hall served someone)."""
+    windows (a window that served nobody on a day the hall served someone). From the
+    rollups like every figure; ``overall`` (``figures()``), ``tellers`` and ``windows``
+    (``figures_by("teller"/"window")``) of the same range are read here unless given (the
+    dashboard has them already)."""
     from django.contrib.auth import get_user_model
 
     from counterhall.models import Window
     from counterhall.permissions import staff_name
 
     ids = hall_ids(halls)
-    tellers = figures_by("teller", halls=ids, start=start, end=end)
+    span = {"halls": ids, "start": start, "end": end}
+    if tellers is None:
+        tellers = figures_by("teller", **span)
+    if windows is None:
+        windows = figures_by("window", **span)
+    if overall is None:
+        overall = figures(**span)
     teller_rows = [
         TellerLoad(
             cast(int, k),
@@ -811,53 +870,76 @@ def staff_load(*, halls, start: dt.date, end: dt.date) -> StaffLoad:
         for k, label, f in tellers
         if k is not None
     ]
-    lo, hi = day_bounds(start, end)
-    decisions = (
-        AuditEntry.objects.filter(
-            hall_id__in=ids,
-            at__gte=lo,
-            at__lt=hi,
-            target_type=CASE_TARGET,
-            action__in=REVIEW_DECISIONS,
-            before__state=CaseState.IN_REVIEW,
-        )
-        .order_by()
-        .values("actor_id")
-        .annotate(n=Count("pk"))
-    )
-    counts = {row["actor_id"]: row["n"] for row in decisions if row["actor_id"] is not None}
+    counts = overall.reviews
     users = get_user_model().objects.in_bulk(list(counts))
     reviewer_rows = sorted(
-        (ReviewerLoad(pk, staff_name(users[pk]), n) for pk, n in counts.items()),
+        (ReviewerLoad(pk, staff_name(users[pk]), n) for pk, n in counts.items() if pk in users),
         key=lambda r: (-r.reviews, r.name),
     )
-    days = (
-        Visit.objects.filter(
-            hall_id__in=ids, day__gte=start, day__lte=end, status=VisitStatus.SERVED
-        )
-        .order_by()
-        .values_list("hall_id", "day", "window_id")
-        .distinct()
-    )
-    open_days: dict[int, set] = defaultdict(set)
-    served_days: dict[int, set] = defaultdict(set)
-    for hall, day, win in days:
-        open_days[hall].add(day)
-        served_days[win].add(day)
-    by_window = {
-        k: f.visits_served for k, _l, f in figures_by("window", halls=ids, start=start, end=end)
-    }
+    open_days, served_days = _served_days(ids, start, end)
+    by_window = {k: f.visits_served for k, _l, f in windows}
     window_rows = [
         WindowIdle(
             w.pk,
             f"{w.hall.name} {w}" if len(ids) > 1 else str(w),
-            len(open_days[w.hall_id]),
-            len(open_days[w.hall_id] - served_days[w.pk]),
+            open_days.get(w.hall_id, 0),
+            open_days.get(w.hall_id, 0) - served_days.get(w.pk, 0),
             by_window.get(w.pk, 0),
         )
         for w in Window.objects.filter(hall_id__in=ids).select_related("hall")
     ]
     return StaffLoad(teller_rows, reviewer_rows, window_rows)
+
+
+def _served_days(ids: list[int], start: dt.date, end: dt.date) -> tuple[dict, dict]:
+    """The days each hall served anyone and the days each window did, counted: from the
+    day rollups (a day row with visits served) for the rolled-up days, from the visits for
+    today and any day not rolled up. Four queries, whatever the range."""
+    past_end = min(end, timezone.localdate() - dt.timedelta(days=1))
+    days = MetricDay.objects.filter(
+        period=MetricPeriod.DAY, hall_id__in=ids, day__gte=start, day__lte=past_end
+    )
+    covered = set(days.filter(grain=MetricGrain.HALL).values_list("hall_id", "day"))
+    serving = days.filter(data__c__visits_served__gt=0).order_by()
+    open_days: Counter = Counter(
+        dict(
+            serving.filter(grain=MetricGrain.HALL)
+            .values_list("hall_id")
+            .annotate(n=Count("pk"))
+            .values_list("hall_id", "n")
+        )
+    )
+    served_days: Counter = Counter(
+        dict(
+            serving.filter(grain=MetricGrain.WINDOW)
+            .values_list("window_id")
+            .annotate(n=Count("pk"))
+            .values_list("window_id", "n")
+        )
+    )
+    expected = {(h, d) for h in ids for d in _days(start, end)}
+    uncovered = expected - covered
+    if uncovered:
+        first = min(d for _h, d in uncovered)
+        raw = (
+            Visit.objects.filter(
+                hall_id__in={h for h, _d in uncovered},
+                day__gte=first,
+                day__lte=end,
+                status=VisitStatus.SERVED,
+            )
+            .order_by()
+            .values_list("hall_id", "day", "window_id")
+            .distinct()
+        )
+        seen_halls: set = set()
+        for hall, day, win in raw:
+            if (hall, day) in uncovered:
+                served_days[win] += 1
+                if (hall, day) not in seen_halls:
+                    seen_halls.add((hall, day))
+                    open_days[hall] += 1
+    return open_days, served_days
 
 
 # ------------------------------------------------------------------------------ rollups
@@ -995,7 +1077,12 @@ def gather(*, halls, start: dt.date, end: dt.date, group: str | None, **filters)
     index = _KEY_INDEX[group] if group else None
     out: dict[object, Acc] = defaultdict(Acc)
 
-    def merge(rows, sign: int = 1) -> None:
+    def merge(lookups: dict, sign: int = 1) -> None:
+        """Add (or with ``sign=-1`` take away) the rollup rows matching ``lookups``."""
+        if connection.vendor == "postgresql":
+            _merge_in_sql(out, lookups, group, sign)
+            return
+        rows = MetricDay.objects.filter(**lookups).order_by().values_list(*ROW_COLUMNS)
         for *key, data in rows:
             out[key[index] if index is not None else None].add_data(data, sign)
 
@@ -1003,11 +1090,10 @@ def gather(*, halls, start: dt.date, end: dt.date, group: str | None, **filters)
     past_end = min(end, today - dt.timedelta(days=1))
     missing: dict[int, list[dt.date]] = {}
     if start <= past_end:
-        grain = grain_for(group, filters)
-        dims = Q(grain=grain)
+        dims: dict[str, Any] = {"grain": grain_for(group, filters)}
         for name in FILTER_DIMENSIONS:
             if filters.get(name) is not None:
-                dims &= Q(**{f"{name}_id": filters[name]})
+                dims[f"{name}_id"] = filters[name]
         # month rows answer every grouping but the day's
         months = _full_months(start, past_end) if group != "day" else []
         # a month cut by the range but mostly inside it: its month row less the days left out
@@ -1026,18 +1112,16 @@ def gather(*, halls, start: dt.date, end: dt.date, group: str | None, **filters)
                     day__in=months,
                 ).values_list("hall_id", "day")
             )
-            month_rows = MetricDay.objects.filter(
-                dims, period=MetricPeriod.MONTH, hall_id__in=ids, day__in=months
-            )
             if by_month:
-                merge(month_rows.order_by().values_list(*ROW_COLUMNS))
+                merge({**dims, "period": MetricPeriod.MONTH, "hall_id__in": ids, "day__in": months})
             for month, out_days in cut.items():
                 covering = [h for h in ids if (h, month) in by_month]
                 if covering:
-                    left_out = MetricDay.objects.filter(
-                        dims, period=MetricPeriod.DAY, hall_id__in=covering, day__in=out_days
-                    )
-                    merge(left_out.order_by().values_list(*ROW_COLUMNS), sign=-1)
+                    merge(
+                        {**dims, "period": MetricPeriod.DAY, "hall_id__in": covering,
+                         "day__in": out_days},
+                        sign=-1,
+                    )  # fmt: skip
         # the days not read by month, per hall (halls sharing them read together)
         spans: dict[tuple[dt.date, ...], list[int]] = defaultdict(list)
         for hall in ids:
@@ -1047,10 +1131,10 @@ def gather(*, halls, start: dt.date, end: dt.date, group: str | None, **filters)
             if read:
                 spans[read].append(hall)
         for days, span_halls in spans.items():
-            where = Q(hall_id__in=span_halls, period=MetricPeriod.DAY, day__in=days)
-            merge(MetricDay.objects.filter(dims, where).order_by().values_list(*ROW_COLUMNS))
+            where = {"hall_id__in": span_halls, "period": MetricPeriod.DAY, "day__in": days}
+            merge({**dims, **where})
             covered = set(
-                MetricDay.objects.filter(where, grain=MetricGrain.HALL).values_list(
+                MetricDay.objects.filter(**where, grain=MetricGrain.HALL).values_list(
                     "hall_id", "day"
                 )
             )
@@ -1066,11 +1150,142 @@ def gather(*, halls, start: dt.date, end: dt.date, group: str | None, **filters)
         live_spans[tuple(lacking_days)].append(hall)
     for live_days, live_halls in live_spans.items():
         wanted = set(live_days)
-        accs = collect(halls=live_halls, start=min(live_days), end=max(live_days), **filters)
+        accs = _collect_shared(live_halls, min(live_days), max(live_days), filters)
         for key, acc in accs.items():
             if key[0] in wanted:
                 out[key[index] if index is not None else None].add(acc)
     return {k: acc for k, acc in out.items() if not acc.is_empty()}  # as collect() gives
+
+
+_ROW_FILTER_COLUMNS = {
+    "grain", "period", "hall_id", "day", "business_type_id", "window_id", "teller_id"
+}  # fmt: skip
+_GROUP_COLUMN = {
+    None: "NULL::bigint",
+    "day": "day",
+    "hall": "hall_id",
+    "business_type": "business_type_id",
+    "window": "window_id",
+    "teller": "teller_id",
+}
+_MERGE_SQL = """
+WITH m AS (SELECT {group} AS g, data FROM counterhall_metricday WHERE {where})
+SELECT g, 'c', e.key, NULL, SUM(e.value::bigint) FROM m, jsonb_each_text(m.data -> 'c') e
+ GROUP BY g, e.key
+UNION ALL
+SELECT g, 'r', e.key, NULL, SUM(e.value::bigint) FROM m, jsonb_each_text(m.data -> 'r') e
+ GROUP BY g, e.key
+UNION ALL
+SELECT g, 'v', e.key, NULL, SUM(e.value::bigint) FROM m, jsonb_each_text(m.data -> 'v') e
+ GROUP BY g, e.key
+UNION ALL
+SELECT g, 'h', h.key, x.key, SUM(x.value::bigint)
+  FROM m, jsonb_each(m.data -> 'h') h, jsonb_each_text(h.value) x
+ GROUP BY g, h.key, x.key
+"""
+
+
+def _merge_in_sql(out: dict, lookups: dict, group: str | None, sign: int) -> None:
+    """Merge the rollup rows matching ``lookups`` (``field`` or ``field__in``) in
+    PostgreSQL: their counts, ratings, reviews and histograms summed per group
+    (``jsonb_each``), so that a province's thousands of rows arrive as one row per group and
+    figure (or minute), not as JSON to decode and add up here."""
+    where, params = [], []
+    for lookup, value in lookups.items():
+        column = lookup.removesuffix("__in")
+        if column not in _ROW_FILTER_COLUMNS:  # only our own names reach the SQL
+            raise ValueError(f"not a rollup filter: {lookup}")
+        where.append(f"{column} = ANY(%s)" if lookup.endswith("__in") else f"{column} = %s")
+        params.append(list(value) if lookup.endswith("__in") else value)
+    sql = _MERGE_SQL.format(group=_GROUP_COLUMN[group], where=" AND ".join(where))
+    with connection.cursor() as cursor:  # (with jit off: counterhall.settings)
+        cursor.execute(sql, params)
+        for g, kind, key, minute, n in cursor.fetchall():
+            n *= sign
+            acc = out[g]
+            if kind == "c":
+                acc.counts[key] += n
+            elif kind == "h":
+                acc.stored[key][minute] += n
+            elif kind == "r":
+                acc.ratings[key] += n
+            else:
+                acc.reviews[int(key)] += n
+
+
+# The raw rows of today (and of any day not rolled up) read once for every figure of a
+# request that asks for them — inside ``sharing()``: the dashboard asks for the same day's
+# rows per business type, window, teller and day.
+_SHARED: ContextVar[dict | None] = ContextVar("counterhall_metrics_shared", default=None)
+
+
+@contextlib.contextmanager
+def sharing():
+    """Within the block, ``gather()`` collects each set of halls and days of raw rows once
+    (unfiltered, at full grain) and takes every filter and grouping from that."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def _collect_shared(halls: list[int], start: dt.date, end: dt.date, filters: dict) -> dict:
+    shared = _SHARED.get()
+    if shared is None:
+        return collect(halls=halls, start=start, end=end, **filters)
+    memo_key = (tuple(halls), start, end)
+    if memo_key not in shared:
+        shared[memo_key] = collect(halls=halls, start=start, end=end)
+    wanted = [(_KEY_INDEX[name], filters.get(name)) for name in FILTER_DIMENSIONS]
+    return {
+        key: acc
+        for key, acc in shared[memo_key].items()
+        if all(value is None or key[i] == value for i, value in wanted)
+    }
+
+
+def day_counts(*, halls, start: dt.date, end: dt.date, names: Iterable[str]) -> dict:
+    """A few counts per day, {day: {name: n}} — the dashboard's chart of the days: read
+    from the day rollups' counts alone (no histogram is decoded or merged), and from the
+    raw rows for today and any day not rolled up."""
+    from django.db.models import BigIntegerField, Sum
+    from django.db.models.fields.json import KT
+    from django.db.models.functions import Cast
+
+    names = list(names)
+    ids = hall_ids(halls)
+    out: dict[dt.date, Counter] = defaultdict(Counter)
+    past_end = min(end, timezone.localdate() - dt.timedelta(days=1))
+    covered: set[tuple[int, dt.date]] = set()
+    if start <= past_end:
+        sums = {n: Sum(Cast(KT(f"data__c__{n}"), BigIntegerField())) for n in names}
+        rows = (
+            MetricDay.objects.filter(
+                period=MetricPeriod.DAY,
+                grain=MetricGrain.HALL,
+                hall_id__in=ids,
+                day__gte=start,
+                day__lte=past_end,
+            )
+            .order_by()
+            .values("hall_id", "day")
+            .annotate(**sums)
+        )
+        for row in rows:
+            covered.add((row["hall_id"], row["day"]))
+            out[row["day"]].update({n: row[n] or 0 for n in names})
+    missing: dict[tuple[dt.date, ...], list[int]] = defaultdict(list)
+    for hall in ids:
+        days = tuple(d for d in _days(start, end) if (hall, d) not in covered)
+        if days:
+            missing[days].append(hall)
+    for days, live_halls in missing.items():
+        wanted = set(days)
+        for key, acc in _collect_shared(live_halls, min(days), max(days), {}).items():
+            if key[0] in wanted:
+                out[key[0]].update({n: acc.counts[n] for n in names})
+    return {day: {n: counts[n] for n in names} for day, counts in sorted(out.items())}
 
 
 # ------------------------------------------------------------------------------ the teller's own

@@ -147,6 +147,14 @@ elif os.environ.get("DJANGO_DB_PREPARE"):
         {"server_side_binding": True, "prepare_threshold": int(os.environ["DJANGO_DB_PREPARE"])}
     )
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: the hall's queries are short, and the planner's guess of 100 rows
+    # per jsonb_each in the efficiency figures' merge (counterhall.metrics) would have it
+    # spend ~200 ms compiling a query that runs in less (docs/benchmarks.md).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    if "replica" in DATABASES and "TEST" not in DATABASES["replica"]:
+        DATABASES["replica"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

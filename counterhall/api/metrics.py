@@ -142,11 +142,16 @@ class MetricsView(APIView):
         halls = list(visible)
         filters = self._filters(data, halls)
         start, end = data["from"], data["to"]
-        totals = metrics.figures(halls=halls, start=start, end=end, **filters)
+        with metrics.sharing():
+            totals = metrics.figures(halls=halls, start=start, end=end, **filters)
+            dimension = data.get("group_by")
+            rows = (
+                metrics.figures_by(dimension, halls=halls, start=start, end=end, **filters)
+                if dimension
+                else []
+            )
         groups = []
-        dimension = data.get("group_by")
         if dimension:
-            rows = metrics.figures_by(dimension, halls=halls, start=start, end=end, **filters)
             names = _keys(dimension, [k for k, _l, _f in rows])
             groups = [{"key": names.get(k), "name": label, "figures": f} for k, label, f in rows]
         answer = {

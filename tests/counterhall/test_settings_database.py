@@ -31,10 +31,10 @@ PG = "postgres://u@127.0.0.1:5432/x"
 @pytest.mark.parametrize(
     ("env", "expected"),
     [
-        ({"DATABASE_URL": PG}, {}),
+        ({"DATABASE_URL": PG}, {"options": "-c jit=off"}),
         (
             {"DATABASE_URL": PG, "DJANGO_DB_PREPARE": "5"},
-            {"server_side_binding": True, "prepare_threshold": 5},
+            {"server_side_binding": True, "prepare_threshold": 5, "options": "-c jit=off"},
         ),
         (
             {"DATABASE_URL": "sqlite:///x.sqlite3", "DJANGO_DB_PREPARE": "5"},
@@ -96,3 +96,13 @@ def test_a_replica_url_configures_the_replica_alias():
     assert d["replica"] == {"CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True, "NAME": "x"}
     assert database_settings(DATABASE_URL=PG)["read_replica"] == ""
     assert "replica" not in database_settings(DATABASE_URL=PG)
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_do_not_jit_compile(postgres_only):
+    """The efficiency figures' merge would otherwise be JIT-compiled (counterhall.metrics)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

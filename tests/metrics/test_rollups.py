@@ -99,7 +99,7 @@ def test_a_rollup_replaces_its_day(scene):
 def test_quiet_day_has_its_hall_row(hall):
     with time_machine.travel(LATER, tick=False):
         assert metrics.rollup(halls=[hall], start=D1, end=D1) == 1
-        assert MetricDay.objects.get().data == {"c": {}, "h": {}, "r": {}}
+        assert MetricDay.objects.get().data == {"c": {}, "h": {}, "r": {}, "v": {}}
 
 
 def test_task_and_command(scene):
@@ -133,3 +133,77 @@ def test_a_complete_month_is_read_from_its_month_rows(scene):
         metrics.rollup(halls=[scene.hall], start=D1, end=D1)
         assert not MetricDay.objects.filter(period=MetricPeriod.MONTH, day=NOV1).exists()
         assert metrics.figures(halls=[scene.hall], start=NOV1, end=NOV30).tickets_issued == 5
+
+
+def test_staff_load_from_rollups_equals_raw(scene, reviewer, django_assert_max_num_queries):
+    """Reviews per reviewer and idle windows come from the rollups too (no scan of the
+    year's audit entries or visits), with the raw rows' answers; today is read live."""
+    with time_machine.travel(LATER, tick=False):
+        span = {"halls": [scene.hall], "start": D1 - dt.timedelta(days=2), "end": LATER.date()}
+        raw = metrics.staff_load(**span)
+        assert [(r.reviewer, r.reviews) for r in raw.reviewers] == [(reviewer.pk, 3)]
+        metrics.rollup(halls=[scene.hall], start=span["start"], end=NOV30)
+        row = MetricDay.objects.get(
+            hall=scene.hall, day=D1, grain=MetricGrain.HALL, period=MetricPeriod.DAY
+        )
+        assert sum(row.data["v"].values()) > 0
+        assert metrics.staff_load(**span) == raw
+        overall = metrics.figures(**span)
+        tellers = metrics.figures_by("teller", **span)
+        windows = metrics.figures_by("window", **span)
+        with django_assert_max_num_queries(7):  # users, windows, served days (4)
+            given = metrics.staff_load(**span, overall=overall, tellers=tellers, windows=windows)
+        assert given == raw
+
+
+def test_sharing_reads_todays_rows_once_with_the_same_answers(scene):
+    """Inside ``metrics.sharing()`` (a dashboard's request) the raw rows of the days not
+    rolled up are read once, unfiltered, and every filter and grouping is taken from them:
+    the answers are those of separate reads."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with time_machine.travel(LATER, tick=False):
+        span = {"halls": [scene.hall], "start": D1 - dt.timedelta(days=1), "end": D2}
+        alone = [metrics.figures(**span)]
+        alone += [metrics.figures(**span, **cut) for cut in cuts(scene)]
+        alone += [metrics.figures_by(dim, **span) for dim in metrics.DIMENSIONS]
+        with metrics.sharing():
+            with CaptureQueriesContext(connection) as first:
+                shared = [metrics.figures(**span)]
+            with CaptureQueriesContext(connection) as rest:
+                shared += [metrics.figures(**span, **cut) for cut in cuts(scene)]
+                shared += [metrics.figures_by(dim, **span) for dim in metrics.DIMENSIONS]
+        assert shared == alone
+        raw = ("counterhall_visit", "counterhall_auditentry")
+        assert any(table in q["sql"] for q in first.captured_queries for table in raw)
+        assert not any(
+            f'FROM "{table}"' in q["sql"] for q in rest.captured_queries for table in raw
+        )
+
+
+def test_day_counts_equal_the_days_figures(scene):
+    """The dashboard's chart of the days reads only the counts: the same numbers as
+    figures_by("day"), rolled up or not, today included."""
+    names = ("cases_taken_in", "cases_completed", "visits_served", "tickets_issued")
+    with time_machine.travel(LATER, tick=False):
+        span = {"halls": [scene.hall], "start": D1 - dt.timedelta(days=2), "end": LATER.date()}
+
+        def expected():
+            return {
+                day: {n: getattr(f, n) for n in names}
+                for day, _label, f in metrics.figures_by("day", **span)
+                if any(getattr(f, n) for n in names)
+            }
+
+        def counted():
+            return {
+                day: c
+                for day, c in metrics.day_counts(**span, names=names).items()
+                if any(c.values())
+            }
+
+        raw = counted()
+        assert raw == expected() and raw
+        metrics.rollup(halls=[scene.hall], start=span["start"], end=D1)  # D2 stays raw
+        assert counted() == raw
