@@ -94,8 +94,10 @@ def case_open(
             from counterhall.forms import TYPED_SUBJECT_KEY
 
             case.payload = {TYPED_SUBJECT_KEY: {"query": subject_query}}
+        case.full_clean(exclude=["state", "number"])
+        # The number last: its sequence row stays locked until the commit, and every other
+        # intake of the hall waits for it (counterhall.numbering).
         case.number = next_case_number(hall=window.hall)
-        case.full_clean(exclude=["state"])
         case.save()
         audit.record(
             actor=actor,
