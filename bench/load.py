@@ -5,7 +5,8 @@
     DATABASE_URL=… .venv/bin/python bench/load.py run --seconds 180
     DATABASE_URL=… .venv/bin/python bench/load.py ramp --seconds 60
 
-``seed`` makes its own database ``<name>_load`` next to DATABASE_URL's (``--suffix``):
+``seed`` makes its own database ``<name>_load`` next to DATABASE_URL's (``--suffix``), or
+with ``--existing`` seeds into DATABASE_URL's database itself (a seed_scale province):
 the demo hall and its catalogue, 32 staff (18 tellers at the six general windows, 8
 reviewers, 2 leaders and 2 finance signers, 2 auditors), 200 employers, then ``--cases``
 finished cases spread over ``--halls`` halls and ``--years`` years, with five audit entries
@@ -78,7 +79,10 @@ def uscc(i: int) -> str:
 
 def seed(args) -> None:
     started = time.perf_counter()
-    url = benchdb.create_database(os.environ["DATABASE_URL"], args.suffix)
+    if args.existing:  # e.g. seed_scale's province: the load hall is added to it
+        url = os.environ["DATABASE_URL"]
+    else:
+        url = benchdb.create_database(os.environ["DATABASE_URL"], args.suffix)
     django_on(url)
     from django.core.management import call_command
 
@@ -307,7 +311,7 @@ def locust(args, users: int, seconds: int, pause_scale: float, prefix: str) -> l
             "--csv",
             prefix,
             "--only-summary",
-            "--reset-stats",  # the figures start once every user has signed in
+            "--reset-stats",  # and again when the last user has signed in (the locustfile)
             "--loglevel",
             "WARNING",
             "--stop-timeout",
@@ -330,24 +334,13 @@ def summarise(rows: list[dict]) -> dict:
         "errors": sum(int(r["Failure Count"]) for r in rows if r["Name"] != "Aggregated"),
         "rps": sum(float(r["Requests/s"]) for r in pages),
     }
-    # the total's percentiles: the pages' percentiles weighted by their counts (locust's
-    # own "Aggregated" row includes the sign-ins)
+    # the total's percentiles are locust's own over every request ("Aggregated"): the stats
+    # are reset when the last user has signed in (bench/load_locustfile.py), so no sign-in
+    # is among them; were one there, the pages' own percentiles say what it did
+    aggregated = next(r for r in rows if r["Name"] == "Aggregated")
     for q in ("50%", "95%", "99%"):
-        weighted = sorted(
-            (float(r[q]), int(r["Request Count"])) for r in pages if r[q] not in ("", "N/A")
-        )
-        total[q] = _weighted_quantile(weighted, float(q[:-1]) / 100)
+        total[q] = float(aggregated[q]) if aggregated[q] not in ("", "N/A") else 0.0
     return {"pages": pages, "total": total, "rows": rows}
-
-
-def _weighted_quantile(values: list[tuple[float, int]], q: float) -> float:
-    count = sum(n for _, n in values)
-    seen = 0
-    for value, n in values:
-        seen += n
-        if seen >= q * count:
-            return value
-    return values[-1][0] if values else 0.0
 
 
 def print_table(summary: dict) -> None:
@@ -428,6 +421,12 @@ def main() -> None:
     s.add_argument("--cases", type=int, default=10_000)
     s.add_argument("--halls", type=int, default=10)
     s.add_argument("--years", type=int, default=2)
+    s.add_argument(
+        "--existing",
+        action="store_true",
+        help="seed into DATABASE_URL's own database (migrated, e.g. by seed_scale) instead "
+        "of a new <name>_<suffix>",
+    )
     for p in (s, r := sub.add_parser("run"), g := sub.add_parser("ramp")):
         p.add_argument("--suffix", default="load")
     for p in (r, g):
