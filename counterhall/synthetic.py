@@ -358,6 +358,8 @@ class Generator:
 
     def _arrival(self, day: dt.date) -> dt.datetime:
         rng = self.rng
+        if rng.random() < 0.15:  # at the door before opening: called from 08:30 on
+            return self.cal.at(day, dt.time(8, 10)) + dt.timedelta(minutes=rng.uniform(0, 20))
         if rng.random() < 0.62:
             minutes = rng.triangular(0, 180, 30)  # 08:30–11:30, peak at 09:00
             return self.cal.at(day, dt.time(8, 30)) + dt.timedelta(minutes=minutes)
@@ -509,7 +511,8 @@ class Generator:
         end = max(at, start) + dt.timedelta(seconds=rng.randint(30, 150))
         if "case" not in plan and at == start:  # a consultation
             end = start + dt.timedelta(minutes=rng.uniform(2, 8))
-        free[window.window_id] = end
+        # the teller files the papers and enters what is left before calling the next one
+        free[window.window_id] = end + dt.timedelta(minutes=rng.uniform(1, 4))
         if end > self.now:
             return self._keep_visit(visit, batch)
         visit.update(status=VisitStatus.SERVED, service_ended_at=end, updated_at=end)

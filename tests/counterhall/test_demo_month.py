@@ -78,6 +78,13 @@ def _figures_are_plausible(month):
     rated = sum(grades.values())
     assert (grades[5] + grades[4]) / rated > 0.8
     assert 1 <= Rectification.objects.filter(hall=month).count() <= 6
+    # a queue forms at opening and behind each applicant's paperwork: the month's median
+    # wait is minutes, not the zero of windows that call the next ticket at once
+    from counterhall import metrics
+
+    figures = metrics.figures_direct(halls=[month], start=start, end=today - dt.timedelta(days=1))
+    assert 2 <= figures.wait.median <= 30, figures.wait
+    assert figures.wait.p90 > figures.wait.median
 
 
 def _times_are_in_order(month):
