@@ -851,13 +851,12 @@ def staff_load(
     from counterhall.permissions import staff_name
 
     ids = hall_ids(halls)
-    span = {"halls": ids, "start": start, "end": end}
     if tellers is None:
-        tellers = figures_by("teller", **span)
+        tellers = figures_by("teller", halls=ids, start=start, end=end)
     if windows is None:
-        windows = figures_by("window", **span)
+        windows = figures_by("window", halls=ids, start=start, end=end)
     if overall is None:
-        overall = figures(**span)
+        overall = figures(halls=ids, start=start, end=end)
     teller_rows = [
         TellerLoad(
             cast(int, k),
@@ -1273,8 +1272,9 @@ def day_counts(*, halls, start: dt.date, end: dt.date, names: Iterable[str]) -> 
             .annotate(**sums)
         )
         for row in rows:
-            covered.add((row["hall_id"], row["day"]))
-            out[row["day"]].update({n: row[n] or 0 for n in names})
+            counts: dict[str, Any] = dict(row)  # the annotations: names of our own
+            covered.add((counts["hall_id"], counts["day"]))
+            out[counts["day"]].update({n: counts[n] or 0 for n in names})
     missing: dict[tuple[dt.date, ...], list[int]] = defaultdict(list)
     for hall in ids:
         days = tuple(d for d in _days(start, end) if (hall, d) not in covered)
