@@ -437,9 +437,10 @@ def subjects_visible_to(user, queryset: QuerySet) -> QuerySet:
     hall = user_hall(user)
     if hall is None:
         return queryset.none()
-    hidden = Case.objects.filter(hall_id=hall.pk, business_type__is_special=True).exclude(
-        pk__in=cases_visible_to(user).values("pk")
-    )
+    special = Q(hall_id=hall.pk, business_type__is_special=True)
+    hidden = Case.objects.filter(special).exclude(
+        pk__in=cases_visible_to(user).filter(special).values("pk")
+    )  # both sides the hall's few special cases, never its every case
     return queryset.filter(region=hall.region).exclude(cases__in=hidden)
 
 
