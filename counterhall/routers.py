@@ -19,6 +19,7 @@ REPLICA_MODELS = frozenset(
     {
         "counterhall.auditentry",
         "counterhall.auditseal",
+        "counterhall.metricday",  # the efficiency figures' rollups (the rollup writes default)
     }
 )
 

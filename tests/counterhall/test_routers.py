@@ -54,3 +54,28 @@ def test_the_seal_reads_and_writes_default():
         sealed = audit.seal(settle_seconds=0)
     assert sealed is not None
     assert not on_replica.captured_queries
+
+
+@pytest.mark.usefixtures("replica_on")
+def test_metrics_read_their_rollups_on_the_replica_and_the_rollup_writes_default(hall):
+    """The efficiency figures read the rollups from the replica; the rollup writes them on
+    default and builds a month from the day rows it has just written there, never from a
+    replica that may lag."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from counterhall import metrics
+    from counterhall.models import MetricDay
+
+    assert MetricDay.objects.all().db == "replica"
+    month = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+    first = month.replace(day=1)
+    with CaptureQueriesContext(connections["replica"]) as on_replica:
+        metrics.rollup(halls=[hall], start=first, end=month)
+    # (the raw rows it rolls up may come from the replica: they were committed long ago)
+    assert not any("counterhall_metricday" in q["sql"] for q in on_replica.captured_queries)
+    assert MetricDay.objects.using("default").filter(period="month").exists()
+    with CaptureQueriesContext(connections["replica"]) as on_replica:
+        metrics.figures(halls=[hall], start=first, end=month)
+    assert any("counterhall_metricday" in q["sql"] for q in on_replica.captured_queries)
