@@ -76,19 +76,17 @@ class StaffBackend(ModelBackend):
         return user
 
     def get_user_permissions(self, user_obj, obj=None):
-        if obj is None and hasattr(user_obj, "identity_user_perms"):
-            if not user_obj.is_active or user_obj.is_anonymous:
-                return set()
-            if user_obj.is_superuser:
-                return super().get_user_permissions(user_obj, obj)
-            return set(_split(user_obj.identity_user_perms))
-        return super().get_user_permissions(user_obj, obj)
+        return self._loaded(user_obj, obj, "identity_user_perms", super().get_user_permissions)
 
     def get_group_permissions(self, user_obj, obj=None):
-        if obj is None and hasattr(user_obj, "identity_group_perms"):
-            if not user_obj.is_active or user_obj.is_anonymous:
-                return set()
-            if user_obj.is_superuser:
-                return super().get_group_permissions(user_obj, obj)
-            return set(_split(user_obj.identity_group_perms))
-        return super().get_group_permissions(user_obj, obj)
+        return self._loaded(user_obj, obj, "identity_group_perms", super().get_group_permissions)
+
+    @staticmethod
+    def _loaded(user_obj, obj, attribute: str, read):
+        """The model permissions in ``attribute`` of a user this backend loaded; ``read``
+        (ModelBackend's own) for any other user, an object, and a superuser (every one)."""
+        if obj is not None or not hasattr(user_obj, attribute) or user_obj.is_superuser:
+            return read(user_obj, obj)
+        if not user_obj.is_active or user_obj.is_anonymous:
+            return set()
+        return set(_split(getattr(user_obj, attribute)))
