@@ -3,9 +3,12 @@ shows (``X-Counterhall-Version``); unchanged, the answer is a 204 (htmx swaps no
 after the session, the user and ONE version query; changed, it renders in at most 5
 queries beyond them; and each writing service's change is seen by the next poll."""
 
+import datetime as dt
 import re
+import time
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -32,6 +35,19 @@ def immediate_commits(monkeypatch):
     monkeypatch.setattr(
         "django.db.transaction.on_commit", lambda func, using=None, robust=False: func()
     )
+
+
+@pytest.fixture(autouse=True)
+def start_of_a_bucket():
+    """Every version holds a time bucket (60 s for the review queue, else
+    ``SAFETY_SECONDS``): run each test from one second into a bucket, so that two polls a
+    few milliseconds apart cannot straddle a boundary and differ for that reason alone
+    (CI once drew the boundary). The clock still ticks; buckets align with the hall's
+    midnight, so the date does not move."""
+    now = int(time.time())
+    start = now - now % polls.SAFETY_SECONDS + 1
+    with time_machine.travel(dt.datetime.fromtimestamp(start, tz=dt.UTC), tick=True):
+        yield
 
 
 @pytest.fixture
@@ -150,9 +166,7 @@ def test_review_queue(client, teller, window, reviewer, test_types):
 
 def test_review_queue_renders_at_least_once_a_minute(client, reviewer):
     """Its waiting times move with the clock, and its read enqueues the idle-claim release."""
-    import datetime as dt
 
-    import time_machine
     from django.utils import timezone
 
     client.force_login(reviewer)
@@ -252,9 +266,7 @@ def test_reads_that_are_audited_bump_nothing_and_writes_bump_their_scope(hall):
 def test_a_poll_keeps_the_idle_logout(client, teller):
     """The versioned poll still carries X-Counterhall-Poll: the idle clock is not reset,
     and after the idle time the poll goes to the login page (not a 204 "unchanged")."""
-    import datetime as dt
 
-    import time_machine
     from django.conf import settings
     from django.utils import timezone
 
@@ -272,9 +284,7 @@ def test_a_poll_keeps_the_idle_logout(client, teller):
 def test_the_call_panels_polls_keep_no_session_alive(client, teller):
     """The call panel's poll now carries X-Counterhall-Poll like the others: a home page
     left open ends its session, and the next poll goes to the login page."""
-    import datetime as dt
 
-    import time_machine
     from django.conf import settings
     from django.utils import timezone
 
@@ -326,9 +336,7 @@ def test_a_rolled_back_write_bumps_nothing(
 def test_every_fragment_renders_again_within_the_safety_bucket(client, teller):
     """Should a bump be lost (a process dying between its commit and its bump), the
     fragment still renders anew within ``SAFETY_SECONDS``."""
-    import datetime as dt
 
-    import time_machine
     from django.utils import timezone
 
     client.force_login(teller)
