@@ -15,7 +15,9 @@ from django.utils.safestring import SafeString
 Number = int | Decimal | float
 
 BAR_HEIGHT = 22
-LABEL_WIDTH = 170
+LABEL_WIDTH = 170  # at least; wider for longer labels, up to MAX_LABEL_WIDTH
+MAX_LABEL_WIDTH = 330
+FONT_SIZE = 12  # svg.chart .label in efficiency.css
 PLOT_WIDTH = 420
 VALUE_WIDTH = 70
 COLUMN_PLOT_HEIGHT = 160
@@ -24,6 +26,31 @@ COLUMN_PLOT_HEIGHT = 160
 def _scale(values: Sequence[Number | None]) -> float:
     top = max((float(v) for v in values if v is not None), default=0.0)
     return top if top > 0 else 1.0
+
+
+def text_width(text: str) -> float:
+    """About how wide ``text`` is drawn at ``FONT_SIZE``: a wide (CJK, full-width) character
+    takes a whole em, any other about 0.6 em."""
+    from unicodedata import east_asian_width
+
+    return sum(FONT_SIZE * (1.0 if east_asian_width(c) in "WF" else 0.6) for c in text)
+
+
+def label_width(labels: Sequence[str]) -> int:
+    """The room left of the bars for the longest label, so none is cut off at the edge."""
+    widest = max((text_width(str(label)) for label in labels), default=0.0)
+    return int(min(MAX_LABEL_WIDTH, max(LABEL_WIDTH, widest + 12)))
+
+
+def fit(label: str) -> str:
+    """The label as drawn: cut with an ellipsis when even the widest room would not hold it
+    (the bar's tooltip and the table keep it whole)."""
+    room = MAX_LABEL_WIDTH - 12
+    if text_width(label) <= room:
+        return label
+    while label and text_width(label + "…") > room:
+        label = label[:-1]
+    return label + "…"
 
 
 def _shown(value: Number | None, unit: str) -> str:
@@ -39,7 +66,8 @@ def bar_chart(
     windows, rating grades."""
     top = _scale([v for _, v in rows])
     height = max(len(rows), 1) * BAR_HEIGHT + 8
-    width = LABEL_WIDTH + PLOT_WIDTH + VALUE_WIDTH
+    left = label_width([label for label, _ in rows])
+    width = left + PLOT_WIDTH + VALUE_WIDTH
     bars = format_html_join(
         "",
         '<g class="bar"><title>{} {}</title>'
@@ -50,14 +78,14 @@ def bar_chart(
             (
                 label,
                 _shown(value, unit),
-                LABEL_WIDTH - 6,
+                left - 6,
                 i * BAR_HEIGHT + 19,
-                label,
-                LABEL_WIDTH,
+                fit(str(label)),
+                left,
                 i * BAR_HEIGHT + 6,
                 round(PLOT_WIDTH * float(value or 0) / top, 1),
                 BAR_HEIGHT - 6,
-                LABEL_WIDTH + round(PLOT_WIDTH * float(value or 0) / top, 1) + 4,
+                left + round(PLOT_WIDTH * float(value or 0) / top, 1) + 4,
                 i * BAR_HEIGHT + 19,
                 _shown(value, unit),
             )

@@ -61,3 +61,22 @@ def test_charts_escape_labels_and_scale_to_the_largest_value():
     assert columns.count('class="label"') == 8  # every 4th day labelled
     empty = charts.column_chart([], title="none")
     assert "<svg" in empty
+
+
+def test_bar_labels_get_the_room_they_need_and_a_huge_one_is_cut():
+    import re
+
+    def label_x(svg: str) -> float:
+        return float(re.search(r'<text x="([\d.]+)"[^>]*class="label"', svg).group(1))
+
+    short = charts.bar_chart([("REG01", 1)], title="t")
+    long_name = "CON02 灵活就业人员参保登记与缴费核定"  # wider than the least room
+    longer = charts.bar_chart([(long_name, 1), ("B", 2)], title="t")
+    assert label_x(short) == charts.LABEL_WIDTH - 6
+    assert label_x(longer) >= charts.text_width(long_name)  # it starts inside the chart
+    assert long_name in longer  # whole
+    huge = charts.bar_chart([("很长的名称" * 20, 1)], title="t")
+    assert label_x(huge) == charts.MAX_LABEL_WIDTH - 6
+    drawn = re.search(r'class="label">([^<]*)<', huge).group(1)
+    assert drawn.endswith("…") and charts.text_width(drawn) <= charts.MAX_LABEL_WIDTH - 12
+    assert "很长的名称" * 20 in huge  # the tooltip keeps it whole
