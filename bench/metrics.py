@@ -493,6 +493,7 @@ def main() -> None:
         province_user = get_user_model().objects.create_superuser("bench-province", None, None)
         for name, url in (
             ("dashboard page (province)", f"/efficiency/?{year_query}"),
+            ("dashboard page (one hall)", f"/efficiency/?{year_query}&hall={hall.code}"),
             ("before/after page", f"/efficiency/before-after/?{year_query}"),
         ):
             seconds, queries = page(province_user, url)

@@ -281,6 +281,13 @@ class Table:
     title: Any
     heads: list
     rows: list[tuple[str, list[Cell]]] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # per row, where its label leads ("": none)
+
+    @property
+    def lines(self) -> list[tuple[str, list[Cell], str]]:
+        """(label, cells, link) per row, for the template."""
+        links = self.links or [""] * len(self.rows)
+        return [(label, cells, link) for (label, cells), link in zip(self.rows, links, strict=True)]
 
 
 def cell(figures, measure: Measure, period: Period, filters: dict) -> Cell:
@@ -319,12 +326,21 @@ def filters_of(dimension: str, key) -> dict:
     return {DRILL_FILTER[dimension]: _key_id(key)} if dimension in DRILL_FILTER else {}
 
 
-def table(dimension: str, title, rows: Iterable[tuple[Any, str, Any]], period: Period) -> Table:
+def table(
+    dimension: str,
+    title,
+    rows: Iterable[tuple[Any, str, Any]],
+    period: Period,
+    base: dict | None = None,
+) -> Table:
+    """The figures per key of a dimension; ``base``: the filters every list behind them
+    shares (the picked hall of a province reader)."""
     t = Table(dimension, title, [MEASURE[k].label for k in TABLE_KEYS])
     for key, label, figures in rows:
         if key is None:  # visits without a case, acts of no teller
             label = gettext("未关联")
-        cells = [cell(figures, MEASURE[k], period, filters_of(dimension, key)) for k in TABLE_KEYS]
+        filters = {**(base or {}), **filters_of(dimension, key)}
+        cells = [cell(figures, MEASURE[k], period, filters) for k in TABLE_KEYS]
         if dimension not in DRILL_FILTER or key is None:  # the lists are one hall's, by key
             cells = [Cell(c.value, c.text) for c in cells]
         t.rows.append((label, cells))

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import NamedTuple
+from urllib.parse import urlencode
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -30,47 +32,68 @@ class EfficiencyMixin(LoginRequiredMixin):
                 response.render()
             return response
 
-    def picked(self):
-        """(form, period, compared period, comparison kind) from the query string."""
-        form = EfficiencyPeriodForm(self.request.GET or None)
+    def picked(self) -> Picked:
+        """The period, the comparison and the halls the query string asks for."""
+        visible = list(metrics.halls_visible_to(self.request.user))
+        form = EfficiencyPeriodForm(self.request.GET or None, halls=visible)
         data = form.cleaned_data if form.is_valid() else {}
         kind = data.get("period") or "last_month"
         compare = data.get("compare") or "previous"
         period = efficiency.period_for(
             kind, today=timezone.localdate(), start=data.get("start"), end=data.get("end")
         )
-        return form, period, efficiency.comparison_for(period, compare), compare
+        code = data.get("hall") or ""
+        halls = [h for h in visible if h.code == code] if code else visible
+        query = f"period=custom&start={period.start.isoformat()}&end={period.end.isoformat()}"
+        if code:
+            query += "&" + urlencode({"hall": code})
+        return Picked(
+            form, period, efficiency.comparison_for(period, compare), compare, halls, code, query
+        )
 
-    def period_query(self, period) -> str:
-        return f"period=custom&start={period.start.isoformat()}&end={period.end.isoformat()}"
+
+class Picked(NamedTuple):
+    form: EfficiencyPeriodForm
+    period: efficiency.Period
+    before: efficiency.Period
+    compare: str
+    halls: list  # the halls read: every visible one, or the one picked
+    code: str  # the picked hall's code ("": none picked)
+    query: str  # the same period and hall for the page's links
 
 
 class DashboardView(EfficiencyMixin, TemplateView):
     template_name = "counterhall/efficiency_dashboard.html"
 
     def get_context_data(self, **kwargs):
+        """One hall: tables by business type, window and teller, and the staff load. Several
+        (the province, no hall picked): by business type and by hall — a province's windows
+        and tellers are each hall's own, read by picking the hall."""
         ctx = super().get_context_data(**kwargs)
-        form, period, before_period, compare = self.picked()
-        halls = list(metrics.halls_visible_to(self.request.user))
+        picked = self.picked()
+        period, halls = picked.period, picked.halls
+        province = len(halls) > 1
         span = {"halls": halls, "start": period.start, "end": period.end}
         now = metrics.figures(**span)
-        before = metrics.figures(halls=halls, start=before_period.start, end=before_period.end)
-        grouped = {
-            dimension: metrics.figures_by(dimension, **span)
-            for dimension in ("business_type", "window", "teller")
-        }
+        before = metrics.figures(halls=halls, start=picked.before.start, end=picked.before.end)
+        dimensions = {"business_type": _("按业务类型")}
+        if province:
+            dimensions["hall"] = _("按大厅")
+        else:
+            dimensions.update(window=_("按窗口"), teller=_("按柜员"))
+        grouped = {dimension: metrics.figures_by(dimension, **span) for dimension in dimensions}
+        # the lists behind the figures: of the picked hall, when the reader has several
+        base = {"hall": picked.code} if picked.code else {}
         tables = [
-            efficiency.table(dimension, title, grouped[dimension], period)
-            for dimension, title in (
-                ("business_type", _("按业务类型")),
-                ("window", _("按窗口")),
-                ("teller", _("按柜员")),
-            )
+            efficiency.table(dimension, title, grouped[dimension], period, base)
+            for dimension, title in dimensions.items()
         ]
-        if len(halls) > 1:
-            tables.append(
-                efficiency.table("hall", _("按大厅"), metrics.figures_by("hall", **span), period)
-            )
+        if province:  # each hall's row leads to that hall's dashboard
+            codes = {h.pk: h.code for h in halls}
+            tables[-1].links = [
+                f"?{picked.query}&{urlencode({'hall': codes[key]})}" if key in codes else ""
+                for key, _label, _figures in grouped["hall"]
+            ]
         day_names = ("cases_taken_in", "cases_completed", "visits_served")
         by_day = metrics.day_counts(**span, names=day_names)
         day_rows = [
@@ -79,16 +102,19 @@ class DashboardView(EfficiencyMixin, TemplateView):
         ]
         by_type = tables[0]
         rating_rows = efficiency.rating_rows(now)
-        load = metrics.staff_load(
-            **span, overall=now, tellers=grouped["teller"], windows=grouped["window"]
-        )
+        load = None
+        if not province:
+            load = metrics.staff_load(
+                **span, overall=now, tellers=grouped["teller"], windows=grouped["window"]
+            )
         ctx.update(
-            form=form,
+            form=picked.form,
             period=period,
-            before_period=before_period,
-            compare=compare,
+            before_period=picked.before,
+            compare=picked.compare,
             halls=halls,
-            headlines=efficiency.headlines(now, before, period, {}),
+            province=province,
+            headlines=efficiency.headlines(now, before, period, base),
             figures=now,
             satisfied=efficiency.shown(now.satisfied_share, "rate"),
             tables=tables,
@@ -126,7 +152,7 @@ class DashboardView(EfficiencyMixin, TemplateView):
                     rating_rows,
                 ),
             ],
-            period_query=self.period_query(period),
+            period_query=picked.query,
         )
         return ctx
 
@@ -151,15 +177,14 @@ class BeforeAfterView(EfficiencyMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        form, period, _before, _compare = self.picked()
-        halls = list(metrics.halls_visible_to(self.request.user))
+        picked = self.picked()
         ctx.update(
-            form=form,
-            period=period,
-            halls=halls,
+            form=picked.form,
+            period=picked.period,
+            halls=picked.halls,
             heads=efficiency.before_after_heads(),
-            rows=efficiency.before_after(halls=halls, period=period),
-            period_query=self.period_query(period),
+            rows=efficiency.before_after(halls=picked.halls, period=picked.period),
+            period_query=picked.query,
             printed_at=timezone.localtime(),
         )
         return ctx
@@ -172,9 +197,9 @@ class BeforeAfterExportView(EfficiencyMixin, View):
     def get(self, request, fmt):
         if fmt not in ("csv", "xlsx"):
             raise Http404
-        _form, period, _before, _compare = self.picked()
-        halls = list(metrics.halls_visible_to(request.user))
-        rows = efficiency.export_rows(efficiency.before_after(halls=halls, period=period))
+        picked = self.picked()
+        period = picked.period
+        rows = efficiency.export_rows(efficiency.before_after(halls=picked.halls, period=period))
         name = f"before-after-{period.start:%Y%m%d}-{period.end:%Y%m%d}.{fmt}"
         response: HttpResponseBase
         if fmt == "csv":
@@ -239,8 +264,11 @@ class VisitListView(EfficiencyMixin, TemplateView):
             "window": get.get("window", "") if get.get("window", "").isdigit() else "",
             "teller": get.get("teller", "") if get.get("teller", "").isdigit() else "",
         }
+        halls = metrics.halls_visible_to(self.request.user)
+        if get.get("hall"):  # a province reader's one hall, by code
+            halls = halls.filter(code=get["hall"])
         visits, cursor = efficiency.visit_list(
-            halls=metrics.halls_visible_to(self.request.user),
+            halls=halls,
             start=start,
             end=end,
             filters=filters,

@@ -336,8 +336,14 @@ class CaseListFilterForm(forms.Form):
     )
     returned = forms.BooleanField(label=_("曾退回补正"), required=False)
 
-    def __init__(self, *args, business_types, windows, tellers, **kwargs):
+    def __init__(self, *args, business_types, windows, tellers, halls=None, **kwargs):
+        """``halls``: for a reader of several halls (the province), a hall filter by code."""
         super().__init__(*args, **kwargs)
+        if halls is not None:
+            self.fields["hall"] = forms.ModelChoiceField(
+                label=_("大厅"), queryset=halls, to_field_name="code", required=False
+            )
+            self.order_fields(["hall"])
         bound_form_fields(self.fields)
         cast(forms.ModelChoiceField, self.fields["business_type"]).queryset = business_types
         cast(forms.ModelChoiceField, self.fields["window"]).queryset = windows
@@ -357,10 +363,19 @@ class EfficiencyPeriodForm(forms.Form):
     )
     compare = forms.ChoiceField(label=_("对比"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, halls=(), **kwargs):
+        """``halls``: the halls the reader may see; with more than one (the province), a
+        ``hall`` choice narrows the pages to one of them (by its code)."""
         from counterhall.efficiency import COMPARISONS, PERIODS
 
         super().__init__(*args, **kwargs)
+        if len(halls) > 1:
+            self.fields["hall"] = forms.ChoiceField(
+                label=_("大厅"),
+                required=False,
+                choices=[("", _("全部大厅")), *((h.code, h.name) for h in halls)],
+            )
+            self.order_fields(["hall"])
         bound_form_fields(self.fields)
         cast(forms.ChoiceField, self.fields["period"]).choices = PERIODS
         cast(forms.ChoiceField, self.fields["compare"]).choices = COMPARISONS

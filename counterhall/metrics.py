@@ -36,6 +36,7 @@ from django.conf import settings
 from django.db import connections, router, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from counterhall.models import (
     AuditEntry,
@@ -732,6 +733,13 @@ def check_dimension(dimension: str) -> None:
         raise ValueError(f"unknown dimension {dimension!r}; one of {', '.join(DIMENSIONS)}")
 
 
+def window_label(window) -> str:
+    """A window as the figures name it: "3 号窗口"; the special window says so."""
+    if window.is_special:
+        return str(window)
+    return gettext("%(n)s 号窗口") % {"n": window.number}
+
+
 def labels(dimension: str, keys: Iterable) -> dict[object, str]:
     """Display labels of a dimension's keys (one query)."""
     from counterhall.models import BusinessType, Window
@@ -745,7 +753,7 @@ def labels(dimension: str, keys: Iterable) -> dict[object, str]:
     elif dimension == "business_type":
         out = {b.pk: f"{b.code} {b.name}" for b in BusinessType.objects.filter(pk__in=keys)}
     elif dimension == "window":
-        out = {w.pk: str(w) for w in Window.objects.filter(pk__in=keys)}
+        out = {w.pk: window_label(w) for w in Window.objects.filter(pk__in=keys)}
     else:
         from django.contrib.auth import get_user_model
 
@@ -878,7 +886,7 @@ def staff_load(
     window_rows = [
         WindowIdle(
             w.pk,
-            f"{w.hall.name} {w}" if len(ids) > 1 else str(w),
+            f"{w.hall.name} {window_label(w)}" if len(ids) > 1 else window_label(w),
             open_days.get(w.hall_id, 0),
             open_days.get(w.hall_id, 0) - served_days.get(w.pk, 0),
             by_window.get(w.pk, 0),

@@ -163,12 +163,14 @@ def parse_cursor(cursor: str):
 
 def filtered_cases(*, user, filters: dict) -> QuerySet[Case]:
     """Every case the user may read, completed, rejected and withdrawn ones included,
-    filtered (state, type, window, teller, local dates opened, open past the promised
+    filtered (hall, state, type, window, teller, local dates opened, open past the promised
     date, immediate, local dates completed or closed, returned at least once): the case
     list's and the API's."""
     from django.utils import timezone
 
     qs = cases_visible_to(user)
+    if filters.get("hall"):
+        qs = qs.filter(hall=filters["hall"])
     if filters.get("state"):
         qs = qs.filter(state=filters["state"])
     if filters.get("business_type"):
@@ -215,7 +217,7 @@ def case_list_choices(*, user) -> dict:
     """What the case list's filters offer: the hall's types, windows and tellers."""
     from django.contrib.auth import get_user_model
 
-    from counterhall.models import Window
+    from counterhall.models import Hall, Window
     from counterhall.permissions import user_hall_id
     from counterhall.roles import Role
 
@@ -229,6 +231,7 @@ def case_list_choices(*, user) -> dict:
         "business_types": BusinessType.objects.filter(active=True),
         "windows": windows,
         "tellers": tellers.distinct().order_by("username"),
+        "halls": Hall.objects.order_by("code") if user.is_superuser else None,
     }
 
 

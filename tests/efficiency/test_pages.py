@@ -162,13 +162,83 @@ def test_the_case_list_filters_the_drill_down_uses(leader_client, scene):
     del c1, c3
 
 
-def test_a_province_reader_gets_a_table_per_hall(client, scene):
+@pytest.fixture
+def province_client(client, scene):
     from tests import factories
 
     factories.HallFactory(code="YJ", name="延吉大厅")
     root = factories.UserFactory(username="root", is_superuser=True, is_staff=True)
     client.force_login(root)
-    html = client.get(f"/efficiency/?{NOV}").content.decode()
-    table = re.search(r'id="table-hall"(.*?)</section>', html, re.S).group(1)
+    return client
+
+
+def section(html: str, section_id: str) -> str | None:
+    found = re.search(rf'id="{section_id}"(.*?)</section>', html, re.S)
+    return found.group(1) if found else None
+
+
+def test_a_province_reader_gets_a_table_per_hall(province_client):
+    html = province_client.get(f"/efficiency/?{NOV}").content.decode()
+    table = section(html, "table-hall")
     assert "测试大厅" in table  # the halls with figures in the period (none yet in 延吉)
     assert cells(figure_row(html, "cases_taken_in"))[0] == "5"
+    assert section(html, "table-business_type") is not None
+    # a province's windows and tellers are each hall's own: read by picking the hall
+    assert section(html, "table-window") is None and section(html, "table-teller") is None
+    assert "在上方选择大厅" in section(html, "staff-load")
+    assert "2 个大厅" in html
+    # the hall's row leads to that hall's dashboard, for the same period
+    link = drill(re.search(r"<tr><th scope=\"row\">(.*?)</th>", table, re.S).group(1))
+    assert link == f"?{NOV}&hall=TS"
+
+
+def test_a_province_reader_picks_one_hall(province_client, scene):
+    html = province_client.get(f"/efficiency/?{NOV}&hall=TS").content.decode()
+    assert "服务效能 · 测试大厅" in html
+    assert section(html, "table-hall") is None
+    for part in ("table-business_type", "table-window", "table-teller"):
+        assert section(html, part) is not None, part
+    assert "<caption>柜员</caption>" in section(html, "staff-load")
+    windows = section(html, "table-window")  # a general window by its number alone
+    assert "1 号窗口</th>" in windows and "综合柜员窗口" not in windows
+    assert cells(figure_row(html, "cases_taken_in"))[0] == "5"
+    assert 'value="TS" selected' in html
+    # the before/after table, its exports and the way back keep the hall
+    assert f"/efficiency/before-after/?{NOV}&hall=TS" in unescape(html)
+
+    # the lists behind the figures are the picked hall's
+    url = drill(figure_row(html, "cases_taken_in"))
+    assert "hall=TS" in url
+    listing = province_client.get(url).content.decode()
+    assert all(c.number in listing for c in scene.cases)
+    assert "hall=TS" in drill(figure_row(html, "visits_served"))
+
+    html = province_client.get(f"/efficiency/?{NOV}&hall=YJ").content.decode()
+    assert "服务效能 · 延吉大厅" in html
+    assert cells(figure_row(html, "cases_taken_in"))[0] == "0"
+    listing = province_client.get(f"/cases/?{NOV}&hall=YJ".replace("period=custom&", ""))
+    assert not any(c.number in listing.content.decode() for c in scene.cases)
+    visits = province_client.get("/efficiency/visits/?from=2026-11-01&to=2026-11-30&hall=YJ")
+    assert not any(v.ticket in visits.content.decode() for v in Visit.objects.all())
+    visits = province_client.get("/efficiency/visits/?from=2026-11-01&to=2026-11-30&hall=TS")
+    assert all(v.ticket in visits.content.decode() for v in Visit.objects.all())
+    page = province_client.get(f"/efficiency/before-after/?{NOV}&hall=YJ").content.decode()
+    assert f"/efficiency/before-after/export.csv?{NOV}&hall=YJ" in unescape(page)
+    assert '<p class="doc-hall">延吉大厅</p>' in page
+    both = province_client.get(f"/efficiency/before-after/export.csv?{NOV}")
+    one = province_client.get(f"/efficiency/before-after/export.csv?{NOV}&hall=YJ")
+    assert b"".join(both.streaming_content) != b"".join(one.streaming_content)
+
+
+def test_an_unknown_hall_is_said_not_silently_ignored(province_client):
+    html = province_client.get(f"/efficiency/?{NOV}&hall=XX").content.decode()
+    assert 'class="error" role="alert"' in html
+
+
+def test_a_leader_has_no_hall_choice(leader_client, scene):
+    html = leader_client.get(f"/efficiency/?{NOV}&hall=YJ").content.decode()
+    assert 'name="hall"' not in html
+    assert "服务效能 · 测试大厅" in html
+    listing = leader_client.get("/cases/?hall=YJ").content.decode()
+    assert 'name="hall"' not in listing
+    assert all(c.number in listing for c in scene.cases)  # the parameter means nothing here

@@ -53,3 +53,24 @@ def test_a_fixed_number_of_queries(leader_client, scene, hall, window, teller, t
     more(hall, window, teller, types[0], start=0)
     more(hall, window, teller, types[1], start=20)
     assert count(leader_client, url) == few, few
+
+
+@pytest.mark.parametrize("url", [f"/efficiency/?{NOV}", f"/efficiency/before-after/?{NOV}"])
+def test_the_province_pages_run_as_many_queries_for_more_halls(client, scene, url):
+    """A province reader (every hall, none picked): the count does not grow with the
+    halls. (It grows with the number of different rollup states among them — halls read
+    by month, by day, raw — which the timer's task keeps at one.)"""
+    from counterhall import metrics
+    from counterhall.models import Hall
+    from tests import factories
+
+    nov = {"start": dt.date(2026, 11, 1), "end": dt.date(2026, 11, 30)}
+    root = factories.UserFactory(username="root", is_superuser=True, is_staff=True)
+    client.force_login(root)
+    factories.HallFactory(code="YJ", name="延吉大厅")
+    metrics.rollup(halls=Hall.objects.all(), **nov)
+    client.get(url)
+    few = count(client, url)
+    halls = [factories.HallFactory(code=f"P{i}", name=f"省内大厅 {i}") for i in range(4)]
+    metrics.rollup(halls=halls, **nov)
+    assert count(client, url) == few, few
