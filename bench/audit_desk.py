@@ -3,8 +3,9 @@
 With N audit entries (one hall, 10 staff, the case actions, 20,000 cases on 6 windows) it
 times the desk's reads through ``counterhall.auditlog``: the first page, a page deep in the
 log (by keyset cursor), the log filtered by staff member, by action, by window (entries of
-the window's cases) and by date; and the CSV export of every entry (seconds, rows per
-second, peak Python memory by tracemalloc). It prints PostgreSQL's plan (EXPLAIN ANALYZE)
+the window's cases), by date and by subject (an applicant's name, a label's fragment); and
+the CSV export of every entry (seconds, rows per second, peak Python memory by
+tracemalloc). It prints PostgreSQL's plan (EXPLAIN ANALYZE)
 of the first page and of the filtered pages, so the indexes of migration 0010 can be seen
 at work.
 
@@ -43,6 +44,8 @@ ACTIONS = [
     "case.return",
 ]
 CASES = 20_000
+SUBJECT_NAME = "办事人4321"  # one case's applicant
+SUBJECT_LABEL = "BA-004321"  # that case's entries' label
 
 
 def build():
@@ -91,7 +94,7 @@ def fill(total: int, *, hall, staff, case_ids, start: int) -> None:
     sql = f"""
         INSERT INTO counterhall_auditentry
             (at, actor_id, actor_name, hall_id, action, target_type, target_id, target_label,
-             before, after, note, digest)
+             before, after, note, digest, key_id, chain)
         SELECT now() - make_interval(secs => g),
                (ARRAY[{actors}])[1 + g % 8],
                (ARRAY[{names}])[1 + g % 8],
@@ -103,7 +106,7 @@ def fill(total: int, *, hall, staff, case_ids, start: int) -> None:
                '{{"state": "draft"}}'::jsonb,
                '{{"state": "submitted"}}'::jsonb,
                '',
-               md5(g::text) || md5(g::text)
+               md5(g::text) || md5(g::text), '', ''
         FROM generate_series({start}, {total - 1}) AS g
     """
     with connection.cursor() as cursor:
@@ -138,6 +141,13 @@ def measure(*, auditor, staff, windows) -> dict:
 
     day = timezone.localdate() - dt.timedelta(days=1)
     out["one day"], _ = timed(lambda: auditlog.audit_log(user=auditor, date_from=day, date_to=day))
+    # a subject: one applicant (her case's entries, one in CASES) and a label's fragment
+    out["subject (name)"], _ = timed(
+        lambda: auditlog.audit_log(user=auditor, subject=SUBJECT_NAME), repeat=3
+    )
+    out["subject (label)"], _ = timed(
+        lambda: auditlog.audit_log(user=auditor, subject=SUBJECT_LABEL), repeat=3
+    )
     return out
 
 
@@ -150,6 +160,7 @@ def explain(*, auditor, staff, windows) -> None:
         "staff member": auditlog.filter_entries(base, actor=staff[3]),
         "action": auditlog.filter_entries(base, action="case.approve"),
         "window": auditlog.filter_entries(base, window=windows[2]),
+        "subject (name)": auditlog.filter_entries(base, subject=SUBJECT_NAME, user=auditor),
     }
     for name, qs in plans.items():
         print(f"\n-- EXPLAIN ANALYZE: {name}")

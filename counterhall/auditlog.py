@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -38,11 +38,6 @@ def entries_visible_to(user) -> QuerySet[AuditEntry]:
 
     staff = StaffProfile.objects.filter(hall_id=hall_id).values("user_id")
     return AuditEntry.objects.filter(Q(hall_id=hall_id) | Q(hall__isnull=True, actor_id__in=staff))
-
-
-def _case_ids(cases: QuerySet[Case]) -> QuerySet:
-    """The cases' ids as the text the log keeps in ``target_id``."""
-    return cases.annotate(target=Cast("pk", CharField())).values("target")
 
 
 def filter_entries(
@@ -106,9 +101,11 @@ def _subject_filter(text: str, *, user) -> Q:
         answer = provider(text, user=user, limit=SEARCH_LIMIT)
         if answer.case_filter is not None:
             case_filter |= answer.case_filter
-    return wanted | Q(
-        target_type=CASE_TARGET, target_id__in=_case_ids(Case.objects.filter(case_filter))
-    )
+    # the ids as a list (one query), as for the window filter: the planner then reads the
+    # (target_type, target_id) index and the label's trigram index together (a BitmapOr)
+    # instead of walking the whole log backwards to find a rare subject
+    ids = [str(pk) for pk in Case.objects.filter(case_filter).values_list("pk", flat=True)]
+    return wanted | Q(target_type=CASE_TARGET, target_id__in=ids)
 
 
 def audit_log(*, user, after: str = "", size: int = LOG_PAGE, **filters):

@@ -54,13 +54,24 @@ class TrigramIndexOnPostgres(Operation):
             return
         schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         schema_editor.execute(
-            f'CREATE INDEX CONCURRENTLY IF NOT EXISTS "{self.name}" ON "{self.table}" '
-            f'USING gin (UPPER("{self.column}") gin_trgm_ops)'
+            f'CREATE INDEX {self._concurrently(schema_editor)}IF NOT EXISTS "{self.name}" '
+            f'ON "{self.table}" USING gin (UPPER("{self.column}") gin_trgm_ops)'
         )
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{self.name}"')
+            schema_editor.execute(
+                f'DROP INDEX {self._concurrently(schema_editor)}IF EXISTS "{self.name}"'
+            )
+
+    def _concurrently(self, schema_editor) -> str:
+        """``CONCURRENTLY`` but on a partitioned table (the audit log once converted by
+        ``manage.py audit_partition``), where PostgreSQL builds the index on each partition
+        in turn and refuses the keyword."""
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("SELECT relkind FROM pg_class WHERE oid = to_regclass(%s)", [self.table])
+            row = cursor.fetchone()
+        return "" if row and row[0] == "p" else "CONCURRENTLY "
 
     def describe(self):
         return f"Trigram index {self.name} on {self.table}.{self.column} (PostgreSQL)"
