@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -73,7 +73,7 @@ class DashboardView(EfficiencyMixin, TemplateView):
         picked = self.picked()
         period, halls = picked.period, picked.halls
         province = len(halls) > 1
-        span = {"halls": halls, "start": period.start, "end": period.end}
+        span: dict[str, Any] = {"halls": halls, "start": period.start, "end": period.end}
         now = metrics.figures(**span)
         before = metrics.figures(halls=halls, start=picked.before.start, end=picked.before.end)
         dimensions = {"business_type": _("按业务类型")}
