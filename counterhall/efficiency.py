@@ -296,11 +296,17 @@ def cell(figures, measure: Measure, period: Period, filters: dict) -> Cell:
     return Cell(value, shown(value, measure.kind), url)
 
 
-def headlines(figures, before, period: Period, filters: dict) -> list[Headline]:
+def headlines(
+    figures, before, period: Period, filters: dict, *, rectifications: bool = True
+) -> list[Headline]:
+    """The headline figures next to the period compared; ``rectifications``: whether the
+    reader may open the 差评整改 page their counts lead to."""
     out = []
     for key in HEADLINE_KEYS:
         m = MEASURE[key]
         now = cell(figures, m, period, filters)
+        if m.drill is _rectifications and not rectifications:
+            now = Cell(now.value, now.text)
         old = read(before, key)
         out.append(
             Headline(

@@ -102,6 +102,9 @@ class DashboardView(EfficiencyMixin, TemplateView):
         ]
         by_type = tables[0]
         rating_rows = efficiency.rating_rows(now)
+        # the 差评整改 page is a hall admin's or leader's: no link an auditor or the
+        # province would be refused at
+        can_rectify = permissions.can_open_rectifications(self.request.user)
         load = None
         if not province:
             load = metrics.staff_load(
@@ -114,7 +117,8 @@ class DashboardView(EfficiencyMixin, TemplateView):
             compare=picked.compare,
             halls=halls,
             province=province,
-            headlines=efficiency.headlines(now, before, period, base),
+            headlines=efficiency.headlines(now, before, period, base, rectifications=can_rectify),
+            can_rectify=can_rectify,
             figures=now,
             satisfied=efficiency.shown(now.satisfied_share, "rate"),
             tables=tables,

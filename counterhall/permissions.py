@@ -476,9 +476,15 @@ def can_issue_ticket(user, hall) -> bool:
 
 def can_handle_rectification(user, hall) -> bool:
     """The hall admin or the leader of the hall: rectification items and their callbacks."""
+    return can_open_rectifications(user) and user_hall_id(user) == hall.pk
+
+
+def can_open_rectifications(user) -> bool:
+    """The 差评整改 page (its own hall's items): a hall admin or leader of a hall — not an
+    auditor nor a province reader, whose efficiency pages then show the counts unlinked."""
     return (
         _active(user)
-        and user_hall_id(user) == hall.pk
+        and user_hall_id(user) is not None
         and has_role(user, Role.HALL_ADMIN, Role.LEADER)
     )
 

@@ -242,3 +242,30 @@ def test_a_leader_has_no_hall_choice(leader_client, scene):
     listing = leader_client.get("/cases/?hall=YJ").content.decode()
     assert 'name="hall"' not in listing
     assert all(c.number in listing for c in scene.cases)  # the parameter means nothing here
+
+
+@pytest.mark.parametrize("reader", ["leader", "auditor", "province", "province, one hall"])
+def test_every_link_on_the_dashboard_opens_for_its_reader(
+    request, client, scene, leader, auditor, reader
+):
+    """No figure leads to a page its reader is refused at: the 差评整改 counts link only
+    for a hall admin or leader (an auditor or the province reads them unlinked)."""
+    from tests import factories
+
+    url = f"/efficiency/?{NOV}"
+    if reader.startswith("province"):
+        factories.HallFactory(code="YJ", name="延吉大厅")
+        client.force_login(factories.UserFactory(username="root", is_superuser=True))
+        if reader.endswith("one hall"):
+            url += "&hall=TS"
+    else:
+        client.force_login(leader if reader == "leader" else auditor)
+    html = client.get(url).content.decode()
+    main = html[html.index("<main") :]
+    links = {unescape(h) for h in re.findall(r'href="([^"#]+)"', main)}
+    assert links
+    for link in sorted(links):
+        target = link if link.startswith("/") else "/efficiency/" + link
+        response = client.get(target)
+        assert response.status_code == 200, (reader, link, response.status_code)
+    assert ("/rectifications/" in " ".join(links)) == (reader == "leader")
