@@ -230,6 +230,17 @@ def test_a_province_reader_picks_one_hall(province_client, scene):
     assert b"".join(both.streaming_content) != b"".join(one.streaming_content)
 
 
+def test_the_province_sheet_names_its_halls_or_their_number(province_client):
+    from tests import factories
+
+    page = province_client.get(f"/efficiency/before-after/?{NOV}").content.decode()
+    assert '<p class="doc-hall">测试大厅、延吉大厅</p>' in page
+    for code in ("P1", "P2"):
+        factories.HallFactory(code=code)
+    page = province_client.get(f"/efficiency/before-after/?{NOV}").content.decode()
+    assert '<p class="doc-hall">4 个大厅</p>' in page  # not a line of sixty names
+
+
 def test_an_unknown_hall_is_said_not_silently_ignored(province_client):
     html = province_client.get(f"/efficiency/?{NOV}&hall=XX").content.decode()
     assert 'class="error" role="alert"' in html
