@@ -207,3 +207,14 @@ def test_the_export_runs_in_constant_memory(hall, teller):
 
 def test_audit_actions_of_the_desk_are_registered():
     assert "spotcheck.draw" in audit.ACTIONS and "spotcheck.finding" in audit.ACTIONS
+
+
+def test_the_desks_tabs_mark_the_page_open(client, auditor):
+    client.force_login(auditor)
+    for name in ("audit-log", "audit-samples", "audit-pii-views"):
+        html = client.get(reverse(name)).content.decode()
+        nav = html[
+            html.index('id="audit-desk-nav"') : html.index("</nav>", html.index("audit-desk-nav"))
+        ]
+        assert nav.count('aria-current="page"') == 1, name
+        assert f'href="{reverse(name)}" aria-current="page"' in nav, name
