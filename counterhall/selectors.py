@@ -214,7 +214,8 @@ def case_list(*, user, filters: dict, after: str = "", size: int = CASE_LIST_PAG
 
 
 def case_list_choices(*, user) -> dict:
-    """What the case list's filters offer: the hall's types, windows and tellers."""
+    """What the case list's filters offer: the hall's types, windows and tellers, and
+    for a superuser (who reads every hall) the halls."""
     from django.contrib.auth import get_user_model
 
     from counterhall.models import Hall, Window
